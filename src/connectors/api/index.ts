@@ -1,0 +1,7 @@
+export * from './config-def.js';
+export * from './connector.js';
+export * from './source.js';
+export * from './sink.js';
+export * from './topic-partition.js';
+export * from './errors.js';
+export * from './plugin.js';

@@ -1,0 +1,49 @@
+import type { OffsetMap, SourceRecord } from '../../data/index.js';
+import type { ConnectorConfig } from './connector.js';
+
+/** Reads committed source offsets, to resume where the task left off. */
+export interface OffsetStorageReader {
+  offset(partition: OffsetMap): Promise<OffsetMap | null>;
+  offsets(partitions: readonly OffsetMap[]): Promise<Map<OffsetMap, OffsetMap | null>>;
+}
+
+export interface SourceTaskContext {
+  configs(): ConnectorConfig;
+  readonly offsetStorageReader: OffsetStorageReader;
+}
+
+/** Where Kafka stored a record (null for a record dropped by a transform or tolerated error). */
+export interface RecordMetadata {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number | null;
+}
+
+/**
+ * A source task pulls records from an outside system. The runtime calls `poll` only when the pipeline below
+ * has room; `poll` should return within about a second (an empty array or null when idle) so pause and stop
+ * are prompt. `signal` is aborted when the runtime wants the task to stop.
+ */
+export abstract class SourceTask {
+  #context: SourceTaskContext | undefined;
+
+  initialize(context: SourceTaskContext): void {
+    this.#context = context;
+  }
+  protected get context(): SourceTaskContext {
+    if (!this.#context) throw new Error(`${this.constructor.name} used before initialize()`);
+    return this.#context;
+  }
+
+  abstract version(): string;
+  abstract start(config: ConnectorConfig): void | Promise<void>;
+  abstract poll(signal: AbortSignal): Promise<SourceRecord[] | null>;
+  abstract stop(): void | Promise<void>;
+  /** Called after an offset commit succeeded. */
+  commit(): void | Promise<void> {}
+  /** Called once Kafka acknowledged `record` (metadata null if it was filtered or dropped). */
+  commitRecord(_record: SourceRecord, _metadata: RecordMetadata | null): void | Promise<void> {}
+}
+
+export type SourceTaskClass = (new () => SourceTask) & { readonly className?: string };

@@ -1,0 +1,116 @@
+/**
+ * The contracts between the stream pipelines (this folder), the actors that supervise them (src/actors)
+ * and the worker. Implementations live beside this file; nothing here depends on a Kafka client library.
+ */
+import type { ConnectRecord, OffsetMap, SinkRecord, SourceRecord } from '../data/index.js';
+import type { Converter, HeaderConverter } from '../converters/converter.js';
+import type { ConnectorConfig, SinkTask, SourceTask } from '../connectors/api/index.js';
+
+/** Identifies a task everywhere: logs, errors, metrics, status. */
+export interface TaskId {
+  readonly connector: string;
+  readonly task: number;
+}
+
+/** The transforms hook: a record in, a record (possibly changed) or null (filtered) out. */
+export type RecordTransform<R extends ConnectRecord> = (record: R) => R | null;
+
+/** Counters a running task exposes (cheap to read at any time). */
+export interface TaskMetrics {
+  recordsPolled: number; // source: from poll; sink: consumed from Kafka
+  recordsWritten: number; // source: acked by Kafka; sink: put to the task
+  recordsFiltered: number;
+  batches: number;
+  offsetCommits: number;
+  offsetCommitFailures: number;
+  lastOffsetCommitMs: number | null;
+  inFlightBatches: number;
+}
+
+/**
+ * A running task pipeline. `done` settles when the pipeline ends: resolves after a clean `stop()`,
+ * rejects with a `TaskFailure` when the task or a stage fails (the actor moves the task to FAILED).
+ */
+export interface TaskRun {
+  readonly id: TaskId;
+  readonly done: Promise<void>;
+  pause(): void;
+  resume(): void;
+  /** Graceful stop: no more polls, wait (bounded) for acks, final offset commit, task.stop(). */
+  stop(timeoutMs: number): Promise<void>;
+  metrics(): TaskMetrics;
+}
+
+/** Durable source offsets, per connector and source partition (Kafka Connect's offset backing store). */
+export interface OffsetStore {
+  start(): Promise<void>;
+  get(connector: string, partitions: readonly OffsetMap[]): Promise<Map<OffsetMap, OffsetMap | null>>;
+  /** Persist these offsets; resolves once they are durable. A null offset removes the partition. */
+  set(connector: string, entries: ReadonlyArray<readonly [OffsetMap, OffsetMap | null]>): Promise<void>;
+  /** Every stored partition → offset of a connector (for the REST offsets endpoint). */
+  all(connector: string): Promise<Array<[OffsetMap, OffsetMap]>>;
+  stop(): Promise<void>;
+}
+
+export interface PipelineOptions {
+  /** Bounded in-flight batches between poll and ack (the memory bound). */
+  maxInFlightBatches: number;
+  offsetFlushIntervalMs: number;
+  offsetFlushTimeoutMs: number;
+}
+
+export interface Converters {
+  key: Converter;
+  value: Converter;
+  header: HeaderConverter;
+}
+
+export interface SourceTaskInput {
+  id: TaskId;
+  task: SourceTask;
+  config: ConnectorConfig;
+  converters: Converters;
+  transform: RecordTransform<SourceRecord>;
+  offsets: OffsetStore;
+  options: PipelineOptions;
+}
+
+export interface SinkTaskInput {
+  id: TaskId;
+  task: SinkTask;
+  config: ConnectorConfig;
+  converters: Converters;
+  transform: RecordTransform<SinkRecord>;
+  options: PipelineOptions;
+}
+
+/** Why a task failed: the error plus where (stage, and the record's coordinates when one was involved). */
+export class TaskFailure extends Error {
+  override readonly name = 'TaskFailure';
+  constructor(
+    readonly id: TaskId,
+    readonly stage: FailureStage,
+    cause: unknown,
+    readonly coordinates?: { topic?: string; partition?: number; offset?: number | string; sourcePartition?: OffsetMap },
+  ) {
+    super(
+      `task ${id.connector}-${id.task} failed in ${stage}` +
+        (coordinates ? ` at ${JSON.stringify(coordinates)}` : '') +
+        `: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+  }
+}
+
+/** Kafka Connect's error-reporting stages (the `__connect.errors.stage` header values). */
+export type FailureStage =
+  | 'TASK_START'
+  | 'TASK_POLL'
+  | 'TASK_PUT'
+  | 'TASK_COMMIT'
+  | 'TRANSFORMATION'
+  | 'KEY_CONVERTER'
+  | 'VALUE_CONVERTER'
+  | 'HEADER_CONVERTER'
+  | 'KAFKA_PRODUCE'
+  | 'KAFKA_CONSUME';
