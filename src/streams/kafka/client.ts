@@ -1,0 +1,150 @@
+/**
+ * The Kafka client port. The pipelines talk to Kafka only through these interfaces, so the client library
+ * (kafkajs today; @confluentinc/kafka-javascript or @platformatic/kafka later) and the in-process transport
+ * are interchangeable. Bytes are Uint8Array; offsets are numbers (int64 offsets beyond 2^53 do not occur).
+ */
+import type { TopicPartition } from '../../connectors/api/index.js';
+
+export interface KafkaHeader {
+  readonly key: string;
+  readonly value: Uint8Array | null;
+}
+
+export interface ProducerRecord {
+  readonly topic: string;
+  /** Omitted or null: the client picks one (murmur2 of the key, round-robin for null keys). */
+  readonly partition?: number | null;
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  readonly headers: readonly KafkaHeader[];
+  /** Milliseconds since the epoch; null lets the client/broker stamp it. */
+  readonly timestamp?: number | null;
+}
+
+/** Where the broker stored one record. */
+export interface ProducedRecordMetadata {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  readonly timestamp: number | null;
+}
+
+export interface KafkaProducer {
+  connect(): Promise<void>;
+  /** Sends a batch; resolves once every record is acknowledged, with metadata in the order of `records`. */
+  send(records: readonly ProducerRecord[]): Promise<ProducedRecordMetadata[]>;
+  disconnect(): Promise<void>;
+}
+
+export type TimestampKind = 'NoTimestampType' | 'CreateTime' | 'LogAppendTime';
+
+export interface ConsumedMessage {
+  readonly offset: number;
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  readonly headers: readonly KafkaHeader[];
+  readonly timestamp: number | null;
+  readonly timestampType: TimestampKind;
+}
+
+/** Messages of one topic-partition, in offset order. */
+export interface ConsumedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly ConsumedMessage[];
+}
+
+export interface TopicPartitionOffset extends TopicPartition {
+  /** For commits: the next offset to read (last processed + 1). */
+  readonly offset: number;
+}
+
+export type Subscription = { readonly topics: readonly string[] } | { readonly pattern: RegExp };
+
+/**
+ * What a consumer calls. Calls are never concurrent: the consumer awaits each one before the next, and does
+ * not fetch more for a partition while `onBatch` for it is running.
+ */
+export interface ConsumerHandlers {
+  onBatch(batch: ConsumedBatch): Promise<void>;
+  /** Partitions newly assigned to this member. */
+  onAssigned(partitions: readonly TopicPartition[]): Promise<void>;
+  /** Partitions taken away; commit what was processed before returning. */
+  onRevoked(partitions: readonly TopicPartition[]): Promise<void>;
+  /** The consumer stopped by itself with this error (not after `stop()`). */
+  onCrash(error: Error): void;
+  /** The transport wants a commit soon (e.g. the in-process channel waits for the sink to flush). */
+  onCommitWanted?(): void;
+}
+
+export interface ConsumerOptions {
+  readonly groupId: string;
+  readonly clientId: string;
+  /** auto.offset.reset; Kafka Connect forces earliest. */
+  readonly fromBeginning?: boolean;
+}
+
+export interface KafkaConsumer {
+  connect(): Promise<void>;
+  subscribe(subscription: Subscription): Promise<void>;
+  /** Starts delivering; resolves once the consumer is running (delivery goes on in the background). */
+  run(handlers: ConsumerHandlers): Promise<void>;
+  assignment(): TopicPartition[];
+  pause(partitions: readonly TopicPartition[]): void;
+  resume(partitions: readonly TopicPartition[]): void;
+  /** The next message delivered for `tp` is at `offset`. */
+  seek(tp: TopicPartition, offset: number): void;
+  /** Commits next-offsets-to-read for the group; resolves once the broker stored them. */
+  commit(offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** Stops delivery and leaves the group; resolves after any running handler returned. */
+  disconnect(): Promise<void>;
+}
+
+export interface NewTopic {
+  readonly topic: string;
+  /** -1: broker default. */
+  readonly numPartitions: number;
+  /** -1: broker default. */
+  readonly replicationFactor: number;
+  readonly configs?: Readonly<Record<string, string>>;
+}
+
+export interface KafkaAdmin {
+  connect(): Promise<void>;
+  /** Creates the topics that do not exist; returns the names it created (existing ones are not an error). */
+  createTopics(topics: readonly NewTopic[]): Promise<string[]>;
+  listTopics(): Promise<string[]>;
+  /** Partition ids per topic (topics that do not exist are left out). */
+  partitions(topics: readonly string[]): Promise<Map<string, number[]>>;
+  /** Committed next-offsets of a consumer group (partitions without a commit are left out). */
+  fetchGroupOffsets(groupId: string, topics: readonly string[]): Promise<TopicPartitionOffset[]>;
+  /** Overwrites a group's committed offsets (the group must have no active members). */
+  commitGroupOffsets(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface ProducerOptions {
+  readonly clientId: string;
+}
+
+/** Creates clients that share connection settings. */
+export interface KafkaClient {
+  producer(options: ProducerOptions): KafkaProducer;
+  consumer(options: ConsumerOptions): KafkaConsumer;
+  admin(): KafkaAdmin;
+}
+
+/** The logger the streams layer writes to (pino's shape, minus the rest); silent by default. */
+export interface StreamLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export const silentLogger: StreamLogger = Object.freeze({
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+});

@@ -1,0 +1,449 @@
+/**
+ * The KafkaClient port on kafkajs 2.2.4. This is the only module that imports kafkajs.
+ *
+ * kafkajs quirks handled here:
+ * - it has no revoke/assign callbacks: assignment changes are taken from the GROUP_JOIN event and handed to the
+ *   pipeline (serialized with batch delivery) as revoked = old − new, assigned = new − old; because kafkajs
+ *   rewinds kept partitions to the committed offset after a rejoin, we remember each partition's position and
+ *   drop redelivered messages below it;
+ * - per-record produce offsets are derived from each partition's base offset, so the adapter picks partitions
+ *   itself (through kafkajs's partitioner hook) and remembers the choice per message.
+ */
+import kafkajs from 'kafkajs';
+import type {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  IHeaders,
+  Kafka,
+  LogEntry,
+  Message,
+  PartitionerArgs,
+  Producer,
+} from 'kafkajs';
+import type { TopicPartition } from '../../connectors/api/index.js';
+import { tpKey } from '../../connectors/api/index.js';
+import type {
+  ConsumedBatch,
+  ConsumedMessage,
+  ConsumerHandlers,
+  ConsumerOptions,
+  KafkaAdmin,
+  KafkaClient,
+  KafkaConsumer,
+  KafkaHeader,
+  KafkaProducer,
+  NewTopic,
+  ProducedRecordMetadata,
+  ProducerOptions,
+  ProducerRecord,
+  StreamLogger,
+  Subscription,
+  TopicPartitionOffset,
+} from './client.js';
+import { silentLogger } from './client.js';
+import { SerialQueue } from '../util/serial-queue.js';
+
+const { Kafka: KafkaCtor, logLevel, Partitioners } = kafkajs;
+
+export interface KafkajsClientOptions {
+  readonly brokers: readonly string[];
+  readonly clientId?: string;
+  readonly logger?: StreamLogger;
+  /** Milliseconds; kafkajs default 1000. */
+  readonly connectionTimeout?: number;
+}
+
+/** Zero-copy views between Uint8Array and Buffer (kafkajs wants Buffers). */
+export function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+function logCreator(logger: StreamLogger) {
+  return () =>
+    ({ namespace, level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      const obj = { kafkajs: namespace, ...extra };
+      if (level === logLevel.ERROR) logger.error(obj, message);
+      else if (level === logLevel.WARN) logger.warn(obj, message);
+      else if (level === logLevel.INFO) logger.info(obj, message);
+      else logger.debug(obj, message);
+    };
+}
+
+export function createKafkajsClient(options: KafkajsClientOptions): KafkaClient {
+  const logger = options.logger ?? silentLogger;
+  const kafka = new KafkaCtor({
+    brokers: [...options.brokers],
+    clientId: options.clientId ?? 'sluice',
+    connectionTimeout: options.connectionTimeout ?? 3000,
+    logLevel: options.logger ? logLevel.INFO : logLevel.NOTHING,
+    logCreator: logCreator(logger),
+  });
+  return {
+    producer: (o) => new KafkajsProducer(kafka, o),
+    consumer: (o) => new KafkajsConsumer(kafka, o, logger),
+    admin: () => new KafkajsAdmin(kafka.admin()),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- producer
+
+class KafkajsProducer implements KafkaProducer {
+  readonly #producer: Producer;
+  /** The partition the partitioner chose for each message (stable across kafkajs's internal retries). */
+  readonly #chosen = new WeakMap<Message, number>();
+  readonly #roundRobin = new Map<string, number>();
+
+  constructor(kafka: Kafka, options: ProducerOptions) {
+    const keyed = Partitioners.DefaultPartitioner();
+    const partitioner = (args: PartitionerArgs): number => {
+      const { message, topic, partitionMetadata } = args;
+      const known = this.#chosen.get(message);
+      if (known !== undefined) return known;
+      let p: number;
+      if (message.partition !== undefined && message.partition !== null) p = message.partition;
+      else if (message.key !== null && message.key !== undefined) p = keyed(args);
+      else {
+        const n = (this.#roundRobin.get(topic) ?? -1) + 1;
+        this.#roundRobin.set(topic, n);
+        p = partitionMetadata[n % partitionMetadata.length]!.partitionId;
+      }
+      this.#chosen.set(message, p);
+      return p;
+    };
+    // Kafka Connect forces acks=all, no idempotence and one in-flight request (ordering under retries).
+    this.#producer = kafka.producer({
+      createPartitioner: () => partitioner,
+      idempotent: false,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: true,
+      retry: { retries: 10, maxRetryTime: 30_000 },
+    });
+    void options;
+  }
+
+  connect(): Promise<void> {
+    return this.#producer.connect();
+  }
+
+  async send(records: readonly ProducerRecord[]): Promise<ProducedRecordMetadata[]> {
+    if (records.length === 0) return [];
+    const byTopic = new Map<string, Message[]>();
+    const messages: Message[] = new Array(records.length);
+    records.forEach((r, i) => {
+      const m: Message = {
+        key: r.key === null ? null : toBuffer(r.key),
+        value: r.value === null ? null : toBuffer(r.value),
+        headers: toKafkajsHeaders(r.headers),
+      };
+      if (r.partition !== undefined && r.partition !== null) m.partition = r.partition;
+      if (r.timestamp !== undefined && r.timestamp !== null) m.timestamp = String(r.timestamp);
+      messages[i] = m;
+      let list = byTopic.get(r.topic);
+      if (!list) byTopic.set(r.topic, (list = []));
+      list.push(m);
+    });
+    const result = await this.#producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
+    });
+    const base = new Map<string, { offset: number; logAppendTime: number | null }>();
+    for (const r of result) {
+      if (r.baseOffset === undefined) throw new Error(`no base offset for ${r.topicName}-${r.partition}`);
+      const lat = r.logAppendTime !== undefined ? Number(r.logAppendTime) : -1;
+      base.set(`${r.topicName}-${r.partition}`, { offset: Number(r.baseOffset), logAppendTime: lat >= 0 ? lat : null });
+    }
+    const next = new Map<string, number>();
+    return records.map((r, i) => {
+      const partition = this.#chosen.get(messages[i]!);
+      if (partition === undefined) throw new Error(`kafkajs did not partition a record for ${r.topic}`);
+      const key = `${r.topic}-${partition}`;
+      const b = base.get(key);
+      if (!b) throw new Error(`no produce response for ${key}`);
+      const index = next.get(key) ?? 0;
+      next.set(key, index + 1);
+      return { topic: r.topic, partition, offset: b.offset + index, timestamp: b.logAppendTime ?? r.timestamp ?? null };
+    });
+  }
+
+  disconnect(): Promise<void> {
+    return this.#producer.disconnect();
+  }
+}
+
+function toKafkajsHeaders(headers: readonly KafkaHeader[]): IHeaders | undefined {
+  if (headers.length === 0) return undefined;
+  const out: IHeaders = {};
+  for (const h of headers) {
+    // kafkajs encodes a null header value as Kafka's null (-1 length), though its types do not say so.
+    const v = (h.value === null ? null : toBuffer(h.value)) as Buffer;
+    const prev = out[h.key];
+    if (prev === undefined) out[h.key] = v;
+    else if (Array.isArray(prev)) prev.push(v);
+    else out[h.key] = [prev, v];
+  }
+  return out;
+}
+
+function fromKafkajsHeaders(headers: IHeaders | undefined): KafkaHeader[] {
+  if (!headers) return [];
+  const out: KafkaHeader[] = [];
+  for (const key of Object.keys(headers)) {
+    const v = headers[key];
+    const values = Array.isArray(v) ? v : [v];
+    for (const x of values) {
+      out.push({ key, value: x === undefined || x === null ? null : typeof x === 'string' ? Buffer.from(x) : x });
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------- consumer
+
+class KafkajsConsumer implements KafkaConsumer {
+  readonly #consumer: Consumer;
+  readonly #options: ConsumerOptions;
+  readonly #logger: StreamLogger;
+  readonly #serial = new SerialQueue();
+  #assignment = new Map<string, TopicPartition>();
+  /** Next offset to deliver per partition, so messages kafkajs redelivers after a rejoin are dropped. */
+  readonly #position = new Map<string, number>();
+  #handlers: ConsumerHandlers | undefined;
+  #stopping = false;
+  #seeks = 0;
+  #removeListeners: Array<() => void> = [];
+
+  constructor(kafka: Kafka, options: ConsumerOptions, logger: StreamLogger) {
+    this.#options = options;
+    this.#logger = logger;
+    this.#consumer = kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10 },
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+  }
+
+  connect(): Promise<void> {
+    return this.#consumer.connect();
+  }
+
+  async subscribe(subscription: Subscription): Promise<void> {
+    const fromBeginning = this.#options.fromBeginning ?? true;
+    if ('pattern' in subscription) {
+      await this.#consumer.subscribe({ topics: [subscription.pattern], fromBeginning });
+    } else {
+      await this.#consumer.subscribe({ topics: [...subscription.topics], fromBeginning });
+    }
+  }
+
+  async run(handlers: ConsumerHandlers): Promise<void> {
+    this.#handlers = handlers;
+    const { GROUP_JOIN, CRASH } = this.#consumer.events;
+    this.#removeListeners.push(
+      this.#consumer.on(GROUP_JOIN, (event) => {
+        const next = new Map<string, TopicPartition>();
+        for (const [topic, partitions] of Object.entries(event.payload.memberAssignment)) {
+          for (const partition of partitions as number[]) next.set(tpKey({ topic, partition }), { topic, partition });
+        }
+        void this.#serial
+          .run(() => this.#applyAssignment(next))
+          .catch((e: unknown) => this.#crash(e));
+      }),
+      this.#consumer.on(CRASH, (event) => {
+        if (!event.payload.restart && !this.#stopping) this.#crash(event.payload.error);
+      }),
+    );
+    await this.#consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.#serial.run(() => this.#eachBatch(payload)),
+    });
+  }
+
+  #crash(error: unknown): void {
+    if (this.#stopping) return;
+    this.#handlers?.onCrash(error instanceof Error ? error : new Error(String(error)));
+  }
+
+  async #applyAssignment(next: Map<string, TopicPartition>): Promise<void> {
+    if (this.#stopping || !this.#handlers) return;
+    const revoked = [...this.#assignment].filter(([k]) => !next.has(k)).map(([, tp]) => tp);
+    const assigned = [...next].filter(([k]) => !this.#assignment.has(k)).map(([, tp]) => tp);
+    if (revoked.length) {
+      await this.#handlers.onRevoked(revoked);
+      for (const tp of revoked) this.#position.delete(tpKey(tp));
+    }
+    this.#assignment = next;
+    if (assigned.length) await this.#handlers.onAssigned(assigned);
+  }
+
+  async #eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    if (this.#stopping || !this.#handlers || payload.isStale() || !payload.isRunning()) return;
+    const key = `${batch.topic}-${batch.partition}`;
+    const position = this.#position.get(key);
+    const messages: ConsumedMessage[] = [];
+    for (const m of batch.messages) {
+      const offset = Number(m.offset);
+      if (position !== undefined && offset < position) continue;
+      messages.push(toConsumedMessage(m, offset));
+    }
+    if (messages.length === 0) {
+      payload.resolveOffset(batch.lastOffset());
+      return;
+    }
+    const consumed: ConsumedBatch = { topic: batch.topic, partition: batch.partition, messages };
+    const seeksBefore = this.#seeks;
+    // Keep the group session alive while a slow `put` runs.
+    const beat = setInterval(() => {
+      payload.heartbeat().catch(() => {});
+    }, 3_000);
+    try {
+      await this.#handlers.onBatch(consumed);
+    } finally {
+      clearInterval(beat);
+    }
+    if (this.#seeks === seeksBefore && !payload.isStale()) {
+      this.#position.set(key, messages[messages.length - 1]!.offset + 1);
+      payload.resolveOffset(batch.lastOffset());
+    }
+  }
+
+  assignment(): TopicPartition[] {
+    return [...this.#assignment.values()];
+  }
+
+  pause(partitions: readonly TopicPartition[]): void {
+    if (partitions.length) this.#consumer.pause(groupByTopic(partitions));
+  }
+
+  resume(partitions: readonly TopicPartition[]): void {
+    if (partitions.length) this.#consumer.resume(groupByTopic(partitions));
+  }
+
+  seek(tp: TopicPartition, offset: number): void {
+    this.#seeks++;
+    this.#position.set(tpKey(tp), offset);
+    this.#consumer.seek({ topic: tp.topic, partition: tp.partition, offset: String(offset) });
+  }
+
+  async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    if (offsets.length === 0) return;
+    await this.#consumer.commitOffsets(
+      offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: String(o.offset) })),
+    );
+  }
+
+  async disconnect(): Promise<void> {
+    this.#stopping = true;
+    for (const remove of this.#removeListeners) remove();
+    this.#removeListeners = [];
+    await this.#consumer.disconnect();
+  }
+}
+
+function toConsumedMessage(m: EachBatchPayload['batch']['messages'][number], offset: number): ConsumedMessage {
+  const ts = Number(m.timestamp);
+  return {
+    offset,
+    key: m.key ?? null,
+    value: m.value ?? null,
+    headers: fromKafkajsHeaders(m.headers),
+    timestamp: Number.isFinite(ts) && ts >= 0 ? ts : null,
+    // kafkajs does not expose the batch's timestamp type; Kafka Connect reports CreateTime for the default.
+    timestampType: Number.isFinite(ts) && ts >= 0 ? 'CreateTime' : 'NoTimestampType',
+  };
+}
+
+function groupByTopic(partitions: readonly TopicPartition[]): Array<{ topic: string; partitions: number[] }> {
+  const m = new Map<string, number[]>();
+  for (const tp of partitions) {
+    let l = m.get(tp.topic);
+    if (!l) m.set(tp.topic, (l = []));
+    l.push(tp.partition);
+  }
+  return [...m].map(([topic, ps]) => ({ topic, partitions: ps }));
+}
+
+// ---------------------------------------------------------------------------------------------- admin
+
+class KafkajsAdmin implements KafkaAdmin {
+  readonly #admin: Admin;
+  constructor(admin: Admin) {
+    this.#admin = admin;
+  }
+
+  connect(): Promise<void> {
+    return this.#admin.connect();
+  }
+
+  async createTopics(topics: readonly NewTopic[]): Promise<string[]> {
+    if (topics.length === 0) return [];
+    const existing = new Set(await this.#admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.topic));
+    if (missing.length === 0) return [];
+    try {
+      await this.#admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: t.topic,
+          numPartitions: t.numPartitions,
+          replicationFactor: t.replicationFactor,
+          configEntries: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    } catch (e) {
+      // A concurrent creator (another task, broker auto-creation) won the race: that is fine.
+      const errors = (e as { errors?: Array<{ type?: string }> }).errors;
+      if (!errors || !errors.every((x) => x.type === 'TOPIC_ALREADY_EXISTS')) throw e;
+    }
+    const after = new Set(await this.#admin.listTopics());
+    return missing.filter((t) => after.has(t.topic)).map((t) => t.topic);
+  }
+
+  listTopics(): Promise<string[]> {
+    return this.#admin.listTopics();
+  }
+
+  async partitions(topics: readonly string[]): Promise<Map<string, number[]>> {
+    const out = new Map<string, number[]>();
+    if (topics.length === 0) return out;
+    const existing = new Set(await this.#admin.listTopics());
+    const present = topics.filter((t) => existing.has(t));
+    if (present.length === 0) return out;
+    const md = await this.#admin.fetchTopicMetadata({ topics: present });
+    for (const t of md.topics) out.set(t.name, t.partitions.map((p) => p.partitionId).sort((a, b) => a - b));
+    return out;
+  }
+
+  async fetchGroupOffsets(groupId: string, topics: readonly string[]): Promise<TopicPartitionOffset[]> {
+    const res = await this.#admin.fetchOffsets({ groupId, topics: [...topics] });
+    const out: TopicPartitionOffset[] = [];
+    for (const t of res) {
+      for (const p of t.partitions) {
+        const offset = Number(p.offset);
+        if (offset >= 0) out.push({ topic: t.topic, partition: p.partition, offset });
+      }
+    }
+    return out;
+  }
+
+  async commitGroupOffsets(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void> {
+    for (const { topic, partitions } of groupByTopic(offsets)) {
+      const byPartition = new Map(offsets.filter((o) => o.topic === topic).map((o) => [o.partition, o.offset]));
+      await this.#admin.setOffsets({
+        groupId,
+        topic,
+        partitions: partitions.map((partition) => ({ partition, offset: String(byPartition.get(partition)) })),
+      });
+    }
+  }
+
+  disconnect(): Promise<void> {
+    return this.#admin.disconnect();
+  }
+}

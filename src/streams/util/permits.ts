@@ -1,0 +1,68 @@
+/**
+ * A counting semaphore: the demand signal of the source pipeline. `acquire` waits while no permit is free;
+ * `release` frees one. Abortable so a stopping pipeline never hangs on it.
+ */
+export class Permits {
+  #free: number;
+  readonly #waiters: Array<() => void> = [];
+  readonly #drainWaiters = new Set<() => void>();
+
+  constructor(readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`permits must be a positive integer, got ${capacity}`);
+    this.#free = capacity;
+  }
+
+  get inUse(): number {
+    return this.capacity - this.#free;
+  }
+
+  acquire(signal?: AbortSignal): Promise<boolean> {
+    if (signal?.aborted) return Promise.resolve(false);
+    if (this.#free > 0) {
+      this.#free--;
+      return Promise.resolve(true);
+    }
+    return new Promise<boolean>((resolve) => {
+      const onAbort = () => {
+        const i = this.#waiters.indexOf(grant);
+        if (i >= 0) this.#waiters.splice(i, 1);
+        resolve(false);
+      };
+      const grant = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(true);
+      };
+      this.#waiters.push(grant);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  release(): void {
+    const next = this.#waiters.shift();
+    if (next) next();
+    else if (this.#free < this.capacity) this.#free++;
+    if (this.#free === this.capacity && this.#drainWaiters.size) {
+      const waiters = [...this.#drainWaiters];
+      this.#drainWaiters.clear();
+      for (const w of waiters) w();
+    }
+  }
+
+  /** Resolves true once every permit is free again (all in-flight work acknowledged), false if the signal aborts. */
+  drained(signal?: AbortSignal): Promise<boolean> {
+    if (this.#free === this.capacity) return Promise.resolve(true);
+    if (signal?.aborted) return Promise.resolve(false);
+    return new Promise<boolean>((resolve) => {
+      const onAbort = () => {
+        this.#drainWaiters.delete(done);
+        resolve(false);
+      };
+      const done = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(true);
+      };
+      this.#drainWaiters.add(done);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
