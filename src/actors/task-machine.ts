@@ -23,7 +23,8 @@ export interface TaskMachineInput {
   random?: () => number;
 }
 
-export type TaskEvent = { type: 'PAUSE' } | { type: 'RESUME' } | { type: 'RESTART' } | { type: 'STOP' };
+/** SHUTDOWN removes the task (stop gracefully, then the actor ends); tasks have no STOPPED target state. */
+export type TaskEvent = { type: 'PAUSE' } | { type: 'RESUME' } | { type: 'RESTART' } | { type: 'SHUTDOWN' };
 
 interface TaskContext {
   id: TaskId;
@@ -148,7 +149,7 @@ export const taskMachine = setup({
         ],
         onError: { target: 'failed', actions: 'recordFailure' },
       },
-      on: { STOP: { actions: assign({ stopRequested: true }) } },
+      on: { SHUTDOWN: { actions: assign({ stopRequested: true }) } },
     },
     active: {
       invoke: {
@@ -174,7 +175,7 @@ export const taskMachine = setup({
         },
       },
       on: {
-        STOP: 'stopping',
+        SHUTDOWN: 'stopping',
         RESTART: 'restarting',
       },
     },
@@ -183,7 +184,7 @@ export const taskMachine = setup({
       tags: 'RUNNING',
       entry: assign({ run: null, restarting: false }),
       on: {
-        STOP: 'stopped',
+        SHUTDOWN: 'stopped',
         RESTART: { target: 'starting', actions: 'beginManualRestart' },
       },
     },
@@ -193,7 +194,7 @@ export const taskMachine = setup({
         restartDelay: { guard: 'autoRestartScheduled', target: 'starting', actions: 'beginAutoRestart' },
       },
       on: {
-        STOP: 'stopped',
+        SHUTDOWN: 'stopped',
         RESTART: { target: 'starting', actions: 'beginManualRestart' },
       },
     },
@@ -205,7 +206,7 @@ export const taskMachine = setup({
         input: ({ context }) => ({ run: context.run, timeoutMs: context.shutdownTimeoutMs, log: context.log }),
         onDone: { target: 'starting', actions: assign({ run: null, attempts: [], exhausted: false }) },
       },
-      on: { STOP: { actions: assign({ stopRequested: true }) } },
+      on: { SHUTDOWN: { actions: assign({ stopRequested: true }) } },
     },
     stopping: {
       tags: 'UNASSIGNED',

@@ -84,17 +84,17 @@ describe('task machine', () => {
     assert.equal(runs.last.paused, true);
   });
 
-  test('STOP stops the run and ends the actor', async () => {
+  test('SHUTDOWN stops the run and ends the actor', async () => {
     const { actor, runs } = startTask();
     await reaches(actor, 'RUNNING');
-    actor.send({ type: 'STOP' });
+    actor.send({ type: 'SHUTDOWN' });
     await waitFor(actor, (s) => s.status === 'done');
     assert.deepEqual(runs.last.calls, ['stop']);
   });
 
-  test('STOP while starting stops the run as soon as it exists', async () => {
+  test('SHUTDOWN while starting stops the run as soon as it exists', async () => {
     const { actor, runs } = startTask();
-    actor.send({ type: 'STOP' });
+    actor.send({ type: 'SHUTDOWN' });
     await waitFor(actor, (s) => s.status === 'done');
     assert.deepEqual(runs.last.calls, ['stop']);
   });
