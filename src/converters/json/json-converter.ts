@@ -1,0 +1,308 @@
+import { Buffer } from 'node:buffer';
+import { DataException, NULL_SCHEMA_AND_VALUE, type Schema, type SchemaAndValue } from '../../data/index.js';
+import { configBoolean, configEnum, configInt, converterType, type ConverterType } from '../config.js';
+import type { Converter, ConverterConfig, HeaderConverter } from '../converter.js';
+import { LruCache } from '../lru.js';
+import {
+  NEED_EXACT,
+  compileDecoder,
+  compileEncoder,
+  decodeSchemaless,
+  encodeSchemaless,
+  mode,
+  schemaFromJson,
+  schemaToJsonText,
+  type CodecOptions,
+  type Decoder,
+  type Encoder,
+} from './codec.js';
+import { JsonSyntaxError, isBlankJson, parseJson, type JsonValue } from './json-text.js';
+
+export const JSON_CONVERTER_CONFIG = {
+  SCHEMAS_ENABLE: 'schemas.enable',
+  SCHEMAS_CACHE_SIZE: 'schemas.cache.size',
+  DECIMAL_FORMAT: 'decimal.format',
+  REPLACE_NULL_WITH_DEFAULT: 'replace.null.with.default',
+} as const;
+
+export type DecimalFormat = 'BASE64' | 'NUMERIC';
+
+interface EncoderEntry {
+  readonly encode: Encoder;
+  schemaText?: string;
+}
+
+interface SchemaEntry {
+  readonly schema: Schema;
+  /** Set once a payload of this schema needed exact number text (NUMERIC decimals): skip the fast parse then. */
+  preferExact: boolean;
+}
+
+const ENVELOPE_ERROR =
+  'JsonConverter with schemas.enable requires "schema" and "payload" fields and may not contain additional fields.' +
+  ' If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.';
+
+/**
+ * Integers with 16+ digits may be beyond 2^53, and "-0" must read as the integer 0 (and "-0.0" as +0.0, as
+ * Jackson's BigDecimal does): such texts take the exact parser. Everything else is exact with JSON.parse.
+ */
+const NEEDS_EXACT_PARSE = /\d{16}|-0(?:\.0+)?(?:[eE][+-]?\d+)?(?![\d.eE])/;
+const ENVELOPE_PREFIX = '{"schema":';
+const PAYLOAD_KEY = ',"payload":';
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Kafka Connect's `org.apache.kafka.connect.json.JsonConverter`, byte-for-byte: the `{"schema":…,"payload":…}`
+ * envelope (`schemas.enable`, default true), Kafka's schema JSON, base64 bytes and decimals (`decimal.format`
+ * BASE64 or NUMERIC), `[key,value]` pairs for maps with non-string keys, INT64 at full precision, doubles and
+ * floats printed as Java prints them, and `replace.null.with.default`. Also a HeaderConverter.
+ */
+export class JsonConverter implements Converter, HeaderConverter {
+  #schemasEnabled = true;
+  #cacheSize = 1000;
+  #decimalFormat: DecimalFormat = 'BASE64';
+  #replaceNull = true;
+  #type: ConverterType = 'value';
+  #opts: CodecOptions = { decimalNumeric: false, replaceNullWithDefault: true };
+  #encoders = new LruCache<Schema, EncoderEntry>(1000);
+  #decoders = new LruCache<Schema, Decoder>(1000);
+  #schemasByText = new LruCache<string, SchemaEntry>(1000);
+  readonly #encoderFor = (s: Schema): Encoder => this.#encoderEntry(s).encode;
+  readonly #decoderFor = (s: Schema): Decoder => this.#decoder(s);
+
+  constructor(config?: ConverterConfig, isKey?: boolean) {
+    if (config) this.configure(config, isKey);
+  }
+
+  /** Kafka's `configure(configs, isKey)` (key/value) or `configure(configs)` (header; `converter.type` may say otherwise). */
+  configure(config: ConverterConfig, isKey?: boolean): void {
+    this.#type = converterType(config, isKey);
+    this.#schemasEnabled = configBoolean(config, JSON_CONVERTER_CONFIG.SCHEMAS_ENABLE, true);
+    this.#cacheSize = configInt(config, JSON_CONVERTER_CONFIG.SCHEMAS_CACHE_SIZE, 1000);
+    this.#decimalFormat = configEnum(config, JSON_CONVERTER_CONFIG.DECIMAL_FORMAT, ['BASE64', 'NUMERIC'] as const, 'BASE64');
+    this.#replaceNull = configBoolean(config, JSON_CONVERTER_CONFIG.REPLACE_NULL_WITH_DEFAULT, true);
+    this.#opts = { decimalNumeric: this.#decimalFormat === 'NUMERIC', replaceNullWithDefault: this.#replaceNull };
+    this.#encoders = new LruCache(this.#cacheSize);
+    this.#decoders = new LruCache(this.#cacheSize);
+    this.#schemasByText = new LruCache(this.#cacheSize);
+  }
+
+  get schemasEnabled(): boolean { return this.#schemasEnabled; }
+  get decimalFormat(): DecimalFormat { return this.#decimalFormat; }
+  get replaceNullWithDefault(): boolean { return this.#replaceNull; }
+  get converterType(): ConverterType { return this.#type; }
+  /** Number of schemas cached for writing / for reading (as Kafka's `sizeOfFromConnectSchemaCache` / `sizeOfToConnectSchemaCache`). */
+  get cacheSizes(): { fromConnect: number; toConnect: number } {
+    return { fromConnect: this.#encoders.size, toConnect: this.#schemasByText.size };
+  }
+
+  fromConnectHeader(topic: string, _headerKey: string, schema: Schema | null, value: unknown): Uint8Array | null {
+    return this.fromConnectData(topic, schema, value);
+  }
+
+  toConnectHeader(topic: string, _headerKey: string, bytes: Uint8Array | null): SchemaAndValue {
+    return this.toConnectData(topic, bytes);
+  }
+
+  fromConnectData(topic: string, schema: Schema | null, value: unknown): Uint8Array | null {
+    if (schema === null || schema === undefined) {
+      if (value === null || value === undefined) return null;
+    }
+    try {
+      return Buffer.from(this.toJsonText(schema ?? null, value), 'utf8');
+    } catch (e) {
+      throw this.#withTopic(e, topic, 'Converting Kafka Connect data to byte[] failed');
+    }
+  }
+
+  /** The JSON text `fromConnectData` writes (without the tombstone rule). */
+  toJsonText(schema: Schema | null, value: unknown): string {
+    const payload = schema ? this.#encoderEntry(schema).encode(value) : encodeSchemaless(value);
+    if (!this.#schemasEnabled) return payload;
+    return `${ENVELOPE_PREFIX}${schema ? this.schemaToJson(schema) : 'null'}${PAYLOAD_KEY}${payload}}`;
+  }
+
+  /** Kafka's JSON schema text for a Connect schema (cached). */
+  schemaToJson(schema: Schema): string {
+    const entry = this.#encoderEntry(schema);
+    return (entry.schemaText ??= schemaToJsonText(schema, this.#encoderFor));
+  }
+
+  /** Connect schema from Kafka's JSON schema (a parsed JSON value or its text). */
+  schemaFromJson(json: JsonValue | string): Schema | null {
+    const value = typeof json === 'string' ? parseJson(json, { keepNumberText: true }) : json;
+    const prev = mode.exact;
+    mode.exact = typeof json === 'string';
+    try {
+      return schemaFromJson(value, this.#decoderFor);
+    } finally {
+      mode.exact = prev;
+    }
+  }
+
+  toConnectData(topic: string, bytes: Uint8Array | null): SchemaAndValue {
+    if (bytes === null || bytes === undefined) return NULL_SCHEMA_AND_VALUE;
+    let text: string;
+    try {
+      text = utf8.decode(bytes);
+    } catch (e) {
+      throw new DataException(
+        'Converting byte[] to Kafka Connect data failed due to serialization error: the bytes are not valid UTF-8',
+        { topic },
+        { cause: e },
+      );
+    }
+    try {
+      return this.fromJsonText(text);
+    } catch (e) {
+      throw this.#withTopic(e, topic, 'Converting byte[] to Kafka Connect data failed');
+    }
+  }
+
+  /** Reads JSON text as `toConnectData` reads its bytes. */
+  fromJsonText(text: string): SchemaAndValue {
+    if (!this.#schemasEnabled) {
+      if (isBlankJson(text)) return NULL_SCHEMA_AND_VALUE;
+      return { schema: null, value: this.#decodeSchemalessText(text) };
+    }
+    // Fast path: an envelope as Kafka (and we) write it, whose schema text is already known.
+    if (text.startsWith(ENVELOPE_PREFIX)) {
+      const at = text.indexOf(PAYLOAD_KEY, ENVELOPE_PREFIX.length);
+      if (at > 0) {
+        const schemaText = text.slice(ENVELOPE_PREFIX.length, at);
+        const entry = this.#schemasByText.get(schemaText);
+        let end = text.length - 1;
+        while (end > at && isWs(text.charCodeAt(end))) end--;
+        if (entry && text.charCodeAt(end) === 0x7d) {
+          const payloadText = text.slice(at + PAYLOAD_KEY.length, end);
+          const value = this.#decodePayloadText(entry, payloadText);
+          if (value !== INVALID) return { schema: entry.schema, value };
+        }
+      }
+    }
+    return this.#decodeEnvelope(text);
+  }
+
+  #decodePayloadText(entry: SchemaEntry, payloadText: string): unknown {
+    const decode = this.#decoder(entry.schema);
+    if (!entry.preferExact && !NEEDS_EXACT_PARSE.test(payloadText)) {
+      let json: unknown;
+      try {
+        json = JSON.parse(payloadText);
+      } catch {
+        return INVALID; // let the full parser explain (or accept Jackson's leading zeros)
+      }
+      mode.exact = false;
+      try {
+        return decode(json);
+      } catch (e) {
+        if (e !== NEED_EXACT) throw e;
+        entry.preferExact = true;
+      }
+    }
+    let json: JsonValue;
+    try {
+      json = parseJson(payloadText, { keepNumberText: true });
+    } catch {
+      return INVALID;
+    }
+    mode.exact = true;
+    try {
+      return decode(json);
+    } finally {
+      mode.exact = false;
+    }
+  }
+
+  #decodeEnvelope(text: string): SchemaAndValue {
+    const run = (exact: boolean): SchemaAndValue => {
+      const json = exact ? parseJson(text, { keepNumberText: true }) : isBlankJson(text) ? undefined : JSON.parse(text);
+      if (
+        typeof json !== 'object' || json === null || Array.isArray(json) ||
+        !Object.hasOwn(json, 'schema') || !Object.hasOwn(json, 'payload') || Object.keys(json).length !== 2
+      ) {
+        throw new DataException(ENVELOPE_ERROR);
+      }
+      mode.exact = exact;
+      const envelope = json as { schema: unknown; payload: unknown };
+      const schema = schemaFromJson(envelope.schema, this.#decoderFor);
+      if (!schema) return { schema: null, value: decodeSchemaless(envelope.payload) };
+      const value = this.#decoder(schema)(envelope.payload);
+      this.#rememberSchemaText(text, schema);
+      return { schema, value };
+    };
+    try {
+      if (isBlankJson(text)) throw new DataException(ENVELOPE_ERROR);
+      if (!NEEDS_EXACT_PARSE.test(text)) {
+        try {
+          return run(false);
+        } catch (e) {
+          if (e !== NEED_EXACT && !(e instanceof SyntaxError)) throw e;
+        }
+      }
+      return run(true);
+    } finally {
+      mode.exact = false;
+    }
+  }
+
+  /** Caches the schema under its exact text in this envelope, so the next record with it takes the fast path. */
+  #rememberSchemaText(text: string, schema: Schema): void {
+    if (!text.startsWith(ENVELOPE_PREFIX)) return;
+    const at = text.indexOf(PAYLOAD_KEY, ENVELOPE_PREFIX.length);
+    if (at < 0) return;
+    const schemaText = text.slice(ENVELOPE_PREFIX.length, at);
+    if (this.#schemasByText.get(schemaText)) return;
+    // The slice is the schema value only if it is one complete JSON value (JSON values are prefix-free).
+    try {
+      parseJson(schemaText);
+    } catch {
+      return;
+    }
+    this.#schemasByText.set(schemaText, { schema, preferExact: false });
+  }
+
+  #decodeSchemalessText(text: string): unknown {
+    if (!NEEDS_EXACT_PARSE.test(text)) {
+      try {
+        return JSON.parse(text);
+      } catch {
+        // fall through: the exact parser accepts leading zeros as Jackson does, and explains real errors
+      }
+    }
+    return decodeSchemaless(parseJson(text));
+  }
+
+  #encoderEntry(schema: Schema): EncoderEntry {
+    let entry = this.#encoders.get(schema);
+    if (!entry) {
+      entry = { encode: compileEncoder(schema, this.#opts, this.#encoderFor) };
+      this.#encoders.set(schema, entry);
+    }
+    return entry;
+  }
+
+  #decoder(schema: Schema): Decoder {
+    let d = this.#decoders.get(schema);
+    if (!d) {
+      d = compileDecoder(schema, this.#opts, this.#decoderFor);
+      this.#decoders.set(schema, d);
+    }
+    return d;
+  }
+
+  #withTopic(e: unknown, topic: string, what: string): unknown {
+    if (e instanceof DataException) return e.withContext({ topic });
+    if (e instanceof JsonSyntaxError || e instanceof SyntaxError) {
+      return new DataException(`${what} due to serialization error: malformed JSON: ${e.message}`, { topic }, { cause: e });
+    }
+    if (e === NEED_EXACT) return new DataException(`${what}: internal error (exact number text unavailable)`, { topic });
+    return e;
+  }
+}
+
+const INVALID = Symbol('invalid payload text');
+
+function isWs(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
