@@ -1,0 +1,10 @@
+/** The connector plugins that ship with Sluice. Other built-in connectors (jdbc, hdfs, …) are added here. */
+import type { ConnectorPlugin } from './api/index.js';
+import { datagenPlugin } from './datagen/index.js';
+import { fileStreamSinkPlugin, fileStreamSourcePlugin } from './file/index.js';
+
+export const BUILTIN_CONNECTOR_PLUGINS: readonly ConnectorPlugin[] = [
+  fileStreamSourcePlugin,
+  fileStreamSinkPlugin,
+  datagenPlugin,
+];

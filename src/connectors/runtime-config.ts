@@ -1,0 +1,574 @@
+/**
+ * Kafka Connect's framework config keys: the connector keys every connector accepts (ConnectorConfig,
+ * SinkConnectorConfig, SourceConnectorConfig, TopicCreationConfig) and the standalone worker keys
+ * (WorkerConfig, StandaloneConfig), with Kafka's names, types, defaults, groups and orders.
+ */
+import { ConfigDef, ConfigException, Validators, type RawConfig, type Validator } from './api/index.js';
+
+export type ConnectorKind = 'source' | 'sink';
+
+export const COMMON_GROUP = 'Common';
+export const TRANSFORMS_GROUP = 'Transforms';
+export const PREDICATES_GROUP = 'Predicates';
+export const ERROR_GROUP = 'Error Handling';
+export const TOPIC_CREATION_GROUP = 'Topic Creation';
+export const EXACTLY_ONCE_SUPPORT_GROUP = 'Exactly Once Support';
+export const OFFSETS_TOPIC_GROUP = 'offsets.topic';
+
+export const DEFAULT_KEY_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
+export const DEFAULT_VALUE_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
+export const DEFAULT_HEADER_CONVERTER = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
+
+export const TOPIC_CREATION_PREFIX = 'topic.creation.';
+export const DEFAULT_TOPIC_CREATION_GROUP = 'default';
+
+/** Kafka's `NonEmptyStringWithoutControlChars` (connector names). */
+const nonEmptyStringWithoutControlChars: Validator = Validators.custom('non-empty string without ISO control characters', (v) => {
+  if (typeof v !== 'string') return undefined;
+  if (v.trim() === '') return 'String may not be empty';
+  const control = [...v].map((c) => c.codePointAt(0)!).filter((c) => c < 0x20 || (c >= 0x7f && c <= 0x9f));
+  if (control.length > 0) {
+    return `String may not contain control sequences but had the following ASCII chars: ${control.join(', ')}`;
+  }
+  return undefined;
+});
+
+/** `transforms` / `predicates`: aliases must be unique. */
+const aliasValidator: Validator = Validators.custom('unique aliases', (v) =>
+  Array.isArray(v) && new Set(v).size < v.length ? 'Duplicate alias provided.' : undefined,
+);
+
+/** A Java-compatible regex check; JS syntax is close enough to reject what Java would reject in practice. */
+export const regexValidator: Validator = Validators.custom('valid regex', (v) => {
+  if (typeof v !== 'string' || v === '') return undefined;
+  try {
+    new RegExp(v);
+    return undefined;
+  } catch (e) {
+    return `Not a valid regular expression: ${(e as Error).message}`;
+  }
+});
+
+const nonNegativeOrNull: Validator = Validators.custom('null or [0,...]', (v) =>
+  typeof v === 'number' && v < 0 ? 'Interval must be non-negative' : undefined,
+);
+
+const replicationFactorValidator: Validator = Validators.custom('-1 or [1,...]', (v) =>
+  typeof v === 'number' && v !== -1 && v < 1
+    ? "Replication factor must be positive and not larger than the number of brokers in the Kafka cluster, or -1 to use the broker's default"
+    : undefined,
+);
+
+const partitionsValidator: Validator = Validators.custom('-1 or [1,...]', (v) =>
+  typeof v === 'number' && v !== -1 && v < 1 ? "Number of partitions must be positive, or -1 to use the broker's default" : undefined,
+);
+
+function commonConnectorDef(): ConfigDef {
+  let order = 0;
+  let errOrder = 0;
+  return new ConfigDef()
+    .define({
+      name: 'name', type: 'STRING', validator: nonEmptyStringWithoutControlChars, importance: 'HIGH',
+      documentation: 'Globally unique name to use for this connector.',
+      group: COMMON_GROUP, orderInGroup: ++order, width: 'MEDIUM', displayName: 'Connector name',
+    })
+    .define({
+      name: 'connector.class', type: 'STRING', importance: 'HIGH',
+      documentation:
+        'Name or alias of the class for this connector. Must be a subclass of org.apache.kafka.connect.connector.Connector. ' +
+        'If the connector is org.apache.kafka.connect.file.FileStreamSinkConnector, you can either specify this full name, ' +
+        ' or use "FileStreamSink" or "FileStreamSinkConnector" to make the configuration a bit shorter',
+      group: COMMON_GROUP, orderInGroup: ++order, width: 'LONG', displayName: 'Connector class',
+    })
+    .define({
+      name: 'tasks.max', type: 'INT', defaultValue: 1, validator: Validators.atLeast(1), importance: 'HIGH',
+      documentation: 'Maximum number of tasks to use for this connector.',
+      group: COMMON_GROUP, orderInGroup: ++order, width: 'SHORT', displayName: 'Tasks max',
+    })
+    .define({
+      name: 'tasks.max.enforce', type: 'BOOLEAN', defaultValue: true, importance: 'LOW',
+      documentation:
+        '(Deprecated) Whether to enforce that the tasks.max property is respected by the connector. By default, connectors ' +
+        'that generate too many tasks will fail. If false, the excess task configs only produce a warning.',
+      group: COMMON_GROUP, orderInGroup: ++order, width: 'SHORT', displayName: 'Enforce tasks max',
+    })
+    .define({
+      name: 'key.converter', type: 'CLASS', defaultValue: null, importance: 'LOW',
+      documentation:
+        'Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka. ' +
+        'This controls the format of the keys in messages written to or read from Kafka. Absent: the worker\'s key.converter.',
+      group: COMMON_GROUP, orderInGroup: ++order, width: 'SHORT', displayName: 'Key converter class',
+    })
+    .define({
+      name: 'value.converter', type: 'CLASS', defaultValue: null, importance: 'LOW',
+      documentation:
+        'Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka. ' +
+        'This controls the format of the values in messages written to or read from Kafka. Absent: the worker\'s value.converter.',
+      group: COMMON_GROUP, orderInGroup: ++order, width: 'SHORT', displayName: 'Value converter class',
+    })
+    .define({
+      name: 'header.converter', type: 'CLASS', defaultValue: null, importance: 'LOW',
+      documentation:
+        'HeaderConverter class used to convert between Kafka Connect format and the serialized form that is written to Kafka. ' +
+        'Absent: the worker\'s header.converter (by default SimpleHeaderConverter).',
+      group: COMMON_GROUP, orderInGroup: ++order, width: 'SHORT', displayName: 'Header converter class',
+    })
+    .define({
+      name: 'transforms', type: 'LIST', defaultValue: [], validator: aliasValidator, importance: 'LOW',
+      documentation: 'Aliases for the transformations to be applied to records.',
+      group: TRANSFORMS_GROUP, orderInGroup: ++order, width: 'LONG', displayName: 'Transforms',
+    })
+    .define({
+      name: 'predicates', type: 'LIST', defaultValue: [], validator: aliasValidator, importance: 'LOW',
+      documentation: 'Aliases for the predicates used by transformations.',
+      group: PREDICATES_GROUP, orderInGroup: ++order, width: 'LONG', displayName: 'Predicates',
+    })
+    .define({
+      name: 'config.action.reload', type: 'STRING', defaultValue: 'restart', validator: Validators.in('none', 'restart'),
+      importance: 'LOW',
+      documentation:
+        'The action that Connect should take on the connector when changes in external configuration providers result in ' +
+        "a change in the connector's configuration properties. 'none' does nothing; 'restart' restarts the connector.",
+      group: COMMON_GROUP, orderInGroup: ++order, width: 'MEDIUM', displayName: 'Reload Action',
+    })
+    .define({
+      name: 'errors.retry.timeout', type: 'LONG', defaultValue: 0, importance: 'MEDIUM',
+      documentation:
+        'The maximum duration in milliseconds that a failed operation will be reattempted. The default is 0, which means ' +
+        'no retries will be attempted. Use -1 for infinite retries.',
+      group: ERROR_GROUP, orderInGroup: ++errOrder, width: 'MEDIUM', displayName: 'Retry Timeout for Errors',
+    })
+    .define({
+      name: 'errors.retry.delay.max.ms', type: 'LONG', defaultValue: 60000, importance: 'MEDIUM',
+      documentation:
+        'The maximum duration in milliseconds between consecutive retry attempts. Jitter will be added to the delay once ' +
+        'this limit is reached to prevent thundering herd issues.',
+      group: ERROR_GROUP, orderInGroup: ++errOrder, width: 'MEDIUM', displayName: 'Maximum Delay Between Retries for Errors',
+    })
+    .define({
+      name: 'errors.tolerance', type: 'STRING', defaultValue: 'none', validator: Validators.in('none', 'all'),
+      importance: 'MEDIUM',
+      documentation:
+        "Behavior for tolerating errors during connector operation. 'none' is the default value and signals that any error " +
+        "will result in an immediate connector task failure; 'all' changes the behavior to skip over problematic records.",
+      group: ERROR_GROUP, orderInGroup: ++errOrder, width: 'SHORT', displayName: 'Error Tolerance',
+    })
+    .define({
+      name: 'errors.log.enable', type: 'BOOLEAN', defaultValue: false, importance: 'MEDIUM',
+      documentation:
+        'If true, write each error and the details of the failed operation and problematic record to the Connect ' +
+        'application log. This is false by default, so that only errors that are not tolerated are reported.',
+      group: ERROR_GROUP, orderInGroup: ++errOrder, width: 'SHORT', displayName: 'Log Errors',
+    })
+    .define({
+      name: 'errors.log.include.messages', type: 'BOOLEAN', defaultValue: false, importance: 'MEDIUM',
+      documentation:
+        'Whether to include in the log the Connect record that resulted in a failure. For sink records, the topic, ' +
+        'partition, offset, and timestamp will be logged. For source records, the key and value (and their schemas), ' +
+        'all headers, and the timestamp, Kafka topic, Kafka partition, source partition, and source offset will be logged.',
+      group: ERROR_GROUP, orderInGroup: ++errOrder, width: 'SHORT', displayName: 'Log Error Details',
+    });
+}
+
+function sinkConnectorDef(): ConfigDef {
+  return commonConnectorDef()
+    .define({
+      name: 'topics', type: 'LIST', defaultValue: '', importance: 'HIGH',
+      documentation: 'List of topics to consume, separated by commas',
+      group: COMMON_GROUP, orderInGroup: 4, width: 'LONG', displayName: 'Topics',
+    })
+    .define({
+      name: 'topics.regex', type: 'STRING', defaultValue: '', validator: regexValidator, importance: 'HIGH',
+      documentation:
+        'Regular expression giving topics to consume. Under the hood, the regex is compiled to a java.util.regex.Pattern. ' +
+        'Only one of topics or topics.regex should be specified.',
+      group: COMMON_GROUP, orderInGroup: 4, width: 'LONG', displayName: 'Topics regex',
+    })
+    .define({
+      name: 'errors.deadletterqueue.topic.name', type: 'STRING', defaultValue: '', importance: 'MEDIUM',
+      documentation:
+        'The name of the topic to be used as the dead letter queue (DLQ) for messages that result in an error when ' +
+        'processed by this sink connector, or its transformations or converters. The topic name is blank by default, ' +
+        'which means that no messages are to be recorded in the DLQ.',
+      group: ERROR_GROUP, orderInGroup: 6, width: 'MEDIUM', displayName: 'Dead Letter Queue Topic Name',
+    })
+    .define({
+      name: 'errors.deadletterqueue.topic.replication.factor', type: 'SHORT', defaultValue: 3, importance: 'MEDIUM',
+      documentation: 'Replication factor used to create the dead letter queue topic when it doesn\'t already exist.',
+      group: ERROR_GROUP, orderInGroup: 7, width: 'MEDIUM', displayName: 'Dead Letter Queue Topic Replication Factor',
+    })
+    .define({
+      name: 'errors.deadletterqueue.context.headers.enable', type: 'BOOLEAN', defaultValue: false, importance: 'MEDIUM',
+      documentation:
+        'If true, add headers containing error context to the messages written to the dead letter queue. To avoid ' +
+        'clashing with headers from the original record, all error context header keys, all error context header keys ' +
+        'will start with __connect.errors.',
+      group: ERROR_GROUP, orderInGroup: 8, width: 'MEDIUM', displayName: 'Enable Error Context Headers',
+    });
+}
+
+function sourceConnectorDef(): ConfigDef {
+  let order = 0;
+  return commonConnectorDef()
+    .define({
+      name: 'topic.creation.groups', type: 'LIST', defaultValue: [],
+      validator: Validators.custom('unique topic creation group aliases, excluding "default"', (v) => {
+        if (!Array.isArray(v)) return undefined;
+        if (new Set(v).size < v.length) return 'Duplicate alias provided.';
+        return undefined;
+      }),
+      importance: 'LOW',
+      documentation:
+        'Groups of configurations for topics created by source connectors. The "default" group always exists and ' +
+        'matches all topics.',
+      group: TOPIC_CREATION_GROUP, orderInGroup: ++order, width: 'LONG', displayName: 'Topic Creation Groups',
+    })
+    .define({
+      name: 'exactly.once.support', type: 'STRING', defaultValue: 'requested',
+      validator: Validators.inIgnoreCase('requested', 'required'), importance: 'MEDIUM',
+      documentation:
+        'Permitted values are requested, required. If set to "required", forces a preflight check for the connector to ' +
+        'ensure that it can provide exactly-once semantics with the given configuration.',
+      group: EXACTLY_ONCE_SUPPORT_GROUP, orderInGroup: ++order, width: 'SHORT', displayName: 'Exactly once support',
+    })
+    .define({
+      name: 'transaction.boundary', type: 'STRING', defaultValue: 'poll',
+      validator: Validators.inIgnoreCase('poll', 'interval', 'connector'), importance: 'MEDIUM',
+      documentation:
+        'Permitted values are: poll, interval, connector. If set to "poll", a new producer transaction will be started ' +
+        'and committed for every batch of records that each task from this connector provides to Connect.',
+      group: EXACTLY_ONCE_SUPPORT_GROUP, orderInGroup: ++order, width: 'SHORT', displayName: 'Transaction Boundary',
+    })
+    .define({
+      name: 'transaction.boundary.interval.ms', type: 'LONG', defaultValue: null, validator: nonNegativeOrNull,
+      importance: 'LOW',
+      documentation:
+        'If "transaction.boundary" is set to "interval", determines the interval for producer transaction commits by ' +
+        'connector tasks. If unset, defaults to the value of the worker-level "offset.flush.interval.ms" property.',
+      group: EXACTLY_ONCE_SUPPORT_GROUP, orderInGroup: ++order, width: 'SHORT', displayName: 'Transaction boundary interval',
+    })
+    .define({
+      name: 'offsets.storage.topic', type: 'STRING', defaultValue: null, validator: Validators.nonEmptyString(),
+      importance: 'LOW',
+      documentation:
+        'The name of a separate offsets topic to use for this connector. If empty or not specified, the worker\'s global ' +
+        'offsets topic name will be used.',
+      group: OFFSETS_TOPIC_GROUP, orderInGroup: ++order, width: 'LONG', displayName: 'Offsets topic',
+    });
+}
+
+/** The framework keys of a source or sink connector (no per-transform or per-topic-creation-group keys yet). */
+export function connectorConfigDef(kind: ConnectorKind): ConfigDef {
+  return kind === 'sink' ? sinkConnectorDef() : sourceConnectorDef();
+}
+
+/** Does the config use KIP-158 topic creation (any `topic.creation.` key)? */
+export function usesTopicCreation(config: RawConfig): boolean {
+  return Object.keys(config).some((k) => k.startsWith(TOPIC_CREATION_PREFIX));
+}
+
+function topicCreationGroupDef(isDefault: boolean): ConfigDef {
+  const def = new ConfigDef()
+    .define({
+      name: 'include', type: 'LIST', defaultValue: isDefault ? '.*' : [], importance: 'LOW',
+      validator: Validators.list(regexValidator),
+      documentation: 'A list of regular expression literals used to match the topic names used by the source connector.',
+    })
+    .define({
+      name: 'exclude', type: 'LIST', defaultValue: [], importance: 'LOW',
+      validator: Validators.list(regexValidator),
+      documentation: 'A list of regular expression literals used to exclude topic names from this group.',
+    });
+  const rf = { name: 'replication.factor', type: 'SHORT', validator: replicationFactorValidator, importance: 'LOW',
+    documentation: 'The replication factor for new topics created for this connector; -1 for the broker\'s default.' } as const;
+  const parts = { name: 'partitions', type: 'INT', validator: partitionsValidator, importance: 'LOW',
+    documentation: 'The number of partitions new topics created for this connector; -1 for the broker\'s default.' } as const;
+  // The default group's values are required once topic creation is used; other groups inherit them.
+  return isDefault ? def.define(rf).define(parts) : def.define({ ...rf, defaultValue: null }).define({ ...parts, defaultValue: null });
+}
+
+/**
+ * Adds the keys that depend on other values (Kafka's `ConnectorConfig.enrich` / `SourceConnectorConfig.enrich`):
+ * `transforms.<alias>.type|predicate|negate`, `predicates.<alias>.type`, and for sources that use topic
+ * creation `topic.creation.<group>.*`. The keys of each transform's own ConfigDef are added by `extra`.
+ */
+export function enrichConnectorConfigDef(
+  base: ConfigDef,
+  kind: ConnectorKind,
+  config: RawConfig,
+  extra?: (prefix: string, alias: string, kind: 'transformation' | 'predicate', type: string | undefined) => ConfigDef | undefined,
+): ConfigDef {
+  const def = new ConfigDef().merge(base);
+  const aliases = (key: string): string[] => {
+    const raw = config[key];
+    if (typeof raw !== 'string') return Array.isArray(raw) ? raw.map(String) : [];
+    return [...new Set(raw.split(',').map((a) => a.trim()).filter((a) => a !== ''))];
+  };
+  for (const alias of aliases('transforms')) {
+    const prefix = `transforms.${alias}.`;
+    const group = `Transforms: ${alias}`;
+    let order = 0;
+    def.define({
+      name: `${prefix}type`, type: 'CLASS', importance: 'HIGH', group, orderInGroup: ++order, width: 'LONG',
+      documentation: 'Class for the \'' + alias + '\' transformation.', displayName: 'Transformation type for ' + alias,
+    });
+    def.define({
+      name: `${prefix}predicate`, type: 'STRING', defaultValue: null, importance: 'MEDIUM', group, orderInGroup: ++order,
+      documentation: 'The alias of a predicate used to determine whether to apply this transformation.',
+      displayName: 'Predicate',
+    });
+    def.define({
+      name: `${prefix}negate`, type: 'BOOLEAN', defaultValue: false, importance: 'MEDIUM', group, orderInGroup: ++order,
+      documentation: 'Whether the configured predicate should be negated.', displayName: 'Negate',
+    });
+    const own = extra?.(prefix, alias, 'transformation', stringOrUndefined(config[`${prefix}type`]));
+    if (own) def.embed(prefix, group, ++order, own);
+  }
+  for (const alias of aliases('predicates')) {
+    const prefix = `predicates.${alias}.`;
+    const group = `Predicates: ${alias}`;
+    def.define({
+      name: `${prefix}type`, type: 'CLASS', importance: 'HIGH', group, orderInGroup: 1, width: 'LONG',
+      documentation: 'Class for the \'' + alias + '\' predicate.', displayName: 'Predicate type for ' + alias,
+    });
+    const own = extra?.(prefix, alias, 'predicate', stringOrUndefined(config[`${prefix}type`]));
+    if (own) def.embed(prefix, group, 2, own);
+  }
+  if (kind === 'source' && usesTopicCreation(config)) {
+    const groups = aliases('topic.creation.groups').filter((g) => g !== DEFAULT_TOPIC_CREATION_GROUP);
+    for (const g of groups) def.embed(`${TOPIC_CREATION_PREFIX}${g}.`, g, 0, topicCreationGroupDef(false));
+    def.embed(`${TOPIC_CREATION_PREFIX}${DEFAULT_TOPIC_CREATION_GROUP}.`, DEFAULT_TOPIC_CREATION_GROUP, 0, topicCreationGroupDef(true));
+  }
+  return def;
+}
+
+function stringOrUndefined(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+}
+
+/** Key prefixes of a connector config that are passed on to converters, clients and topic creation. */
+export const CONNECTOR_PASSTHROUGH_PREFIXES = [
+  'key.converter.', 'value.converter.', 'header.converter.',
+  'producer.override.', 'consumer.override.', 'admin.override.',
+] as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Standalone worker
+
+/** Worker key prefixes passed through to converters, Kafka clients and config providers (prefix stripped there). */
+export const WORKER_PASSTHROUGH_PREFIXES = [
+  'key.converter.', 'value.converter.', 'header.converter.',
+  'producer.', 'consumer.', 'admin.',
+  'config.providers.', 'listeners.https.', 'ssl.', 'sasl.',
+] as const;
+
+/**
+ * The standalone worker's keys (WorkerConfig + StandaloneConfig) with Sluice's defaults, which differ from
+ * Kafka's where noted in the docs: `bootstrap.servers` absent means the in-process transport; key/value
+ * converters default to JsonConverter; `offset.storage.file.filename` absent keeps offsets in memory.
+ */
+export function standaloneWorkerConfigDef(): ConfigDef {
+  const def = new ConfigDef()
+    .define({
+      name: 'bootstrap.servers', type: 'LIST', defaultValue: null, importance: 'HIGH',
+      validator: Validators.list(Validators.custom('host:port', (v) =>
+        typeof v === 'string' && !/^\S+:\d+$/.test(v) ? `Invalid url in bootstrap.servers: ${v}` : undefined), false),
+      documentation:
+        'A list of host/port pairs to use for establishing the initial connection to the Kafka cluster. ' +
+        'Sluice: when absent, records flow through an in-process transport and no broker is used.',
+    })
+    .define({
+      name: 'key.converter', type: 'CLASS', defaultValue: DEFAULT_KEY_CONVERTER, importance: 'HIGH',
+      documentation: 'Converter class used to convert between Kafka Connect format and the serialized form written to Kafka (keys). Sluice default: JsonConverter.',
+    })
+    .define({
+      name: 'value.converter', type: 'CLASS', defaultValue: DEFAULT_VALUE_CONVERTER, importance: 'HIGH',
+      documentation: 'Converter class used to convert between Kafka Connect format and the serialized form written to Kafka (values). Sluice default: JsonConverter.',
+    })
+    .define({
+      name: 'header.converter', type: 'CLASS', defaultValue: DEFAULT_HEADER_CONVERTER, importance: 'LOW',
+      documentation: 'HeaderConverter class used to convert between Kafka Connect format and the serialized form written to Kafka (headers).',
+    })
+    .define({
+      name: 'offset.storage.file.filename', type: 'STRING', defaultValue: null, validator: Validators.nonEmptyString(),
+      importance: 'HIGH',
+      documentation: 'File to store source connector offsets in. Sluice: when absent, offsets are kept in memory only.',
+    })
+    .define({
+      name: 'offset.flush.interval.ms', type: 'LONG', defaultValue: 60000, validator: Validators.atLeast(0), importance: 'LOW',
+      documentation: 'Interval at which to try committing offsets for tasks.',
+    })
+    .define({
+      name: 'offset.flush.timeout.ms', type: 'LONG', defaultValue: 5000, validator: Validators.atLeast(0), importance: 'LOW',
+      documentation:
+        'Maximum number of milliseconds to wait for records to flush and partition offset data to be committed to ' +
+        'offset storage before cancelling the process and restoring the offset data to be committed in a future attempt.',
+    })
+    .define({
+      name: 'task.shutdown.graceful.timeout.ms', type: 'LONG', defaultValue: 5000, validator: Validators.atLeast(0),
+      importance: 'LOW',
+      documentation: 'Amount of time to wait for tasks to shutdown gracefully. This is the total amount of time, not per task.',
+    })
+    .define({
+      name: 'sluice.max.in.flight.batches', type: 'INT', defaultValue: 4, validator: Validators.atLeast(1), importance: 'MEDIUM',
+      documentation:
+        'Sluice: how many record batches a task may have in flight between poll and acknowledgement. Memory is bounded ' +
+        'by batch size × this value.',
+    });
+  // Kafka's other common worker keys, accepted so existing worker files load; the runtime uses what it supports.
+  const others: Array<[string, 'STRING' | 'LIST' | 'BOOLEAN' | 'INT' | 'LONG', unknown, string]> = [
+    ['plugin.path', 'LIST', null, 'List of paths for plugins (accepted for compatibility; Sluice plugins are ES modules).'],
+    ['plugin.discovery', 'STRING', 'hybrid_warn', 'Method to use to discover plugins (accepted for compatibility).'],
+    ['config.providers', 'LIST', [], 'Comma-separated names of ConfigProvider classes.'],
+    ['connector.client.config.override.policy', 'STRING', 'All', 'Which client configs connectors may override.'],
+    ['topic.creation.enable', 'BOOLEAN', true, 'Whether to allow automatic creation of topics used by source connectors.'],
+    ['topic.tracking.enable', 'BOOLEAN', true, 'Enable tracking the set of active topics per connector.'],
+    ['topic.tracking.allow.reset', 'BOOLEAN', true, 'If true, allow user requests to reset the set of active topics per connector.'],
+    ['listeners', 'LIST', 'http://:8083', 'List of comma-separated URIs the REST API will listen on.'],
+    ['rest.advertised.host.name', 'STRING', null, 'Hostname to give out to other workers to connect to.'],
+    ['rest.advertised.port', 'INT', null, 'Port to give out to other workers to connect to.'],
+    ['rest.advertised.listener', 'STRING', null, 'Advertised listener (HTTP or HTTPS) which will be given to other workers to use.'],
+    ['admin.listeners', 'LIST', null, 'List of comma-separated URIs the Admin REST API will listen on.'],
+    ['access.control.allow.origin', 'STRING', '', 'Value to set the Access-Control-Allow-Origin header to for REST API requests.'],
+    ['access.control.allow.methods', 'STRING', '', 'Sets the methods supported for cross origin requests.'],
+    ['response.http.headers.config', 'STRING', '', 'Rules for REST API HTTP response headers.'],
+    ['rest.extension.classes', 'LIST', '', 'Comma-separated names of ConnectRestExtension classes.'],
+    ['metrics.sample.window.ms', 'LONG', 30000, 'The window of time a metrics sample is computed over.'],
+    ['metrics.num.samples', 'INT', 2, 'The number of samples maintained to compute metrics.'],
+    ['metrics.recording.level', 'STRING', 'INFO', 'The highest recording level for metrics.'],
+    ['metric.reporters', 'LIST', '', 'A list of classes to use as metrics reporters.'],
+    ['auto.include.jmx.reporter', 'BOOLEAN', true, 'Deprecated; accepted for compatibility.'],
+    ['client.dns.lookup', 'STRING', 'use_all_dns_ips', 'Controls how the client uses DNS lookups.'],
+    ['client.id', 'STRING', '', 'An id string to pass to the server when making requests.'],
+    ['security.protocol', 'STRING', 'PLAINTEXT', 'Protocol used to communicate with brokers.'],
+    ['request.timeout.ms', 'INT', 40000, 'The maximum amount of time the client will wait for the response of a request.'],
+    ['retry.backoff.ms', 'LONG', 100, 'The amount of time to wait before attempting to retry a failed request.'],
+    ['metadata.max.age.ms', 'LONG', 300000, 'The period of time after which a refresh of metadata is forced.'],
+  ];
+  for (const [name, type, defaultValue, documentation] of others) {
+    def.define({ name, type, defaultValue, importance: 'LOW', documentation });
+  }
+  return def;
+}
+
+/** One problem with a worker or connector config: the key (if one is to blame) and why. */
+export interface ConfigProblem {
+  key?: string;
+  reason: string;
+}
+
+/** Every problem of a standalone worker config: unknown keys (outside the pass-through prefixes), bad types, validators. */
+export function workerConfigProblems(config: RawConfig): ConfigProblem[] {
+  const def = standaloneWorkerConfigDef();
+  const problems: ConfigProblem[] = [];
+  for (const key of Object.keys(config)) {
+    if (def.key(key) || WORKER_PASSTHROUGH_PREFIXES.some((p) => key.startsWith(p) && key.length > p.length)) continue;
+    problems.push({ key, reason: unknownKeyReason(key, def.names(), 'worker') });
+  }
+  for (const [key, cv] of def.validate(config)) {
+    for (const m of cv.errorMessages) problems.push({ key, reason: m });
+  }
+  return problems;
+}
+
+/** The reason for an unknown key, with a "did you mean" when a defined key is a small edit away. */
+export function unknownKeyReason(key: string, known: readonly string[], what: string): string {
+  const guess = closest(key, known);
+  return `unknown ${what} configuration key "${key}"` + (guess ? ` (did you mean "${guess}"?)` : '');
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDist = Math.max(2, Math.floor(word.length / 4)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(word, c, bestDist);
+    if (d < bestDist) {
+      best = c;
+      bestDist = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) >= cap) return cap;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** A worker config that cannot be used; lists every problem. */
+export class WorkerConfigError extends Error {
+  override readonly name = 'WorkerConfigError';
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(`Invalid worker configuration:\n${problems.map((p) => `  - ${p.key ? `${p.key}: ` : ''}${p.reason}`).join('\n')}`);
+  }
+}
+
+/** The standalone worker settings, typed. */
+export interface StandaloneWorkerConfig {
+  /** Null: the in-process transport. */
+  bootstrapServers: string[] | null;
+  keyConverter: string;
+  valueConverter: string;
+  headerConverter: string;
+  /** Null: offsets in memory only. */
+  offsetStorageFile: string | null;
+  offsetFlushIntervalMs: number;
+  offsetFlushTimeoutMs: number;
+  taskShutdownGracefulTimeoutMs: number;
+  maxInFlightBatches: number;
+  /** `key.converter.*` etc. with the prefix stripped. */
+  keyConverterConfig: Record<string, string>;
+  valueConverterConfig: Record<string, string>;
+  headerConverterConfig: Record<string, string>;
+  producer: Record<string, string>;
+  consumer: Record<string, string>;
+  admin: Record<string, string>;
+  /** Every key as given, for anything else the runtime wants to read. */
+  raw: Readonly<Record<string, string>>;
+}
+
+/** Parses and checks a standalone worker config; throws a WorkerConfigError listing every problem. */
+export function parseStandaloneWorkerConfig(config: Readonly<Record<string, string>>): StandaloneWorkerConfig {
+  const problems = workerConfigProblems(config);
+  if (problems.length > 0) throw new WorkerConfigError(problems);
+  let v: Record<string, unknown>;
+  try {
+    v = standaloneWorkerConfigDef().parse(config);
+  } catch (e) {
+    if (e instanceof ConfigException) throw new WorkerConfigError([{ key: e.key, reason: e.message }]);
+    throw e;
+  }
+  return {
+    bootstrapServers: (v['bootstrap.servers'] as string[] | null) ?? null,
+    keyConverter: v['key.converter'] as string,
+    valueConverter: v['value.converter'] as string,
+    headerConverter: v['header.converter'] as string,
+    offsetStorageFile: (v['offset.storage.file.filename'] as string | null) ?? null,
+    offsetFlushIntervalMs: v['offset.flush.interval.ms'] as number,
+    offsetFlushTimeoutMs: v['offset.flush.timeout.ms'] as number,
+    taskShutdownGracefulTimeoutMs: v['task.shutdown.graceful.timeout.ms'] as number,
+    maxInFlightBatches: v['sluice.max.in.flight.batches'] as number,
+    keyConverterConfig: withPrefix(config, 'key.converter.'),
+    valueConverterConfig: withPrefix(config, 'value.converter.'),
+    headerConverterConfig: withPrefix(config, 'header.converter.'),
+    producer: withPrefix(config, 'producer.'),
+    consumer: withPrefix(config, 'consumer.'),
+    admin: Object.fromEntries(Object.entries(withPrefix(config, 'admin.')).filter(([k]) => k !== 'listeners')),
+    raw: { ...config },
+  };
+}
+
+/** The keys that start with `prefix`, with the prefix stripped (Kafka's `originalsWithPrefix`). */
+export function withPrefix(config: Readonly<Record<string, string>>, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(config)) if (k.startsWith(prefix) && k.length > prefix.length) out[k.slice(prefix.length)] = val;
+  return out;
+}
