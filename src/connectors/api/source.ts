@@ -40,6 +40,14 @@ export abstract class SourceTask {
   abstract start(config: ConnectorConfig): void | Promise<void>;
   abstract poll(signal: AbortSignal): Promise<SourceRecord[] | null>;
   abstract stop(): void | Promise<void>;
+  /**
+   * A bounded source (datagen with `max.records`, a file source reading stdin to its end) returns true once it
+   * will never produce another record; `poll` then keeps returning null. The runtime may stop such a task after
+   * its last offsets are committed (`sluice run` exits when every source task is finished). Default: never.
+   */
+  isFinished(): boolean {
+    return false;
+  }
   /** Called after an offset commit succeeded. */
   commit(): void | Promise<void> {}
   /** Called once Kafka acknowledged `record` (metadata null if it was filtered or dropped). */
