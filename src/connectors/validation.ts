@@ -274,6 +274,8 @@ export async function validateConnectorConfig(
 export interface ProblemOptions extends ValidationOptions {
   /** Report keys that neither the framework nor the connector defines (outside the pass-through prefixes). Default true. */
   rejectUnknownKeys?: boolean;
+  /** Key prefixes the caller validates itself (e.g. the worker's `sluice.restart.`), never reported as unknown. */
+  allowedPrefixes?: readonly string[];
 }
 
 /** Every per-key problem of a connector config, as a flat list (never throws for an invalid config). */
@@ -296,6 +298,7 @@ export async function connectorConfigProblems(
   }
   if (options.rejectUnknownKeys ?? true) {
     const allowedPrefixes = [
+      ...(options.allowedPrefixes ?? []),
       ...CONNECTOR_PASSTHROUGH_PREFIXES,
       ...topicsList(config['transforms']).map((a) => `transforms.${a}.`),
       ...topicsList(config['predicates']).map((a) => `predicates.${a}.`),
