@@ -95,7 +95,7 @@ export class TaskFailure extends Error {
   ) {
     super(
       `task ${id.connector}-${id.task} failed in ${stage}` +
-        (coordinates ? ` at ${JSON.stringify(coordinates)}` : '') +
+        (coordinates ? ` at ${JSON.stringify(coordinates, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}` : '') +
         `: ${cause instanceof Error ? cause.message : String(cause)}`,
       { cause },
     );

@@ -35,7 +35,6 @@ import type {
   KafkaProducer,
   NewTopic,
   ProducedRecordMetadata,
-  ProducerOptions,
   ProducerRecord,
   StreamLogger,
   Subscription,
@@ -73,17 +72,20 @@ function logCreator(logger: StreamLogger) {
 
 export function createKafkajsClient(options: KafkajsClientOptions): KafkaClient {
   const logger = options.logger ?? silentLogger;
-  const kafka = new KafkaCtor({
-    brokers: [...options.brokers],
-    clientId: options.clientId ?? 'sluice',
-    connectionTimeout: options.connectionTimeout ?? 3000,
-    logLevel: options.logger ? logLevel.INFO : logLevel.NOTHING,
-    logCreator: logCreator(logger),
-  });
+  // kafkajs sets the client id per Kafka instance; an instance is only configuration, so one per client.
+  const kafka = (clientId: string) =>
+    new KafkaCtor({
+      brokers: [...options.brokers],
+      clientId,
+      connectionTimeout: options.connectionTimeout ?? 3000,
+      logLevel: options.logger ? logLevel.INFO : logLevel.NOTHING,
+      logCreator: logCreator(logger),
+    });
+  const base = options.clientId ?? 'sluice';
   return {
-    producer: (o) => new KafkajsProducer(kafka, o),
-    consumer: (o) => new KafkajsConsumer(kafka, o, logger),
-    admin: () => new KafkajsAdmin(kafka.admin()),
+    producer: (o) => new KafkajsProducer(kafka(o.clientId)),
+    consumer: (o) => new KafkajsConsumer(kafka(o.clientId), o, logger),
+    admin: () => new KafkajsAdmin(kafka(`${base}-admin`).admin()),
   };
 }
 
@@ -95,7 +97,7 @@ class KafkajsProducer implements KafkaProducer {
   readonly #chosen = new WeakMap<Message, number>();
   readonly #roundRobin = new Map<string, number>();
 
-  constructor(kafka: Kafka, options: ProducerOptions) {
+  constructor(kafka: Kafka) {
     const keyed = Partitioners.DefaultPartitioner();
     const partitioner = (args: PartitionerArgs): number => {
       const { message, topic, partitionMetadata } = args;
@@ -120,7 +122,6 @@ class KafkajsProducer implements KafkaProducer {
       allowAutoTopicCreation: true,
       retry: { retries: 10, maxRetryTime: 30_000 },
     });
-    void options;
   }
 
   connect(): Promise<void> {

@@ -1,0 +1,449 @@
+/**
+ * The sink pipeline: consumer → header/key/value converters → transform → put → preCommit (flush) → commit.
+ *
+ * Backpressure: the consumer awaits each batch handler and does not fetch more for a partition while `put`
+ * runs. Offsets committed are next-offsets-to-read keyed by the ORIGINAL topic-partition, only for what
+ * `preCommit` returned (never beyond what was delivered): every `offsetFlushIntervalMs`, on
+ * `context.requestCommit()`, on revocation and at stop. A RetriableException from `put` redelivers the same
+ * batch after `context.timeout(ms)` (or a backoff); any other error fails the task.
+ */
+import { Headers, SinkRecord } from '../../data/index.js';
+import { ConfigException, RetriableException, topicPartition, tpKey } from '../../connectors/api/index.js';
+import type { SinkTaskContext, TopicPartition, TopicPartitionOffsets } from '../../connectors/api/index.js';
+import type { FailureStage, SinkTaskInput, TaskMetrics, TaskRun } from '../contracts.js';
+import { TaskFailure } from '../contracts.js';
+import type { ConsumedBatch, ConsumedMessage, KafkaConsumer, StreamLogger, Subscription, TopicPartitionOffset } from '../kafka/client.js';
+import { silentLogger } from '../kafka/client.js';
+import { failOnError, type RecordErrorHandler } from '../errors/record-error-handler.js';
+import { SerialQueue } from '../util/serial-queue.js';
+import { newMetrics, sleep } from '../util/misc.js';
+
+export interface SinkPipelineDeps {
+  /** Consumer of group `connect-<connector>`; the pipeline connects, subscribes, runs and disconnects it. */
+  readonly consumer: KafkaConsumer;
+  readonly logger?: StreamLogger;
+  readonly errors?: RecordErrorHandler;
+  /** Called last, after the consumer disconnected. */
+  readonly close?: () => Promise<void>;
+  /** Wait before redelivering after a RetriableException when the task did not call `context.timeout`. */
+  readonly retryBackoffMs?: number;
+}
+
+export function startSinkTask(input: SinkTaskInput, deps: SinkPipelineDeps): TaskRun {
+  return new SinkPipeline(input, deps).run;
+}
+
+/** `topics` or `topics.regex` (exactly one), as Kafka Connect requires. Regexes match whole topic names. */
+export function sinkSubscription(config: Readonly<Record<string, string>>): Subscription {
+  const topics = (config['topics'] ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const regex = (config['topics.regex'] ?? '').trim();
+  if (topics.length > 0 && regex !== '') {
+    throw new ConfigException('topics.regex', regex, 'cannot be set together with topics; set exactly one');
+  }
+  if (regex !== '') {
+    try {
+      return { pattern: new RegExp(`^(?:${regex})$`) };
+    } catch (e) {
+      throw new ConfigException('topics.regex', regex, `invalid regex: ${(e as Error).message}`);
+    }
+  }
+  if (topics.length === 0) throw new ConfigException('topics', config['topics'] ?? '', 'one of topics or topics.regex must be set');
+  return { topics };
+}
+
+class SinkPipeline {
+  readonly run: TaskRun;
+  readonly #input: SinkTaskInput;
+  readonly #deps: SinkPipelineDeps;
+  readonly #consumer: KafkaConsumer;
+  readonly #log: StreamLogger;
+  readonly #errors: RecordErrorHandler;
+  readonly #metrics: TaskMetrics = newMetrics();
+  /** Every call into the task (open, put, preCommit, close, stop) goes through here, one at a time. */
+  readonly #ops = new SerialQueue();
+  readonly #assignment = new Map<string, TopicPartition>();
+  /** Next offset to read per original partition, for what was delivered to the task (or filtered). */
+  readonly #current = new Map<string, number>();
+  readonly #committed = new Map<string, number>();
+  readonly #taskPaused = new Set<string>();
+  readonly #pendingSeeks = new Map<string, { tp: TopicPartition; offset: number }>();
+  readonly #stopSignal = new AbortController();
+  #runPaused = false;
+  #commitRequested = false;
+  #commitScheduled = false;
+  #nextCommitAt: number;
+  #retryTimeoutMs = -1;
+  #flushTimer: NodeJS.Timeout | undefined;
+  #started = false;
+  #stopping = false;
+  #failure: TaskFailure | undefined;
+  #stopPromise: Promise<void> | undefined;
+  #resolveDone!: () => void;
+  #rejectDone!: (e: TaskFailure) => void;
+
+  constructor(input: SinkTaskInput, deps: SinkPipelineDeps) {
+    this.#input = input;
+    this.#deps = deps;
+    this.#consumer = deps.consumer;
+    this.#log = deps.logger ?? silentLogger;
+    this.#errors = deps.errors ?? failOnError;
+    this.#nextCommitAt = Date.now() + input.options.offsetFlushIntervalMs;
+    const done = new Promise<void>((resolve, reject) => {
+      this.#resolveDone = resolve;
+      this.#rejectDone = reject;
+    });
+    done.catch(() => {});
+    this.run = {
+      id: input.id,
+      done,
+      pause: () => this.#pauseAll(),
+      resume: () => this.#resumeAll(),
+      stop: (timeoutMs) => this.#stop(timeoutMs),
+      metrics: () => ({ ...this.#metrics }),
+    };
+    void this.#start();
+  }
+
+  // ------------------------------------------------------------------------------------------ lifecycle
+
+  async #start(): Promise<void> {
+    const { task, config, id } = this.#input;
+    let subscription: Subscription;
+    try {
+      subscription = sinkSubscription(config);
+      task.initialize(this.#context());
+      await task.start(config);
+      this.#started = true;
+    } catch (e) {
+      return this.#fail(new TaskFailure(id, 'TASK_START', e));
+    }
+    if (this.#stopping) return;
+    try {
+      await this.#consumer.connect();
+      await this.#consumer.subscribe(subscription);
+      await this.#consumer.run({
+        onBatch: (batch) => this.#ops.run(() => this.#onBatch(batch)),
+        onAssigned: (tps) => this.#ops.run(() => this.#onAssigned(tps)),
+        onRevoked: (tps) => this.#ops.run(() => this.#onRevoked(tps)),
+        onCrash: (e) => void this.#fail(new TaskFailure(id, 'KAFKA_CONSUME', e)),
+        onCommitWanted: () => this.#requestCommit(),
+      });
+    } catch (e) {
+      return this.#fail(new TaskFailure(id, 'KAFKA_CONSUME', e));
+    }
+    this.#flushTimer = setInterval(() => {
+      if (Date.now() >= this.#nextCommitAt) this.#scheduleCommit();
+    }, Math.min(this.#input.options.offsetFlushIntervalMs, 1000));
+  }
+
+  #context(): SinkTaskContext {
+    const assigned = (tps: TopicPartition[]) => {
+      for (const tp of tps) {
+        if (!this.#assignment.has(tpKey(tp))) throw new Error(`partition ${tpKey(tp)} is not assigned to task ${this.#taskName()}`);
+      }
+    };
+    return {
+      configs: () => this.#input.config,
+      offset: (tp, offset) => {
+        this.#pendingSeeks.set(tpKey(tp), { tp: topicPartition(tp.topic, tp.partition), offset });
+      },
+      timeout: (ms) => {
+        this.#retryTimeoutMs = ms;
+      },
+      assignment: () => [...this.#assignment.values()],
+      pause: (...tps) => {
+        assigned(tps);
+        for (const tp of tps) this.#taskPaused.add(tpKey(tp));
+        if (!this.#runPaused) this.#consumer.pause(tps);
+      },
+      resume: (...tps) => {
+        assigned(tps);
+        for (const tp of tps) this.#taskPaused.delete(tpKey(tp));
+        if (!this.#runPaused) this.#consumer.resume(tps);
+      },
+      requestCommit: () => this.#requestCommit(),
+      errantRecordReporter: null,
+    };
+  }
+
+  #taskName(): string {
+    return `${this.#input.id.connector}-${this.#input.id.task}`;
+  }
+
+  // ------------------------------------------------------------------------------------------ rebalance
+
+  async #onAssigned(tps: readonly TopicPartition[]): Promise<void> {
+    if (this.#stopping) return;
+    for (const tp of tps) this.#assignment.set(tpKey(tp), topicPartition(tp.topic, tp.partition));
+    // Pauses asked for by the task survive rebalances; a paused task keeps everything paused.
+    if (this.#runPaused) this.#consumer.pause(tps);
+    else this.#consumer.pause(tps.filter((tp) => this.#taskPaused.has(tpKey(tp))));
+    try {
+      await this.#input.task.open(tps);
+    } catch (e) {
+      return this.#fail(new TaskFailure(this.#input.id, 'TASK_START', e));
+    }
+    this.#applySeeks();
+  }
+
+  async #onRevoked(tps: readonly TopicPartition[]): Promise<void> {
+    if (this.#stopping) return;
+    await this.#commit(tps.map(tpKey));
+    try {
+      await this.#input.task.close(tps);
+    } catch (e) {
+      this.#log.error({ task: this.#input.id, err: e }, 'task.close() threw');
+    }
+    for (const tp of tps) {
+      const k = tpKey(tp);
+      this.#assignment.delete(k);
+      this.#current.delete(k);
+      this.#committed.delete(k);
+      this.#pendingSeeks.delete(k);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ delivery
+
+  async #onBatch(batch: ConsumedBatch): Promise<void> {
+    if (this.#stopping || batch.messages.length === 0) return;
+    const key = tpKey(batch);
+    if (!this.#assignment.has(key)) {
+      // The in-process consumer and kafkajs both announce assignments first; this is a safety net.
+      await this.#onAssigned([topicPartition(batch.topic, batch.partition)]);
+      if (this.#stopping) return;
+    }
+    if (!this.#committed.has(key)) this.#committed.set(key, batch.messages[0]!.offset);
+    this.#metrics.recordsPolled += batch.messages.length;
+    this.#metrics.batches++;
+    const records = await this.#convert(batch);
+    if (records === null) return; // failed
+    if (records.length > 0 && !(await this.#deliver(records))) return;
+    const last = batch.messages[batch.messages.length - 1]!.offset;
+    // A seek the task asked for during put wins over the position after this batch.
+    if (!this.#pendingSeeks.has(key)) this.#current.set(key, last + 1);
+    this.#applySeeks();
+    if (this.#commitRequested || Date.now() >= this.#nextCommitAt) await this.#commit();
+  }
+
+  /** Converts and transforms a batch; null when the task failed. */
+  async #convert(batch: ConsumedBatch): Promise<SinkRecord[] | null> {
+    const { converters, transform, id } = this.#input;
+    const out: SinkRecord[] = [];
+    for (const m of batch.messages) {
+      let stage: FailureStage = 'HEADER_CONVERTER';
+      try {
+        const headers = new Headers();
+        for (const h of m.headers) {
+          const sv = converters.header.toConnectHeader(batch.topic, h.key, h.value);
+          headers.add(h.key, sv.value, sv.schema);
+        }
+        stage = 'KEY_CONVERTER';
+        const key = converters.key.toConnectData(batch.topic, m.key, headers);
+        stage = 'VALUE_CONVERTER';
+        const value = converters.value.toConnectData(batch.topic, m.value, headers);
+        stage = 'TRANSFORMATION';
+        const record = transform(
+          new SinkRecord({
+            topic: batch.topic,
+            kafkaPartition: batch.partition,
+            kafkaOffset: m.offset,
+            keySchema: key.schema,
+            key: key.value,
+            valueSchema: value.schema,
+            value: value.value,
+            timestamp: m.timestamp,
+            timestampType: m.timestampType,
+            headers,
+          }),
+        );
+        if (record === null) this.#metrics.recordsFiltered++;
+        else out.push(record);
+      } catch (e) {
+        if (!(await this.#tolerate(stage, e, batch, m))) return null;
+      }
+    }
+    return out;
+  }
+
+  async #tolerate(stage: FailureStage, e: unknown, batch: ConsumedBatch, m: ConsumedMessage): Promise<boolean> {
+    const decision = await this.#errors.handle({
+      id: this.#input.id,
+      stage,
+      error: e,
+      consumed: { topic: batch.topic, partition: batch.partition, message: m },
+    });
+    if (decision === 'skip') return true;
+    await this.#fail(new TaskFailure(this.#input.id, stage, e, { topic: batch.topic, partition: batch.partition, offset: m.offset }));
+    return false;
+  }
+
+  /** put, redelivering the same batch after RetriableExceptions; false if the task failed or is stopping. */
+  async #deliver(records: SinkRecord[]): Promise<boolean> {
+    for (;;) {
+      if (this.#stopping) return false;
+      try {
+        await this.#input.task.put(records);
+        this.#metrics.recordsWritten += records.length;
+        return true;
+      } catch (e) {
+        if (!(e instanceof RetriableException)) {
+          const first = records[0]!;
+          await this.#fail(
+            new TaskFailure(this.#input.id, 'TASK_PUT', e, {
+              topic: first.originalTopic,
+              partition: first.originalKafkaPartition,
+              offset: first.originalKafkaOffset,
+            }),
+          );
+          return false;
+        }
+        const wait = this.#retryTimeoutMs > 0 ? this.#retryTimeoutMs : (this.#deps.retryBackoffMs ?? 1000);
+        this.#retryTimeoutMs = -1;
+        this.#log.warn({ task: this.#input.id, err: e, retryInMs: wait }, 'put failed with a retriable error; redelivering the batch');
+        // Offsets of batches before this one may still be committed meanwhile.
+        if (this.#commitRequested || Date.now() >= this.#nextCommitAt) await this.#commit();
+        await sleep(wait, this.#stopSignal.signal);
+      }
+    }
+  }
+
+  #applySeeks(): void {
+    for (const [k, { tp, offset }] of this.#pendingSeeks) {
+      if (!this.#assignment.has(k)) continue;
+      this.#consumer.seek(tp, offset);
+      this.#current.set(k, offset);
+    }
+    this.#pendingSeeks.clear();
+  }
+
+  // ------------------------------------------------------------------------------------------ commits
+
+  #requestCommit(): void {
+    this.#commitRequested = true;
+    this.#scheduleCommit();
+  }
+
+  /** A commit outside a batch (timer, request while idle), queued behind whatever the task is doing. */
+  #scheduleCommit(): void {
+    if (this.#commitScheduled || this.#stopping) return;
+    this.#commitScheduled = true;
+    void this.#ops.run(async () => {
+      this.#commitScheduled = false;
+      if (!this.#stopping) await this.#commit();
+    });
+  }
+
+  /** preCommit + commit for the given partitions (default: all assigned). Runs inside #ops. */
+  async #commit(keys?: readonly string[]): Promise<void> {
+    const { task, id } = this.#input;
+    this.#commitRequested = false;
+    this.#nextCommitAt = Date.now() + this.#input.options.offsetFlushIntervalMs;
+    const offsets: TopicPartitionOffsets = new Map();
+    for (const k of keys ?? [...this.#assignment.keys()]) {
+      const tp = this.#assignment.get(k);
+      const offset = this.#current.get(k);
+      if (tp && offset !== undefined) offsets.set(k, { tp, offset });
+    }
+    if (offsets.size === 0) return;
+    let approved: TopicPartitionOffsets;
+    try {
+      approved = await task.preCommit(new Map(offsets));
+    } catch (e) {
+      this.#metrics.offsetCommitFailures++;
+      this.#log.error({ task: id, err: e }, 'preCommit/flush failed; rewinding to the last committed offsets');
+      for (const k of offsets.keys()) {
+        const committed = this.#committed.get(k);
+        const tp = this.#assignment.get(k);
+        if (committed === undefined || !tp) continue;
+        this.#consumer.seek(tp, committed);
+        this.#current.set(k, committed);
+      }
+      return;
+    }
+    const toCommit: TopicPartitionOffset[] = [];
+    for (const [k, { tp, offset }] of approved ?? []) {
+      const delivered = this.#current.get(k);
+      // Offsets beyond what was delivered, or for partitions not assigned, are ignored (as in Kafka Connect).
+      if (!this.#assignment.has(k) || delivered === undefined || offset > delivered) continue;
+      if (this.#committed.get(k) === offset) continue;
+      toCommit.push({ topic: tp.topic, partition: tp.partition, offset });
+    }
+    if (toCommit.length === 0) return;
+    try {
+      await this.#consumer.commit(toCommit);
+    } catch (e) {
+      this.#metrics.offsetCommitFailures++;
+      this.#log.error({ task: id, err: e }, 'offset commit failed; will retry at the next commit');
+      return;
+    }
+    for (const o of toCommit) this.#committed.set(tpKey(o), o.offset);
+    this.#metrics.offsetCommits++;
+    this.#metrics.lastOffsetCommitMs = Date.now();
+  }
+
+  // ------------------------------------------------------------------------------------------ control
+
+  #pauseAll(): void {
+    this.#runPaused = true;
+    this.#consumer.pause([...this.#assignment.values()]);
+    this.#requestCommit();
+  }
+
+  #resumeAll(): void {
+    this.#runPaused = false;
+    this.#consumer.resume([...this.#assignment].filter(([k]) => !this.#taskPaused.has(k)).map(([, tp]) => tp));
+  }
+
+  #stop(timeoutMs: number): Promise<void> {
+    this.#stopPromise ??= this.#shutdown(timeoutMs).then(
+      () => (this.#failure ? this.#rejectDone(this.#failure) : this.#resolveDone()),
+      (e: unknown) => this.#rejectDone(e instanceof TaskFailure ? e : new TaskFailure(this.#input.id, 'TASK_COMMIT', e)),
+    );
+    return this.#stopPromise;
+  }
+
+  async #shutdown(timeoutMs: number): Promise<void> {
+    clearInterval(this.#flushTimer);
+    // Whatever the task is doing finishes first (bounded), then the final commit and close run in order.
+    const finalSteps = this.#ops.run(async () => {
+      this.#stopping = true;
+      this.#stopSignal.abort();
+      if (this.#started) {
+        const all = [...this.#assignment.keys()];
+        await this.#commit(all);
+        try {
+          await this.#input.task.close([...this.#assignment.values()]);
+        } catch (e) {
+          this.#log.error({ task: this.#input.id, err: e }, 'task.close() threw');
+        }
+        try {
+          await this.#input.task.stop();
+        } catch (e) {
+          this.#log.error({ task: this.#input.id, err: e }, 'task.stop() threw');
+        }
+      }
+    });
+    this.#stopping = true;
+    this.#stopSignal.abort();
+    await Promise.race([finalSteps, sleep(timeoutMs)]);
+    try {
+      await this.#consumer.disconnect();
+    } catch (e) {
+      this.#log.warn({ task: this.#input.id, err: e }, 'consumer disconnect failed');
+    }
+    try {
+      await this.#deps.close?.();
+    } catch (e) {
+      this.#log.warn({ task: this.#input.id, err: e }, 'closing the consumer failed');
+    }
+  }
+
+  async #fail(failure: TaskFailure): Promise<void> {
+    if (this.#failure) return;
+    this.#failure = failure;
+    this.#log.error({ task: this.#input.id, err: failure }, 'sink task failed');
+    // Called from inside #ops (a batch): stop without waiting on the queue we are running in.
+    void this.#stop(this.#input.options.offsetFlushTimeoutMs);
+  }
+}

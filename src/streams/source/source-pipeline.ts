@@ -1,0 +1,394 @@
+/**
+ * The source pipeline: poll → transform → header/key/value converters → producer → ack → offset commit.
+ *
+ * Demand-driven: a permit is taken before each `poll` and given back when every record of that batch is
+ * acknowledged, so at most `maxInFlightBatches` polled batches are between poll and ack at any time, whatever
+ * the speed of the stages below (RxJS alone would buffer without bound). Offsets follow SubmittedRecords:
+ * committed every `offsetFlushIntervalMs` and at stop, never past an unacknowledged record.
+ */
+import { Observable, concatMap, from, mergeMap, type Subscription } from 'rxjs';
+import type { OffsetMap, SourceRecord } from '../../data/index.js';
+import { Headers } from '../../data/index.js';
+import { RetriableException } from '../../connectors/api/index.js';
+import type { RecordMetadata, SourceTaskContext } from '../../connectors/api/index.js';
+import type { FailureStage, SourceTaskInput, TaskMetrics, TaskRun } from '../contracts.js';
+import { TaskFailure } from '../contracts.js';
+import type { KafkaAdmin, KafkaHeader, KafkaProducer, ProducerRecord, StreamLogger } from '../kafka/client.js';
+import { silentLogger } from '../kafka/client.js';
+import { SubmittedRecords, type SubmittedRecord } from '../offsets/submitted-records.js';
+import { validateOffsetMap, writeJson } from '../offsets/offset-json.js';
+import { failOnError, type RecordErrorHandler } from '../errors/record-error-handler.js';
+import { Permits } from '../util/permits.js';
+import { SerialQueue } from '../util/serial-queue.js';
+import { TopicCreator, topicCreationGroups } from './topic-creation.js';
+import { newMetrics, sleep, withTimeout } from '../util/misc.js';
+
+export interface SourcePipelineDeps {
+  /** The pipeline connects it at start and disconnects it at stop. */
+  readonly producer: KafkaProducer;
+  /** For KIP-158 topic creation (connected and disconnected by the pipeline, and only if the config asks). */
+  readonly admin?: KafkaAdmin;
+  readonly logger?: StreamLogger;
+  readonly errors?: RecordErrorHandler;
+  /** Called last, after task.stop() (disconnect clients). */
+  readonly close?: () => Promise<void>;
+  /** Backoff after a RetriableException from poll. */
+  readonly pollRetryBackoffMs?: number;
+}
+
+interface Prepared {
+  /** Records to send, with the tracking handle of the polled record each came from. */
+  readonly out: ProducerRecord[];
+  readonly origin: Array<{ record: SourceRecord; handle: SubmittedRecord }>;
+  /** How many acks release this batch's permit. */
+  remaining: number;
+}
+
+export function startSourceTask(input: SourceTaskInput, deps: SourcePipelineDeps): TaskRun {
+  return new SourcePipeline(input, deps).run;
+}
+
+class SourcePipeline {
+  readonly run: TaskRun;
+  readonly #input: SourceTaskInput;
+  readonly #deps: SourcePipelineDeps;
+  readonly #log: StreamLogger;
+  readonly #errors: RecordErrorHandler;
+  readonly #metrics: TaskMetrics = newMetrics();
+  readonly #permits: Permits;
+  readonly #submitted = new SubmittedRecords();
+  readonly #flushes = new SerialQueue();
+  /** Offsets taken from SubmittedRecords but not yet stored (kept for the next attempt after a failure). */
+  readonly #unflushed = new Map<string, { partition: OffsetMap; offset: OffsetMap }>();
+  readonly #pollAbort = new AbortController();
+  #topicCreator: TopicCreator | null = null;
+  #paused = false;
+  #resumed: (() => void) | undefined;
+  #stopping = false;
+  #started = false;
+  #failure: TaskFailure | undefined;
+  #subscription: Subscription | undefined;
+  #flushTimer: NodeJS.Timeout | undefined;
+  #pollLoopDone: Promise<void>;
+  #pollLoopExited!: () => void;
+  #stopPromise: Promise<void> | undefined;
+  #resolveDone!: () => void;
+  #rejectDone!: (e: TaskFailure) => void;
+
+  constructor(input: SourceTaskInput, deps: SourcePipelineDeps) {
+    this.#input = input;
+    this.#deps = deps;
+    this.#log = deps.logger ?? silentLogger;
+    this.#errors = deps.errors ?? failOnError;
+    this.#permits = new Permits(input.options.maxInFlightBatches);
+    this.#pollLoopDone = new Promise((r) => (this.#pollLoopExited = r));
+    const done = new Promise<void>((resolve, reject) => {
+      this.#resolveDone = resolve;
+      this.#rejectDone = reject;
+    });
+    done.catch(() => {}); // the owner observes `done`; never an unhandled rejection
+    this.run = {
+      id: input.id,
+      done,
+      pause: () => this.#pause(),
+      resume: () => this.#resume(),
+      stop: (timeoutMs) => this.#stop(timeoutMs),
+      metrics: () => ({ ...this.#metrics, inFlightBatches: this.#permits.inUse }),
+    };
+    void this.#start();
+  }
+
+  // ------------------------------------------------------------------------------------------ lifecycle
+
+  async #start(): Promise<void> {
+    const { task, config, id, offsets } = this.#input;
+    try {
+      const groups = topicCreationGroups(config);
+      if (groups && this.#deps.admin) this.#topicCreator = new TopicCreator(groups, this.#deps.admin);
+      const context: SourceTaskContext = {
+        configs: () => config,
+        offsetStorageReader: {
+          offset: async (partition) => (await offsets.get(id.connector, [partition])).get(partition) ?? null,
+          offsets: (partitions) => offsets.get(id.connector, partitions),
+        },
+      };
+      await this.#deps.producer.connect();
+      if (this.#topicCreator) await this.#deps.admin!.connect();
+      task.initialize(context);
+      await task.start(config);
+      this.#started = true;
+    } catch (e) {
+      this.#pollLoopExited();
+      await this.#fail(new TaskFailure(id, 'TASK_START', e));
+      return;
+    }
+    if (this.#stopping) {
+      this.#pollLoopExited();
+      return;
+    }
+    this.#flushTimer = setInterval(() => void this.#commitOffsets(), this.#input.options.offsetFlushIntervalMs);
+    this.#subscription = this.#polled()
+      .pipe(
+        concatMap((records) => from(this.#prepare(records))),
+        mergeMap((prepared) => from(this.#send(prepared)), this.#input.options.maxInFlightBatches),
+      )
+      .subscribe({
+        error: (e: unknown) => void this.#fail(this.#asFailure('KAFKA_PRODUCE', e)),
+      });
+  }
+
+  /** Emits polled batches, one per permit: the demand signal of the pipeline. */
+  #polled(): Observable<SourceRecord[]> {
+    return new Observable<SourceRecord[]>((subscriber) => {
+      const signal = this.#pollAbort.signal;
+      const loop = async () => {
+        while (!this.#stopping && !subscriber.closed) {
+          if (!(await this.#permits.acquire(signal))) break;
+          if (this.#paused) await new Promise<void>((r) => (this.#resumed = r));
+          if (this.#stopping) {
+            this.#permits.release();
+            break;
+          }
+          let records: SourceRecord[] | null;
+          try {
+            records = await this.#input.task.poll(signal);
+          } catch (e) {
+            this.#permits.release();
+            if (e instanceof RetriableException && !this.#stopping) {
+              this.#log.warn({ task: this.#input.id, err: e }, 'poll failed with a retriable error; polling again');
+              await sleep(this.#deps.pollRetryBackoffMs ?? 100, signal);
+              continue;
+            }
+            if (this.#stopping) break;
+            throw new TaskFailure(this.#input.id, 'TASK_POLL', e);
+          }
+          if (!records || records.length === 0) {
+            this.#permits.release();
+            // A task that returns nothing at once must not spin the event loop.
+            await new Promise((r) => setImmediate(r));
+            continue;
+          }
+          this.#metrics.recordsPolled += records.length;
+          this.#metrics.batches++;
+          subscriber.next(records);
+        }
+      };
+      loop()
+        .then(() => subscriber.complete(), (e: unknown) => subscriber.error(e))
+        .finally(() => this.#pollLoopExited());
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------ stages
+
+  /**
+   * Transforms and converts a polled batch. Nothing is tracked until the whole batch converted, so a failing
+   * batch leaves no half-submitted records behind; filtered and skipped records count as acknowledged.
+   */
+  async #prepare(records: SourceRecord[]): Promise<Prepared> {
+    try {
+      return await this.#convertBatch(records);
+    } catch (e) {
+      this.#permits.release();
+      throw e;
+    }
+  }
+
+  async #convertBatch(records: SourceRecord[]): Promise<Prepared> {
+    const { transform, converters, id } = this.#input;
+    const converted: Array<ProducerRecord | null> = new Array(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      validateOffsetMap('partition', record.sourcePartition);
+      validateOffsetMap('offset', record.sourceOffset);
+      let stage: FailureStage = 'TRANSFORMATION';
+      try {
+        const t = transform(record);
+        if (t === null) {
+          converted[i] = null;
+          this.#metrics.recordsFiltered++;
+          continue;
+        }
+        stage = 'HEADER_CONVERTER';
+        const headers = convertHeaders(t.topic, t.headers, converters.header);
+        stage = 'KEY_CONVERTER';
+        const key = converters.key.fromConnectData(t.topic, t.keySchema, t.key, t.headers);
+        stage = 'VALUE_CONVERTER';
+        const value = converters.value.fromConnectData(t.topic, t.valueSchema, t.value, t.headers);
+        converted[i] = { topic: t.topic, partition: t.kafkaPartition, key, value, headers, timestamp: t.timestamp };
+      } catch (e) {
+        const decision = await this.#errors.handle({ id, stage, error: e, sourceRecord: record });
+        if (decision === 'fail') {
+          throw new TaskFailure(id, stage, e, {
+            topic: record.topic,
+            sourcePartition: record.sourcePartition,
+            offset: writeJson(record.sourceOffset),
+          });
+        }
+        converted[i] = null;
+      }
+    }
+    const prepared: Prepared = { out: [], origin: [], remaining: 0 };
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      const handle = this.#submitted.submit(record.sourcePartition, record.sourceOffset);
+      const out = converted[i];
+      if (out === null || out === undefined) {
+        handle.ack();
+        await this.#commitRecord(record, null);
+      } else {
+        prepared.out.push(out);
+        prepared.origin.push({ record, handle });
+      }
+    }
+    prepared.remaining = prepared.out.length;
+    return prepared;
+  }
+
+  async #commitRecord(record: SourceRecord, metadata: RecordMetadata | null): Promise<void> {
+    try {
+      await this.#input.task.commitRecord(record, metadata);
+    } catch (e) {
+      this.#log.warn({ task: this.#input.id, err: e }, 'commitRecord threw; ignored as Kafka Connect does');
+    }
+  }
+
+  async #send(prepared: Prepared): Promise<void> {
+    if (prepared.out.length === 0) {
+      this.#permits.release();
+      return;
+    }
+    try {
+      if (this.#topicCreator) await this.#topicCreator.ensure(prepared.out.map((r) => r.topic));
+      const metadata = await this.#deps.producer.send(prepared.out);
+      for (let i = 0; i < metadata.length; i++) {
+        const { record, handle } = prepared.origin[i]!;
+        const md = metadata[i]!;
+        handle.ack();
+        await this.#commitRecord(record, { topic: md.topic, partition: md.partition, offset: md.offset, timestamp: md.timestamp });
+      }
+      this.#metrics.recordsWritten += metadata.length;
+    } catch (e) {
+      const first = prepared.origin[0]!.record;
+      throw this.#asFailure('KAFKA_PRODUCE', e, {
+        topic: first.topic,
+        sourcePartition: first.sourcePartition,
+        offset: writeJson(first.sourceOffset),
+      });
+    } finally {
+      this.#permits.release();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ offsets
+
+  /** One offset flush: store what is committable, then task.commit(). Never runs twice at once. */
+  #commitOffsets(): Promise<boolean> {
+    return this.#flushes.run(async () => {
+      const { id, offsets, options, task } = this.#input;
+      for (const [k, v] of this.#submitted.committableOffsets().offsets) this.#unflushed.set(k, v);
+      if (this.#unflushed.size > 0) {
+        const entries = [...this.#unflushed.values()].map((e) => [e.partition, e.offset] as const);
+        const snapshot = new Map(this.#unflushed);
+        try {
+          await withTimeout(offsets.set(id.connector, entries), options.offsetFlushTimeoutMs, 'offset flush');
+        } catch (e) {
+          this.#metrics.offsetCommitFailures++;
+          this.#log.error({ task: id, err: e }, 'offset flush failed; will retry at the next flush');
+          return false;
+        }
+        for (const [k, v] of snapshot) if (this.#unflushed.get(k) === v) this.#unflushed.delete(k);
+        this.#metrics.offsetCommits++;
+        this.#metrics.lastOffsetCommitMs = Date.now();
+      }
+      try {
+        await task.commit();
+      } catch (e) {
+        this.#log.warn({ task: id, err: e }, 'task.commit() threw; ignored');
+      }
+      return true;
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------ control
+
+  #pause(): void {
+    this.#paused = true;
+  }
+
+  #resume(): void {
+    this.#paused = false;
+    const r = this.#resumed;
+    this.#resumed = undefined;
+    r?.();
+  }
+
+  #stop(timeoutMs: number): Promise<void> {
+    this.#stopPromise ??= this.#shutdown(timeoutMs).then(
+      () => {
+        if (this.#failure) this.#rejectDone(this.#failure);
+        else this.#resolveDone();
+      },
+      (e: unknown) => this.#rejectDone(this.#asFailure('TASK_COMMIT', e)),
+    );
+    return this.#stopPromise;
+  }
+
+  async #shutdown(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    this.#stopping = true;
+    this.#pollAbort.abort();
+    this.#resume();
+    clearInterval(this.#flushTimer);
+    // A poll that ignores the abort signal gets until the deadline to return.
+    await Promise.race([this.#pollLoopDone, sleep(Math.max(0, deadline - Date.now()))]);
+    // Every in-flight batch gives its permit back once its send settled (acked or failed).
+    const ackBudget = Math.min(this.#input.options.offsetFlushTimeoutMs, Math.max(0, deadline - Date.now()));
+    const settled = await this.#permits.drained(AbortSignal.timeout(Math.max(1, ackBudget)));
+    if (!settled) {
+      this.#log.warn(
+        { task: this.#input.id, outstanding: this.#submitted.outstanding },
+        'stopping with unacknowledged records; their offsets are not committed',
+      );
+    }
+    this.#subscription?.unsubscribe();
+    await this.#commitOffsets();
+    if (this.#started) {
+      try {
+        await this.#input.task.stop();
+      } catch (e) {
+        this.#log.error({ task: this.#input.id, err: e }, 'task.stop() threw');
+      }
+    }
+    try {
+      await this.#deps.producer.disconnect();
+      if (this.#topicCreator) await this.#deps.admin!.disconnect();
+      await this.#deps.close?.();
+    } catch (e) {
+      this.#log.warn({ task: this.#input.id, err: e }, 'closing the Kafka clients failed');
+    }
+  }
+
+  async #fail(failure: TaskFailure): Promise<void> {
+    if (this.#failure || this.#stopPromise) {
+      if (!this.#failure) this.#failure = failure;
+      return;
+    }
+    this.#failure = failure;
+    this.#metrics.inFlightBatches = this.#permits.inUse;
+    this.#log.error({ task: this.#input.id, err: failure }, 'source task failed');
+    // What was acknowledged before the failure may still be committed: no loss, fewer duplicates.
+    await this.#stop(this.#input.options.offsetFlushTimeoutMs);
+  }
+
+  #asFailure(stage: FailureStage, e: unknown, coordinates?: TaskFailure['coordinates']): TaskFailure {
+    return e instanceof TaskFailure ? e : new TaskFailure(this.#input.id, stage, e, coordinates);
+  }
+}
+
+function convertHeaders(topic: string, headers: Headers, converter: SourceTaskInput['converters']['header']): KafkaHeader[] {
+  if (headers.size === 0) return [];
+  const out: KafkaHeader[] = [];
+  for (const h of headers) out.push({ key: h.key, value: converter.fromConnectHeader(topic, h.key, h.schema, h.value) });
+  return out;
+}
