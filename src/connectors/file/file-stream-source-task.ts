@@ -3,6 +3,7 @@
  * at most `batch.size` lines per poll), so memory does not depend on the file size. Resumes from the stored
  * `{"position"}` of its `{"filename"}` partition.
  */
+import type { Readable } from 'node:stream';
 import { ConnectException, SourceTask, type ConnectorConfig } from '../api/index.js';
 import { Schema, SourceRecord, type OffsetMap } from '../../data/index.js';
 import { FileByteSource, StreamByteSource, sleep, type ByteSource } from './byte-source.js';
@@ -23,8 +24,10 @@ export class FileStreamSourceTask extends SourceTask {
   #source: ByteSource | undefined;
   #splitter: LineSplitter | undefined;
   #finished = false;
-  /** Test hook: bytes per read (default 64 KiB). */
+  /** Bytes per read (default 64 KiB); a test hook. */
   chunkSize: number | undefined;
+  /** The stream read when `file` is absent (default process.stdin); a test hook. */
+  stdin: Readable | undefined;
 
   version(): string {
     return FILE_CONNECTORS_VERSION;
@@ -67,7 +70,7 @@ export class FileStreamSourceTask extends SourceTask {
 
   async #open(signal: AbortSignal): Promise<boolean> {
     if (this.#filename === null) {
-      this.#source = new StreamByteSource(process.stdin, this.chunkSize);
+      this.#source = new StreamByteSource(this.stdin ?? process.stdin, this.chunkSize);
       this.#splitter = new LineSplitter(0);
       return true;
     }
