@@ -1,0 +1,38 @@
+/** Errors of the herder API; each maps to one Kafka Connect REST status (404, 409, 400). */
+
+/** No connector (or task) by that name: REST 404. */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+  constructor(readonly connector: string, readonly task?: number) {
+    super(task === undefined ? `Connector ${connector} not found` : `Task ${connector}-${task} not found`);
+  }
+}
+
+/** A connector with that name exists already: REST 409. */
+export class AlreadyExistsError extends Error {
+  override readonly name = 'AlreadyExistsError';
+  constructor(readonly connector: string) {
+    super(`Connector ${connector} already exists`);
+  }
+}
+
+/** The request does not fit the connector's state (e.g. the worker is stopping): REST 409. */
+export class ConflictError extends Error {
+  override readonly name = 'ConflictError';
+}
+
+/** One problem of a worker or connector config. */
+export interface ConfigProblem {
+  readonly key?: string;
+  readonly reason: string;
+}
+
+/** A worker config that cannot be used: every problem with its key and reason. */
+export class WorkerConfigError extends Error {
+  override readonly name = 'WorkerConfigError';
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(
+      'Invalid worker configuration:\n' + problems.map((p) => `  - ${p.key ? `${p.key}: ` : ''}${p.reason}`).join('\n'),
+    );
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Connector config validation as the worker applies it before starting a connector: the plugins' validation
+ * (framework keys, the connector's own keys, unknown keys) plus the worker's own connector keys (the restart
+ * policy), which the plugin-level validation leaves to the worker.
+ */
+import { ConfigException, type ConnectorConfig } from '../connectors/api/index.js';
+import type { PluginRegistry } from '../connectors/registry.js';
+import { ConnectorConfigError, connectorConfigProblems, type ProblemOptions } from '../connectors/validation.js';
+import { parseRestartPolicy, restartPolicyConfigDef } from '../actors/restart-policy.js';
+import type { ConfigProblem } from './errors.js';
+
+/** Connector key prefixes the worker defines and checks itself. */
+export const WORKER_CONNECTOR_PREFIXES = ['sluice.restart.'] as const;
+
+/** The options to give the plugins' validation so the worker's own keys are not reported as unknown. */
+export function withWorkerKeys(options: ProblemOptions = {}): ProblemOptions {
+  return { ...options, allowedPrefixes: [...(options.allowedPrefixes ?? []), ...WORKER_CONNECTOR_PREFIXES] };
+}
+
+/** Problems of the worker's own connector keys: unknown `sluice.restart.*` keys, bad values. */
+export function workerKeyProblems(config: ConnectorConfig): ConfigProblem[] {
+  const def = restartPolicyConfigDef();
+  const problems: ConfigProblem[] = [];
+  for (const key of Object.keys(config)) {
+    if (WORKER_CONNECTOR_PREFIXES.some((p) => key.startsWith(p)) && !def.key(key)) {
+      problems.push({ key, reason: `unknown connector configuration key "${key}" (known: ${def.names().join(', ')})` });
+    }
+  }
+  for (const cv of def.validate(config).values()) for (const reason of cv.errorMessages) problems.push({ key: cv.name, reason });
+  if (problems.length === 0) {
+    try {
+      parseRestartPolicy(config);
+    } catch (e) {
+      if (!(e instanceof ConfigException)) throw e;
+      problems.push({ ...(e.key ? { key: e.key } : {}), reason: e.message });
+    }
+  }
+  return problems;
+}
+
+/** Every problem of a connector config (never throws for an invalid config). */
+export async function connectorProblems(
+  registry: PluginRegistry,
+  config: ConnectorConfig,
+  options: ProblemOptions = {},
+): Promise<ConfigProblem[]> {
+  return [...(await connectorConfigProblems(registry, config, withWorkerKeys(options))), ...workerKeyProblems(config)];
+}
+
+/** Throws ConnectorConfigError (every key and reason) unless the config is valid. */
+export async function assertValidConnector(
+  registry: PluginRegistry,
+  name: string,
+  config: ConnectorConfig,
+  options: ProblemOptions = {},
+): Promise<void> {
+  const problems = await connectorProblems(registry, config, options);
+  if (config['name'] !== undefined && config['name'] !== name) {
+    problems.unshift({ key: 'name', reason: `connector name "${config['name']}" does not match the name "${name}" it is created under` });
+  }
+  if (problems.length > 0) {
+    throw new ConnectorConfigError(name, problems.map((p) => ({ ...(p.key ? { key: p.key } : {}), reason: p.reason })));
+  }
+}

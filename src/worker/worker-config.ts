@@ -1,0 +1,49 @@
+/** The standalone worker's settings, parsed once from its flat config. */
+import { hostname } from 'node:os';
+import { standaloneWorkerConfigDef, workerConfigProblems } from '../connectors/runtime-config.js';
+import type { PipelineOptions } from '../streams/contracts.js';
+import { WorkerConfigError } from './errors.js';
+
+export interface WorkerSettings {
+  /** The raw config (converter and client keys are read from it by prefix). */
+  readonly raw: Readonly<Record<string, string>>;
+  /** Null: the in-process transport, no broker. */
+  readonly bootstrapServers: string[] | null;
+  /** Null: offsets in memory only. */
+  readonly offsetFile: string | null;
+  readonly shutdownTimeoutMs: number;
+  readonly pipeline: PipelineOptions;
+  /** Kafka Connect's `worker_id`: the advertised host:port. */
+  readonly workerId: string;
+}
+
+/** Parses and checks a worker config; throws WorkerConfigError listing every problem. */
+export function parseWorkerSettings(raw: Readonly<Record<string, string>>): WorkerSettings {
+  const problems = workerConfigProblems(raw);
+  if (problems.length > 0) throw new WorkerConfigError(problems);
+  const v = standaloneWorkerConfigDef().parse(raw);
+  const servers = v['bootstrap.servers'] as string[] | null;
+  return {
+    raw,
+    bootstrapServers: servers && servers.length > 0 ? servers : null,
+    offsetFile: (v['offset.storage.file.filename'] as string | null) ?? null,
+    shutdownTimeoutMs: v['task.shutdown.graceful.timeout.ms'] as number,
+    pipeline: {
+      maxInFlightBatches: v['sluice.max.in.flight.batches'] as number,
+      offsetFlushIntervalMs: v['offset.flush.interval.ms'] as number,
+      offsetFlushTimeoutMs: v['offset.flush.timeout.ms'] as number,
+    },
+    workerId: workerIdOf(v),
+  };
+}
+
+function workerIdOf(v: Record<string, unknown>): string {
+  const host = (v['rest.advertised.host.name'] as string | null) ?? hostname();
+  let port = v['rest.advertised.port'] as number | null;
+  if (port === null) {
+    const listener = ((v['listeners'] as string[] | null) ?? [])[0] ?? 'http://:8083';
+    const m = /:(\d+)\/?$/.exec(listener);
+    port = m ? Number(m[1]) : 8083;
+  }
+  return `${host}:${port}`;
+}
