@@ -47,13 +47,14 @@ import { parseWorkerSettings, type WorkerSettings } from './worker-config.js';
 import type { WorkerRuntime } from './runtime.js';
 import { assertValidConnector } from './validate.js';
 import { Serial } from './serial.js';
+import { defaultRuntime } from './default-runtime.js';
 
 export interface StandaloneHerderOptions {
   /** The worker config (Kafka Connect's flat map). */
   worker?: Readonly<Record<string, string>>;
   registry?: PluginRegistry;
-  /** Builds the data path from the parsed settings. */
-  runtime: (settings: WorkerSettings, log: Log) => WorkerRuntime;
+  /** Builds the data path from the parsed settings; default: defaultRuntime (Kafka or in-process). */
+  runtime?: (settings: WorkerSettings, log: Log) => WorkerRuntime;
   /** Options for connector validation (converter and transform lookups). */
   validation?: ProblemOptions;
   log?: Log;
@@ -112,7 +113,7 @@ export class StandaloneHerder implements Herder {
 
   async start(): Promise<void> {
     if (this.#state !== 'new') throw new ConflictError(`the worker was already started (${this.#state})`);
-    const runtime = this.#options.runtime(this.settings, this.#log);
+    const runtime = (this.#options.runtime ?? defaultRuntime)(this.settings, this.#log);
     await runtime.start();
     this.#runtime = runtime;
     this.#worker = startWorkerActor(this.#log);

@@ -8,26 +8,35 @@ import type { PluginRegistry } from '../connectors/registry.js';
 import { ConnectorConfigError, connectorConfigProblems, type ProblemOptions } from '../connectors/validation.js';
 import { parseRestartPolicy, restartPolicyConfigDef } from '../actors/restart-policy.js';
 import type { ConfigProblem } from './errors.js';
+import { transformProblems } from './transforms.js';
+import { converterExists } from './converters.js';
 
 /** Connector key prefixes the worker defines and checks itself. */
 export const WORKER_CONNECTOR_PREFIXES = ['sluice.restart.'] as const;
 
-/** The options to give the plugins' validation so the worker's own keys are not reported as unknown. */
+/**
+ * The options to give the plugins' validation: the worker's own keys are not reported as unknown, and converter
+ * names are checked against the converters this build has.
+ */
 export function withWorkerKeys(options: ProblemOptions = {}): ProblemOptions {
-  return { ...options, allowedPrefixes: [...(options.allowedPrefixes ?? []), ...WORKER_CONNECTOR_PREFIXES] };
+  return {
+    converterExists,
+    ...options,
+    allowedPrefixes: [...(options.allowedPrefixes ?? []), ...WORKER_CONNECTOR_PREFIXES],
+  };
 }
 
 /** Problems of the worker's own connector keys: unknown `sluice.restart.*` keys, bad values. */
 export function workerKeyProblems(config: ConnectorConfig): ConfigProblem[] {
   const def = restartPolicyConfigDef();
-  const problems: ConfigProblem[] = [];
+  const problems: ConfigProblem[] = [...transformProblems(config)];
   for (const key of Object.keys(config)) {
     if (WORKER_CONNECTOR_PREFIXES.some((p) => key.startsWith(p)) && !def.key(key)) {
       problems.push({ key, reason: `unknown connector configuration key "${key}" (known: ${def.names().join(', ')})` });
     }
   }
   for (const cv of def.validate(config).values()) for (const reason of cv.errorMessages) problems.push({ key: cv.name, reason });
-  if (problems.length === 0) {
+  if (!problems.some((p) => p.key?.startsWith('sluice.'))) {
     try {
       parseRestartPolicy(config);
     } catch (e) {

@@ -1,0 +1,30 @@
+/**
+ * Which converters a task gets (Kafka's Worker): the connector's `key.converter` / `value.converter` /
+ * `header.converter` with its own `<prefix>.*` settings when it names one, otherwise the worker's.
+ */
+import type { ConnectorConfig } from '../connectors/api/index.js';
+import { DEFAULT_HEADER_CONVERTER, DEFAULT_KEY_CONVERTER, DEFAULT_VALUE_CONVERTER } from '../connectors/runtime-config.js';
+import { configureConverter, configureHeaderConverter, createConverter, createHeaderConverter } from '../converters/registry.js';
+import type { Converters } from '../streams/contracts.js';
+
+const named = (config: ConnectorConfig, key: string): boolean => (config[key] ?? '').trim() !== '';
+
+export function taskConverters(connector: ConnectorConfig, worker: Readonly<Record<string, string>>): Converters {
+  const source = (prefix: string) => (named(connector, prefix) ? connector : worker);
+  return {
+    key: configureConverter(source('key.converter'), 'key.converter', { isKey: true, defaultClass: DEFAULT_KEY_CONVERTER }),
+    value: configureConverter(source('value.converter'), 'value.converter', { isKey: false, defaultClass: DEFAULT_VALUE_CONVERTER }),
+    header: configureHeaderConverter(source('header.converter'), 'header.converter', { defaultClass: DEFAULT_HEADER_CONVERTER }),
+  };
+}
+
+/** For validation: does this converter class or alias exist? */
+export function converterExists(name: string, kind: 'converter' | 'header_converter'): boolean {
+  try {
+    if (kind === 'converter') createConverter(name);
+    else createHeaderConverter(name);
+    return true;
+  } catch {
+    return false;
+  }
+}

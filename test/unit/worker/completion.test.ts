@@ -1,0 +1,55 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { CompletionTracker } from '../../../src/worker/completion.js';
+import type { TaskProgress } from '../../../src/worker/herder.js';
+import type { TaskMetrics } from '../../../src/streams/contracts.js';
+
+function metrics(recordsWritten: number, inFlightBatches = 0): TaskMetrics {
+  return { recordsPolled: recordsWritten, recordsWritten, recordsFiltered: 0, batches: recordsWritten, offsetCommits: 0, offsetCommitFailures: 0, lastOffsetCommitMs: null, inFlightBatches };
+}
+const source = (written: number, finished: boolean, inFlight = 0): TaskProgress => ({
+  connector: 'gen', task: 0, type: 'source', state: 'RUNNING', finished, metrics: metrics(written, inFlight),
+});
+const sink = (put: number): TaskProgress => ({ connector: 'out', task: 0, type: 'sink', state: 'RUNNING', finished: false, metrics: metrics(put) });
+
+describe('completion rule', () => {
+  test('a bounded pipeline is done once sources finished, sinks caught up and nothing moved for idleMs', () => {
+    const t = new CompletionTracker({ untilIdle: false, idleMs: 1000 });
+    assert.match(t.observe([source(500, false), sink(400)], 0).waitingFor!, /source tasks to finish \(gen-0\)/);
+    assert.match(t.observe([source(1000, true, 1), sink(900)], 100).waitingFor!, /in flight/);
+    assert.match(t.observe([source(1000, true), sink(900)], 200).waitingFor!, /sinks to catch up \(900 of 1000/);
+    assert.match(t.observe([source(1000, true), sink(1000)], 300).waitingFor!, /quiet/);
+    assert.equal(t.observe([source(1000, true), sink(1000)], 1299).done, false);
+    assert.deepEqual(t.observe([source(1000, true), sink(1000)], 1300), { done: true, waitingFor: null });
+  });
+
+  test('any movement restarts the quiet period', () => {
+    const t = new CompletionTracker({ untilIdle: false, idleMs: 1000 });
+    t.observe([source(1000, true), sink(1000)], 0);
+    t.observe([source(1000, true), sink(1001)], 900);
+    assert.equal(t.observe([source(1000, true), sink(1001)], 1500).done, false);
+    assert.equal(t.observe([source(1000, true), sink(1001)], 1900).done, true);
+  });
+
+  test('a pipeline without sources or with an unbounded source never ends by itself', () => {
+    const t = new CompletionTracker({ untilIdle: false, idleMs: 10 });
+    assert.equal(t.observe([sink(10)], 0).done, false);
+    assert.equal(t.observe([sink(10)], 1e9).done, false);
+    const u = new CompletionTracker({ untilIdle: false, idleMs: 10 });
+    u.observe([source(5, false)], 0);
+    assert.equal(u.observe([source(5, false)], 1e9).done, false);
+  });
+
+  test('until-idle ends any pipeline that stays quiet', () => {
+    const t = new CompletionTracker({ untilIdle: true, idleMs: 1000 });
+    t.observe([source(5, false), sink(3)], 0);
+    assert.equal(t.observe([source(5, false), sink(3)], 999).done, false);
+    assert.equal(t.observe([source(5, false), sink(3)], 1000).done, true);
+  });
+
+  test('tasks still starting keep it waiting', () => {
+    const t = new CompletionTracker({ untilIdle: true, idleMs: 0 });
+    assert.equal(t.observe([{ ...sink(0), state: 'UNASSIGNED' }], 5).done, false);
+    assert.equal(t.observe([], 5).done, false);
+  });
+});
