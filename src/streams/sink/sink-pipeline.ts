@@ -16,7 +16,7 @@ import type { ConsumedBatch, ConsumedMessage, KafkaConsumer, StreamLogger, Subsc
 import { silentLogger } from '../kafka/client.js';
 import { failOnError, type RecordErrorHandler } from '../errors/record-error-handler.js';
 import { SerialQueue } from '../util/serial-queue.js';
-import { newMetrics, sleep } from '../util/misc.js';
+import { newMetrics, settlesWithin, sleep } from '../util/misc.js';
 
 export interface SinkPipelineDeps {
   /** Consumer of group `connect-<connector>`; the pipeline connects, subscribes, runs and disconnects it. */
@@ -426,7 +426,7 @@ class SinkPipeline {
     });
     this.#stopping = true;
     this.#stopSignal.abort();
-    await Promise.race([finalSteps, sleep(timeoutMs)]);
+    await settlesWithin(finalSteps, timeoutMs);
     try {
       await this.#consumer.disconnect();
     } catch (e) {

@@ -21,7 +21,7 @@ import { failOnError, type RecordErrorHandler } from '../errors/record-error-han
 import { Permits } from '../util/permits.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { TopicCreator, topicCreationGroups } from './topic-creation.js';
-import { newMetrics, sleep, withTimeout } from '../util/misc.js';
+import { newMetrics, settlesWithin, sleep, withTimeout } from '../util/misc.js';
 
 export interface SourcePipelineDeps {
   /** The pipeline connects it at start and disconnects it at stop. */
@@ -61,6 +61,7 @@ class SourcePipeline {
   /** Offsets taken from SubmittedRecords but not yet stored (kept for the next attempt after a failure). */
   readonly #unflushed = new Map<string, { partition: OffsetMap; offset: OffsetMap }>();
   readonly #pollAbort = new AbortController();
+  readonly #sends = new Set<Promise<void>>();
   #topicCreator: TopicCreator | null = null;
   #paused = false;
   #resumed: (() => void) | undefined;
@@ -171,6 +172,8 @@ class SourcePipeline {
           this.#metrics.recordsPolled += records.length;
           this.#metrics.batches++;
           subscriber.next(records);
+          // A task and producer that answer at once would otherwise starve timers (offset flush, stop).
+          await new Promise((r) => setImmediate(r));
         }
       };
       loop()
@@ -253,7 +256,14 @@ class SourcePipeline {
     }
   }
 
-  async #send(prepared: Prepared): Promise<void> {
+  #send(prepared: Prepared): Promise<void> {
+    const p = this.#doSend(prepared);
+    this.#sends.add(p);
+    void p.catch(() => {}).finally(() => this.#sends.delete(p));
+    return p;
+  }
+
+  async #doSend(prepared: Prepared): Promise<void> {
     if (prepared.out.length === 0) {
       this.#permits.release();
       return;
@@ -341,10 +351,16 @@ class SourcePipeline {
     this.#resume();
     clearInterval(this.#flushTimer);
     // A poll that ignores the abort signal gets until the deadline to return.
-    await Promise.race([this.#pollLoopDone, sleep(Math.max(0, deadline - Date.now()))]);
-    // Every in-flight batch gives its permit back once its send settled (acked or failed).
+    await settlesWithin(this.#pollLoopDone, deadline - Date.now());
+    // Normally every polled batch gives its permit back once its send settled (acked or failed). After a
+    // failure, batches still queued behind the failed one were dropped unsent, so wait for the sends only.
     const ackBudget = Math.min(this.#input.options.offsetFlushTimeoutMs, Math.max(0, deadline - Date.now()));
-    const settled = await this.#permits.drained(AbortSignal.timeout(Math.max(1, ackBudget)));
+    const budget = new AbortController();
+    const settled = await settlesWithin(
+      this.#failure ? Promise.allSettled(this.#sends) : this.#permits.drained(budget.signal),
+      ackBudget,
+    );
+    budget.abort();
     if (!settled) {
       this.#log.warn(
         { task: this.#input.id, outstanding: this.#submitted.outstanding },

@@ -39,3 +39,12 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(t));
 }
+
+/** Waits for `p` at most `ms`; true if it settled in time. The timer is cleared either way. */
+export function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let t: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    t = setTimeout(() => resolve(false), Math.max(0, ms));
+  });
+  return Promise.race([p.then(() => true, () => true), timeout]).finally(() => clearTimeout(t));
+}
