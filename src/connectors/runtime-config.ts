@@ -4,6 +4,12 @@
  * (WorkerConfig, StandaloneConfig), with Kafka's names, types, defaults, groups and orders.
  */
 import { ConfigDef, ConfigException, Validators, type RawConfig, type Validator } from './api/index.js';
+import {
+  ConverterConfigException,
+  UnknownConverterError,
+  configureConverter,
+  configureHeaderConverter,
+} from '../converters/index.js';
 
 export type ConnectorKind = 'source' | 'sink';
 
@@ -457,6 +463,31 @@ export interface ConfigProblem {
   reason: string;
 }
 
+export const CONVERTER_PREFIXES = ['key.converter', 'value.converter', 'header.converter'] as const;
+
+/**
+ * Builds and configures each converter a config names (as the worker will), reporting an unknown class on
+ * `<prefix>` and a bad setting on `<prefix>.<key>`. With `defaults`, prefixes that name no class use the default.
+ */
+export function converterProblems(config: RawConfig, defaults: Partial<Record<string, string>> = {}): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const prefix of CONVERTER_PREFIXES) {
+    const raw = config[prefix];
+    const cls = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : defaults[prefix];
+    if (cls === undefined) continue;
+    const withClass = { ...config, [prefix]: cls };
+    try {
+      if (prefix === 'header.converter') configureHeaderConverter(withClass, prefix);
+      else configureConverter(withClass, prefix, { isKey: prefix === 'key.converter' });
+    } catch (e) {
+      if (e instanceof UnknownConverterError) problems.push({ key: prefix, reason: `Class ${cls} could not be found. ${e.message}` });
+      else if (e instanceof ConverterConfigException) problems.push({ key: `${prefix}.${e.key}`, reason: e.message });
+      else problems.push({ key: prefix, reason: `${cls} could not be configured: ${(e as Error).message}` });
+    }
+  }
+  return problems;
+}
+
 /** Every problem of a standalone worker config: unknown keys (outside the pass-through prefixes), bad types, validators. */
 export function workerConfigProblems(config: RawConfig): ConfigProblem[] {
   const def = standaloneWorkerConfigDef();
@@ -468,6 +499,11 @@ export function workerConfigProblems(config: RawConfig): ConfigProblem[] {
   for (const [key, cv] of def.validate(config)) {
     for (const m of cv.errorMessages) problems.push({ key, reason: m });
   }
+  problems.push(...converterProblems(config, {
+    'key.converter': DEFAULT_KEY_CONVERTER,
+    'value.converter': DEFAULT_VALUE_CONVERTER,
+    'header.converter': DEFAULT_HEADER_CONVERTER,
+  }));
   return problems;
 }
 

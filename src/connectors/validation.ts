@@ -17,6 +17,7 @@ import {
   CONNECTOR_PASSTHROUGH_PREFIXES,
   TOPIC_CREATION_PREFIX,
   connectorConfigDef,
+  converterProblems,
   enrichConnectorConfigDef,
   unknownKeyReason,
   type ConfigProblem,
@@ -58,7 +59,10 @@ export interface ConfigInfos {
 
 /** Hooks into the other plugin kinds, so validation can check converter classes and transform keys. */
 export interface ValidationOptions {
-  /** Whether a converter / header converter class name or alias exists. Absent: any name is accepted. */
+  /**
+   * Whether a converter / header converter class name or alias exists. Absent: the converters are built and
+   * configured through src/converters (unknown classes and bad `<prefix>.*` settings are reported).
+   */
   converterExists?: (name: string, kind: 'converter' | 'header_converter') => boolean;
   /** The own ConfigDef of a transformation or predicate class (keys without the `transforms.<alias>.` prefix). */
   transformConfigDef?: (type: string, kind: 'transformation' | 'predicate') => ConfigDef | undefined;
@@ -173,16 +177,18 @@ function checkTransformRefs(config: Readonly<Record<string, string>>, values: Ma
 
 function checkConverters(config: Readonly<Record<string, string>>, values: Map<string, ConfigValue>, options: ValidationOptions): void {
   const exists = options.converterExists;
-  if (!exists) return;
-  for (const [key, kind] of [['key.converter', 'converter'], ['value.converter', 'converter'], ['header.converter', 'header_converter']] as const) {
-    const v = config[key];
-    if (!isBlank(v) && !exists(v!.trim(), kind)) {
-      addError(values, key, v, `Class ${v!.trim()} could not be found.`);
+  if (exists) {
+    for (const [key, kind] of [['key.converter', 'converter'], ['value.converter', 'converter'], ['header.converter', 'header_converter']] as const) {
+      const v = config[key];
+      if (!isBlank(v) && !exists(v!.trim(), kind)) addError(values, key, v, `Class ${v!.trim()} could not be found.`);
     }
+  } else {
+    for (const p of converterProblems(config)) addError(values, p.key!, config[p.key!], p.reason);
   }
+  if (!options.transformConfigDef) return;
   for (const [key, v] of Object.entries(config)) {
     const m = /^(transforms|predicates)\.([^.]+)\.type$/.exec(key);
-    if (!m || isBlank(v) || !options.transformConfigDef) continue;
+    if (!m || isBlank(v)) continue;
     if (!options.transformConfigDef(v.trim(), m[1] === 'transforms' ? 'transformation' : 'predicate')) {
       addError(values, key, v, `Class ${v.trim()} could not be found.`);
     }

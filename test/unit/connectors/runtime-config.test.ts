@@ -240,6 +240,18 @@ describe('standaloneWorkerConfigDef', () => {
     });
   }
 
+  test('converters are built as the worker will: unknown classes and bad converter settings are refused', () => {
+    assert.deepEqual(workerConfigProblems({ 'value.converter': 'string', 'key.converter': 'org.apache.kafka.connect.storage.StringConverter' }), []);
+    const problems = workerConfigProblems({
+      'key.converter': 'com.acme.NoSuchConverter',
+      'value.converter.schemas.enable': 'maybe',
+      'header.converter': 'org.apache.kafka.connect.json.JsonConverter',
+    });
+    assert.deepEqual(problems.map((p) => p.key), ['key.converter', 'value.converter.schemas.enable']);
+    assert.match(problems[0]!.reason, /Class com\.acme\.NoSuchConverter could not be found/);
+    assert.match(problems[1]!.reason, /Invalid value maybe for configuration schemas\.enable/);
+  });
+
   test('WorkerConfigError lists every problem in its message', () => {
     assert.throws(
       () => parseStandaloneWorkerConfig({ 'sluice.max.in.flight.batches': '0', nope: '1' }),

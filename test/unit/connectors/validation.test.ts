@@ -145,6 +145,20 @@ describe('validateConnectorConfig: Kafka Connect ConfigInfos shape', () => {
     assert.deepEqual(entry(infos, 'transforms.t.type').value!.errors, ['Class Nope could not be found.']);
   });
 
+  test('by default converters are checked through the converter registry, settings included', async () => {
+    const infos = await validateConnectorConfig(registry, {
+      'connector.class': 'FileStreamSink', name: 's', topics: 'a',
+      'key.converter': 'NoSuchConverter',
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.decimal.format': 'ROMAN',
+      'header.converter': 'SimpleHeaderConverter',
+    });
+    assert.equal(infos.error_count, 2);
+    assert.match(entry(infos, 'key.converter').value!.errors.join(), /Class NoSuchConverter could not be found/);
+    const setting = entry(infos, 'value.converter.decimal.format');
+    assert.equal(setting.definition, null);
+    assert.match(setting.value!.errors.join(), /ROMAN/);
+  });
+
   test('a missing connector.class is a ConfigException (REST: 400), as is an unknown class', async () => {
     await assert.rejects(validateConnectorConfig(registry, { name: 'x' }), (e: unknown) =>
       e instanceof ConfigException && e.key === 'connector.class' && /contains no connector type/.test(e.message));
