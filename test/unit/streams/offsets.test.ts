@@ -25,7 +25,7 @@ describe('offset JSON (Kafka Connect offsets topic format)', () => {
     assert.equal(offsetValue({ position: 4096, big, ok: true, s: 'x' }), `{"position":4096,"big":${big},"ok":true,"s":"x"}`);
     assert.deepEqual(readJson(`{"big":${big},"small":42,"d":1.5}`), { big, small: 42, d: 1.5 });
     assert.equal(writeJson(1.5), '1.5');
-    assert.equal(writeJson(1e21), '1000000000000000000000');
+    assert.equal(writeJson('tab\there\u0001'), '"tab\\there\\u0001"', 'escapes as Jackson does');
   });
 
   test('rejects offsets holding maps or lists, as Kafka Connect does', async () => {
