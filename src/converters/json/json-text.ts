@@ -5,10 +5,13 @@
 import { Buffer } from 'node:buffer';
 
 const HEX = '0123456789ABCDEF';
-// Characters Jackson escapes: control characters, quote, backslash; lone surrogates cannot be written as UTF-8.
+// Characters Jackson escapes: control characters, quote, backslash, and surrogates (pairs included).
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-/** A JSON string literal exactly as Jackson writes it (short escapes for \b \t \n \f \r, `\u00XX` upper-case otherwise). */
+/**
+ * A JSON string literal exactly as Kafka's Jackson writes it: short escapes for \b \t \n \f \r, `\u00XX`
+ * (upper-case) for other control characters, and `\uXXXX` for each UTF-16 surrogate, characters beyond the BMP included.
+ */
 export function quoteJson(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
   let out = '"';
@@ -30,11 +33,8 @@ export function quoteJson(s: string): string {
     } else if (c === 0x5c) {
       esc = '\\\\';
     } else if (c >= 0xd800 && c <= 0xdfff) {
-      const next = s.charCodeAt(i + 1);
-      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        i++; // a valid pair: written as UTF-8
-        continue;
-      }
+      // Jackson 2.16's UTF-8 generator (Kafka 3.9) escapes every surrogate, so a supplementary character such as
+      // an emoji is written as an escaped pair ("\uD83D\uDE00"), and a lone surrogate as one escape.
       esc = `\\u${c.toString(16).toUpperCase()}`;
     }
     if (esc !== undefined) {
