@@ -36,3 +36,16 @@ export class WorkerConfigError extends Error {
     );
   }
 }
+
+/** An embedded pipeline definition that cannot run: every problem with its connector, key and reason. */
+export class PipelineConfigError extends Error {
+  override readonly name = 'PipelineConfigError';
+  constructor(readonly problems: ReadonlyArray<ConfigProblem & { readonly connector?: string }>) {
+    super(
+      `Invalid pipeline (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems
+          .map((p) => `  - ${[p.connector !== undefined ? `connector "${p.connector}"` : 'worker', p.key].filter(Boolean).join(': ')}: ${p.reason}`)
+          .join('\n'),
+    );
+  }
+}

@@ -1,0 +1,132 @@
+/** The `sluice` command line, parsed with node's util.parseArgs into one typed command. */
+import { parseArgs } from 'node:util';
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+export interface RunOptions {
+  readonly files: string[];
+  readonly plugins: string[];
+  readonly untilIdle: boolean;
+  readonly keepRunning: boolean;
+  readonly idleMs: number;
+  /** null: live view in a terminal, JSON log lines otherwise. */
+  readonly view: 'live' | 'json' | null;
+  readonly logLevel: LogLevel;
+}
+
+export type Command =
+  | { readonly kind: 'help'; readonly topic?: string }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'run'; readonly options: RunOptions }
+  | { readonly kind: 'validate'; readonly files: string[]; readonly plugins: string[]; readonly json: boolean }
+  | { readonly kind: 'plugins'; readonly plugins: string[]; readonly json: boolean; readonly all: boolean };
+
+/** A command line that cannot be understood (exit code 1). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const USAGE = `Usage: sluice <command> [options]
+
+Commands:
+  run FILE...        Run a standalone worker with the connectors of the pipeline file(s).
+  validate FILE...   Check pipeline files; print every problem (file, connector, key, reason).
+  plugins            List the connector plugins and their config keys.
+
+Options for run:
+  --until-idle       End once no record moved for --idle-ms, whatever the sources (default: only a
+                     pipeline whose source tasks are all finished ends by itself, once its sinks caught up).
+  --idle-ms N        Quiet period before a pipeline counts as finished (default 1000).
+  --keep-running     Never end by itself, like a Kafka Connect worker; stop with SIGTERM/SIGINT.
+  --view live|json   Live view (default in a terminal) or JSON log lines (default otherwise).
+  --log-level LEVEL  trace, debug, info (default), warn, error, fatal, silent.
+  --plugin MODULE    Load connector plugins from an ES module (default export or "plugins": a ConnectorPlugin
+                     or an array of them). Repeatable. Also for validate and plugins.
+
+Options for validate and plugins:
+  --json             Machine-readable output.
+  --all              plugins: include the framework keys every connector accepts.
+
+  -h, --help         Show this help.
+  -v, --version      Show the version.
+
+Exit codes: 0 ok; 1 usage error; 2 invalid pipeline or worker config, or the worker could not start;
+3 a connector could not be created. SIGTERM/SIGINT stop gracefully (offsets committed) and exit 0.
+`;
+
+function positiveInt(flag: string, raw: string | undefined, dflt: number): number {
+  if (raw === undefined) return dflt;
+  if (!/^\d+$/.test(raw)) throw new UsageError(`${flag} must be a non-negative integer, got "${raw}"`);
+  return Number(raw);
+}
+
+export function parseCommand(argv: readonly string[]): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+        'until-idle': { type: 'boolean' },
+        'keep-running': { type: 'boolean' },
+        'idle-ms': { type: 'string' },
+        view: { type: 'string' },
+        'log-level': { type: 'string' },
+        plugin: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        all: { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.version) return { kind: 'version' };
+  if (values.help || command === undefined || command === 'help') {
+    return { kind: 'help', ...(command && command !== 'help' ? { topic: command } : rest[0] ? { topic: rest[0] } : {}) };
+  }
+  const plugins = values.plugin ?? [];
+  const only = (allowed: string[]) => {
+    const given = Object.keys(values).filter((k) => values[k as keyof typeof values] !== undefined && k !== 'plugin');
+    const bad = given.filter((k) => !allowed.includes(k));
+    if (bad.length > 0) throw new UsageError(`option --${bad[0]} does not apply to "sluice ${command}"`);
+  };
+  switch (command) {
+    case 'run': {
+      only(['until-idle', 'keep-running', 'idle-ms', 'view', 'log-level']);
+      if (rest.length === 0) throw new UsageError('sluice run needs at least one pipeline file');
+      if (values['until-idle'] && values['keep-running']) throw new UsageError('--until-idle and --keep-running contradict each other');
+      const view = values.view;
+      if (view !== undefined && view !== 'live' && view !== 'json') throw new UsageError(`--view must be live or json, got "${view}"`);
+      const level = values['log-level'] ?? 'info';
+      if (!LOG_LEVELS.includes(level as LogLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+      return {
+        kind: 'run',
+        options: {
+          files: rest,
+          plugins,
+          untilIdle: values['until-idle'] ?? false,
+          keepRunning: values['keep-running'] ?? false,
+          idleMs: positiveInt('--idle-ms', values['idle-ms'], 1000),
+          view: (view as 'live' | 'json' | undefined) ?? null,
+          logLevel: level as LogLevel,
+        },
+      };
+    }
+    case 'validate':
+      only(['json']);
+      if (rest.length === 0) throw new UsageError('sluice validate needs at least one pipeline file');
+      return { kind: 'validate', files: rest, plugins, json: values.json ?? false };
+    case 'plugins':
+      only(['json', 'all']);
+      if (rest.length > 0) throw new UsageError(`sluice plugins takes no arguments, got "${rest[0]}"`);
+      return { kind: 'plugins', plugins, json: values.json ?? false, all: values.all ?? false };
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}

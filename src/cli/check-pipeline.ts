@@ -1,0 +1,41 @@
+/**
+ * Loads pipeline files for `run` and `validate`: the file loader's checks plus the worker's own connector keys
+ * (restart policy, transforms seam), all problems together.
+ */
+import { readFile } from 'node:fs/promises';
+import type { PluginRegistry } from '../connectors/registry.js';
+import { PipelineFileError, loadPipelineFiles, parsePipelineText, type PipelineProblem, type PipelineSpec } from './pipeline-file.js';
+import { withWorkerKeys, workerKeyProblems } from '../worker/validate.js';
+
+async function workerKeyFileProblems(paths: readonly string[]): Promise<PipelineProblem[]> {
+  const problems: PipelineProblem[] = [];
+  for (const file of paths) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch {
+      continue; // reported by the loader
+    }
+    for (const c of parsePipelineText(text, file).connectors) {
+      for (const p of workerKeyProblems(c.config)) {
+        problems.push({ file, connector: c.name, ...(p.key !== undefined ? { key: p.key } : {}), reason: p.reason });
+      }
+    }
+  }
+  return problems;
+}
+
+/** The merged pipeline, or a PipelineFileError with every problem of every file. */
+export async function checkPipeline(paths: readonly string[], registry: PluginRegistry): Promise<PipelineSpec> {
+  let spec: PipelineSpec | undefined;
+  const problems: PipelineProblem[] = [];
+  try {
+    spec = await loadPipelineFiles(paths, registry, withWorkerKeys());
+  } catch (e) {
+    if (!(e instanceof PipelineFileError)) throw e;
+    problems.push(...e.problems);
+  }
+  problems.push(...(await workerKeyFileProblems(paths)));
+  if (problems.length > 0 || !spec) throw new PipelineFileError(problems);
+  return spec;
+}

@@ -1,0 +1,40 @@
+/**
+ * Sluice as a library: run pipelines in-process (`Sluice.pipeline`), and everything a plugin author needs
+ * (the Connect data model, the connector/task API, converters).
+ */
+
+// Running pipelines
+export { Sluice, Pipeline, type PipelineDefinition, type ConnectorDefinition, type ConfigInput } from './worker/embedded.js';
+export { StandaloneHerder, type StandaloneHerderOptions } from './worker/standalone-herder.js';
+export type {
+  Herder,
+  ConnectorInfo,
+  ConnectorStateInfo,
+  ConnectorStateEntry,
+  TaskStateEntry,
+  TaskInfo,
+  TaskProgress,
+  ConnectorTaskId,
+  ConnectorType,
+  InitialState,
+} from './worker/herder.js';
+export type { RestartRequest } from './worker/restart-plan.js';
+export type { CompletionRule } from './worker/completion.js';
+export {
+  AlreadyExistsError,
+  ConflictError,
+  NotFoundError,
+  PipelineConfigError,
+  WorkerConfigError,
+  type ConfigProblem,
+} from './worker/errors.js';
+export { ConnectorConfigError } from './connectors/validation.js';
+export type { ConnectorState, TaskState, TargetState, Log } from './actors/index.js';
+export type { RestartStatus, RestartPolicyKind } from './actors/restart-policy.js';
+export type { TaskMetrics, TaskId } from './streams/contracts.js';
+
+// Plugin authors
+export { PluginRegistry } from './connectors/registry.js';
+export * from './connectors/api/index.js';
+export * from './data/index.js';
+export * from './converters/index.js';
