@@ -1,0 +1,108 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { completeness, orderIds, sluiceToEnd, tempDir, writeJson } from './support.js';
+
+const N = 5000;
+
+function inProcessPipeline(dir: string, n = N) {
+  return {
+    worker: {
+      'key.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'key.converter.schemas.enable': false,
+      'value.converter': 'org.apache.kafka.connect.json.JsonConverter',
+      'value.converter.schemas.enable': false,
+    },
+    connectors: [
+      { name: 'gen', config: { 'connector.class': 'datagen', 'kafka.topic': 'orders', quickstart: 'orders', 'max.records': n, 'random.seed': 7 } },
+      {
+        name: 'out',
+        config: { 'connector.class': 'FileStreamSink', topics: 'orders', file: join(dir, 'orders.jsonl'), 'value.converter': 'org.apache.kafka.connect.storage.StringConverter' },
+      },
+    ],
+  };
+}
+
+describe('sluice CLI (separate process)', () => {
+  test('in-process mode moves every record with no broker and ends by itself', async () => {
+    const dir = tempDir('inproc');
+    const file = writeJson(dir, 'pipeline.json', inProcessPipeline(dir));
+    const r = await sluiceToEnd(['run', file]);
+    assert.equal(r.code, 0, r.stderr);
+    const ids = orderIds(join(dir, 'orders.jsonl'));
+    assert.deepEqual(ids, Array.from({ length: N }, (_, i) => i), 'every id once, in order');
+    const end = r.logs.find((l) => l['msg'] === 'run ended')!;
+    assert.equal(end['reason'], 'pipeline finished');
+    const tasks = end['tasks'] as Array<{ connector: string; records: number; finished: boolean }>;
+    assert.deepEqual(tasks.map((t) => [t.connector, t.records, t.finished]), [['gen', N, true], ['out', N, false]]);
+  });
+
+  test('validate accepts a good file and exits 0', async () => {
+    const dir = tempDir('valid');
+    const file = writeJson(dir, 'pipeline.json', inProcessPipeline(dir));
+    const r = await sluiceToEnd(['validate', file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^OK: .*pipeline\.json: 2 connectors: gen \(datagen\), out \(FileStreamSink\)/);
+  });
+
+  test('bad pipeline files: validate prints every problem (file, connector, key, reason) and exits 2', async () => {
+    const dir = tempDir('bad');
+    const bad = writeJson(dir, 'bad.json', {
+      worker: { 'offset.flush.intervl.ms': 1000 },
+      connectors: [
+        { name: 'gen', config: { 'connector.class': 'datagen', 'kafka.topic': 'orders', 'tasks.max': 0, 'sluice.restart.policy': 'always' } },
+        { name: 'out', config: { 'connector.class': 'NoSuchSink', topics: 'orders' } },
+      ],
+    });
+    const broken = writeJson(dir, 'broken.json', '{ "worker": { }, "connectors": [ ');
+    const r = await sluiceToEnd(['validate', bad, broken]);
+    assert.equal(r.code, 2);
+    const out = r.stdout;
+    assert.match(out, /bad\.json: "offset\.flush\.intervl\.ms": unknown worker configuration key .*did you mean "offset\.flush\.interval\.ms"/);
+    assert.match(out, /bad\.json: connector "gen": "tasks\.max": .*at least 1/);
+    assert.match(out, /bad\.json: connector "gen": "sluice\.restart\.policy": .*none, on-failure/);
+    assert.match(out, /bad\.json: connector "out": "connector\.class": .*NoSuchSink/);
+    assert.match(out, /broken\.json: invalid JSON/);
+    const json = await sluiceToEnd(['validate', '--json', bad]);
+    assert.equal(json.code, 2);
+    const body = JSON.parse(json.stdout) as { valid: boolean; problems: Array<{ file: string; connector?: string; key?: string; reason: string }> };
+    assert.equal(body.valid, false);
+    assert.ok(body.problems.some((p) => p.connector === 'gen' && p.key === 'tasks.max'));
+  });
+
+  test('run refuses a bad pipeline with the same problems and exit code 2, starting nothing', async () => {
+    const dir = tempDir('badrun');
+    const spec = inProcessPipeline(dir);
+    (spec.connectors[1]!.config as Record<string, unknown>)['topics'] = '';
+    const file = writeJson(dir, 'pipeline.json', spec);
+    const r = await sluiceToEnd(['run', file]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /the pipeline cannot run/);
+    assert.match(r.stderr, /connector "out": "topics": Must configure one of topics or topics\.regex/);
+    assert.deepEqual(orderIds(join(dir, 'orders.jsonl')), []);
+  });
+
+  test('a missing file and usage mistakes', async () => {
+    const missing = await sluiceToEnd(['run', '/nonexistent/pipeline.json']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /\/nonexistent\/pipeline\.json: cannot read the file: no such file/);
+    const usage = await sluiceToEnd(['run']);
+    assert.equal(usage.code, 1);
+    assert.match(usage.stderr, /at least one pipeline file/);
+  });
+
+  test('--help, --version and plugins', async () => {
+    const help = await sluiceToEnd(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Usage: sluice <command>/);
+    const version = await sluiceToEnd(['--version']);
+    assert.match(version.stdout, /^sluice \d+\.\d+\.\d+/);
+    const plugins = await sluiceToEnd(['plugins', '--json']);
+    assert.equal(plugins.code, 0);
+    const list = JSON.parse(plugins.stdout) as Array<{ class: string; type: string; config: Array<{ name: string }> }>;
+    const sink = list.find((p) => p.class === 'org.apache.kafka.connect.file.FileStreamSinkConnector')!;
+    assert.equal(sink.type, 'sink');
+    assert.ok(sink.config.some((k) => k.name === 'file'));
+    assert.ok(list.some((p) => p.type === 'source' && /datagen/i.test(p.class)));
+  });
+});
