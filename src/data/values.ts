@@ -27,7 +27,8 @@ function shortestDoubleDigits(abs: number): { digits: string; exp: number } {
   const e = s.indexOf('e');
   let digits = s.charCodeAt(1) === 46 /* . */ ? s[0]! + s.slice(2, e) : s.slice(0, e);
   let exp = Number(s.slice(e + 1));
-  if (digits.length === 1) {
+  if (digits.length === 1 && abs < 2.2250738585072014e-308) {
+    // (only a subnormal has so few bits that two decimals of length 1 and 2 can both round to it)
     // JDK 19+: when one digit suffices, the closest decimal of length 1 or 2 is chosen (e.g. 4.9E-324).
     const two = abs.toExponential(1);
     if (Number(two) === abs) {
@@ -68,8 +69,11 @@ export function javaDoubleToString(d: number): string {
   if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
   const neg = d < 0;
   const abs = neg ? -d : d;
-  // Fast path: integers below 1e7 print as "123.0".
-  if (abs < 1e7 && Number.isInteger(abs)) return `${neg ? '-' : ''}${abs}.0`;
+  if (abs < 1e7 && abs >= 1e-3) {
+    // JS prints this range in plain notation with the same shortest digits as Java; integers need ".0".
+    const s = String(d);
+    return Number.isInteger(abs) ? `${s}.0` : s;
+  }
   const { digits, exp } = shortestDoubleDigits(abs);
   return javaLayout(neg, digits, exp);
 }

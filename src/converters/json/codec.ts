@@ -4,6 +4,7 @@
  */
 import {
   BigDecimal,
+  bigintToTwosComplement,
   DataException,
   Decimal,
   LogicalDate,
@@ -92,6 +93,25 @@ export function nodeType(j: unknown): string {
 
 // ---------------------------------------------------------------------------------------------------------------
 // encoding
+
+const SMALL = 2n ** 47n;
+const twoBuf = new Uint8Array(6);
+
+/** Java's `BigInteger.toByteArray()`: minimal big-endian two's complement (fast path below 2^47). */
+function twosComplement(v: bigint): Uint8Array {
+  if (v >= -SMALL && v < SMALL) {
+    let n = Number(v);
+    let len = 1;
+    // smallest byte count whose signed range holds n
+    while (len < 6 && (n < -(2 ** (8 * len - 1)) || n >= 2 ** (8 * len - 1))) len++;
+    for (let i = len - 1; i >= 0; i--) {
+      twoBuf[i] = n & 0xff;
+      n = Math.floor(n / 256);
+    }
+    return twoBuf.subarray(0, len);
+  }
+  return bigintToTwosComplement(v);
+}
 
 /** Encodes a JS number as Kafka would encode the Java value schemaless JSON would hold (Long for integers, else Double). */
 function encodeNumberSchemaless(v: number): string {
@@ -194,9 +214,12 @@ function compileEncoderNonNull(schema: Schema, opts: CodecOptions, sub: (s: Sche
           return javaBigDecimalToString(v);
         };
       }
+      let scale: number | undefined;
       return (v) => {
         if (!(v instanceof BigDecimal)) invalid(schema, v, 'a BigDecimal');
-        return `"${encodeBase64(Decimal.fromLogical(schema, v))}"`;
+        scale ??= Decimal.scaleOf(schema);
+        if (v.scale !== scale) return `"${encodeBase64(Decimal.fromLogical(schema, v))}"`; // throws the scale error
+        return `"${encodeBase64(twosComplement(v.unscaled))}"`;
       };
     }
     case DATE:
@@ -537,6 +560,7 @@ function compileDecoderNonNull(schema: Schema, sub: (s: Schema) => Decoder): Dec
     case TIMESTAMP:
       if (schema.type !== 'INT64') break;
       return (j) => {
+        if (typeof j === 'number' && !Number.isSafeInteger(j) && Number.isInteger(j) && !mode.exact) throw NEED_EXACT;
         const v = typeof j === 'number' ? (Number.isInteger(j) ? j : undefined) : typeof j === 'bigint' ? j : undefined;
         if (v === undefined) {
           throw new DataException(`Invalid type for Timestamp, underlying representation should be integral but was ${nodeType(j)}`);
@@ -550,6 +574,7 @@ function compileDecoderNonNull(schema: Schema, sub: (s: Schema) => Decoder): Dec
     case 'INT32': {
       const [lo, hi] = RANGES[schema.type];
       return (j) => {
+        if (typeof j === 'number' && Number.isInteger(j) && j >= lo && j <= hi) return j === 0 ? 0 : j;
         const v = integralOf(j);
         if (v === undefined || v < lo || v > hi) invalidJson(schema, j, `an integer in [${lo}, ${hi}]`);
         return Number(v);
@@ -557,6 +582,11 @@ function compileDecoderNonNull(schema: Schema, sub: (s: Schema) => Decoder): Dec
     }
     case 'INT64':
       return (j) => {
+        if (typeof j === 'number') {
+          if (Number.isSafeInteger(j)) return j === 0 ? 0 : j;
+          // JSON.parse rounds integers beyond 2^53: read this payload again with the exact parser
+          if (!mode.exact && Number.isInteger(j)) throw NEED_EXACT;
+        }
         const v = integralOf(j);
         if (v === undefined) return invalidJson(schema, j, 'an integer');
         if (typeof v === 'number') return Number.isSafeInteger(v) ? v : checkInt64(schema, j, BigInt(v));

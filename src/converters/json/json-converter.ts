@@ -30,6 +30,7 @@ export type DecimalFormat = 'BASE64' | 'NUMERIC';
 interface EncoderEntry {
   readonly encode: Encoder;
   schemaText?: string;
+  envelopeHead?: Buffer;
 }
 
 interface SchemaEntry {
@@ -43,10 +44,12 @@ const ENVELOPE_ERROR =
   ' If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.';
 
 /**
- * Integers with 16+ digits may be beyond 2^53, and "-0" must read as the integer 0 (and "-0.0" as +0.0, as
- * Jackson's BigDecimal does): such texts take the exact parser. Everything else is exact with JSON.parse.
+ * For schemaless text: integers of 16+ digits may be beyond 2^53, and "-0" must read as the integer 0 (and
+ * "-0.0" as +0.0, as Jackson's BigDecimal does): such texts take the exact parser; JSON.parse is exact for the
+ * rest. (With a schema no scan is needed: a decoder meeting a number JSON.parse may have rounded asks for a
+ * re-parse by throwing NEED_EXACT.)
  */
-const NEEDS_EXACT_PARSE = /\d{16}|-0(?:\.0+)?(?:[eE][+-]?\d+)?(?![\d.eE])/;
+const NEEDS_EXACT_PARSE = /(?<![\d.])\d{16,}(?![\d.eE])|-0(?:\.0+)?(?:[eE][+-]?\d+)?(?![\d.eE])/;
 const ENVELOPE_PREFIX = '{"schema":';
 const PAYLOAD_KEY = ',"payload":';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -67,6 +70,8 @@ export class JsonConverter implements Converter, HeaderConverter {
   #encoders = new LruCache<Schema, EncoderEntry>(1000);
   #decoders = new LruCache<Schema, Decoder>(1000);
   #schemasByText = new LruCache<string, SchemaEntry>(1000);
+  #lastSchemaText: string | undefined;
+  #lastSchemaEntry: SchemaEntry | undefined;
   readonly #encoderFor = (s: Schema): Encoder => this.#encoderEntry(s).encode;
   readonly #decoderFor = (s: Schema): Decoder => this.#decoder(s);
 
@@ -85,6 +90,8 @@ export class JsonConverter implements Converter, HeaderConverter {
     this.#encoders = new LruCache(this.#cacheSize);
     this.#decoders = new LruCache(this.#cacheSize);
     this.#schemasByText = new LruCache(this.#cacheSize);
+    this.#lastSchemaText = undefined;
+    this.#lastSchemaEntry = undefined;
   }
 
   get schemasEnabled(): boolean { return this.#schemasEnabled; }
@@ -109,6 +116,17 @@ export class JsonConverter implements Converter, HeaderConverter {
       if (value === null || value === undefined) return null;
     }
     try {
+      if (schema && this.#schemasEnabled) {
+        // The envelope's head (`{"schema":…,"payload":`) is encoded once per schema; only the payload per record.
+        const entry = this.#encoderEntry(schema);
+        const payload = entry.encode(value);
+        const head = (entry.envelopeHead ??= Buffer.from(`${ENVELOPE_PREFIX}${this.schemaToJson(schema)}${PAYLOAD_KEY}`, 'utf8'));
+        const out = Buffer.allocUnsafe(head.length + Buffer.byteLength(payload, 'utf8') + 1);
+        head.copy(out, 0);
+        const n = out.write(payload, head.length, 'utf8');
+        out[head.length + n] = 0x7d; // }
+        return out;
+      }
       return Buffer.from(this.toJsonText(schema ?? null, value), 'utf8');
     } catch (e) {
       throw this.#withTopic(e, topic, 'Converting Kafka Connect data to byte[] failed');
@@ -167,10 +185,27 @@ export class JsonConverter implements Converter, HeaderConverter {
     }
     // Fast path: an envelope as Kafka (and we) write it, whose schema text is already known.
     if (text.startsWith(ENVELOPE_PREFIX)) {
-      const at = text.indexOf(PAYLOAD_KEY, ENVELOPE_PREFIX.length);
+      // Most topics carry one schema: compare with the last one in place, before slicing and hashing the text.
+      const last = this.#lastSchemaText;
+      let at: number;
+      let entry: SchemaEntry | undefined;
+      if (last !== undefined && text.charCodeAt(ENVELOPE_PREFIX.length + last.length) === 0x2c /* , */ &&
+          text.slice(ENVELOPE_PREFIX.length, ENVELOPE_PREFIX.length + last.length) === last &&
+          text.startsWith(PAYLOAD_KEY, ENVELOPE_PREFIX.length + last.length)) {
+        at = ENVELOPE_PREFIX.length + last.length;
+        entry = this.#lastSchemaEntry;
+      } else {
+        at = text.indexOf(PAYLOAD_KEY, ENVELOPE_PREFIX.length);
+        if (at > 0) {
+          const schemaText = text.slice(ENVELOPE_PREFIX.length, at);
+          entry = this.#schemasByText.get(schemaText);
+          if (entry) {
+            this.#lastSchemaText = Buffer.from(schemaText, 'utf8').toString('utf8'); // a flat copy, not a slice of this record
+            this.#lastSchemaEntry = entry;
+          }
+        }
+      }
       if (at > 0) {
-        const schemaText = text.slice(ENVELOPE_PREFIX.length, at);
-        const entry = this.#schemasByText.get(schemaText);
         let end = text.length - 1;
         while (end > at && isWs(text.charCodeAt(end))) end--;
         if (entry && text.charCodeAt(end) === 0x7d) {
@@ -185,7 +220,7 @@ export class JsonConverter implements Converter, HeaderConverter {
 
   #decodePayloadText(entry: SchemaEntry, payloadText: string): unknown {
     const decode = this.#decoder(entry.schema);
-    if (!entry.preferExact && !NEEDS_EXACT_PARSE.test(payloadText)) {
+    if (!entry.preferExact) {
       let json: unknown;
       try {
         json = JSON.parse(payloadText);

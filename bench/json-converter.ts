@@ -1,0 +1,88 @@
+/**
+ * JsonConverter throughput: serialize + deserialize of a 10-field struct, with the schema envelope and without,
+ * beside JSON.stringify/JSON.parse of the same data as a plain object (the baseline), in one run.
+ *
+ *   node --import tsx bench/json-converter.ts [--records N] [--rounds R]
+ */
+import { Buffer } from 'node:buffer';
+import { BigDecimal, Decimal, LogicalTimestamp, Schema, SchemaBuilder, Struct } from '../src/data/index.js';
+import { JsonConverter } from '../src/converters/index.js';
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const N = arg('records', 20_000);
+const ROUNDS = arg('rounds', 10);
+
+const schema = SchemaBuilder.struct().name('bench.Customer')
+  .field('id', Schema.INT64)
+  .field('name', Schema.STRING)
+  .field('email', Schema.OPTIONAL_STRING)
+  .field('age', Schema.INT32)
+  .field('score', Schema.FLOAT64)
+  .field('active', Schema.BOOLEAN)
+  .field('created', LogicalTimestamp.schema())
+  .field('balance', Decimal.schema(2))
+  .field('country', Schema.STRING)
+  .field('tags', SchemaBuilder.array(Schema.STRING).build())
+  .build();
+
+const structs: Struct[] = [];
+const plain: Record<string, unknown>[] = [];
+for (let i = 0; i < N; i++) {
+  const created = new Date(1_700_000_000_000 + i * 1000);
+  const balance = new BigDecimal(BigInt(i * 137 - 50_000), 2);
+  structs.push(new Struct(schema)
+    .put('id', 1_000_000 + i).put('name', `Customer ${i}`).put('email', i % 3 ? `c${i}@example.com` : null)
+    .put('age', 18 + (i % 60)).put('score', i / 7).put('active', i % 2 === 0).put('created', created)
+    .put('balance', balance).put('country', 'NL').put('tags', ['a', `t${i % 10}`]));
+  plain.push({ id: 1_000_000 + i, name: `Customer ${i}`, email: i % 3 ? `c${i}@example.com` : null, age: 18 + (i % 60),
+    score: i / 7, active: i % 2 === 0, created: created.getTime(), balance: balance.toString(), country: 'NL', tags: ['a', `t${i % 10}`] });
+}
+
+interface Case { name: string; ser: (i: number) => Uint8Array; de: (b: Uint8Array) => unknown }
+interface Row { name: string; ser: number; de: number; both: number }
+
+const withSchema = new JsonConverter({ 'schemas.enable': 'true' }, false);
+const withoutSchema = new JsonConverter({ 'schemas.enable': 'false' }, false);
+
+const cases: Case[] = [
+  { name: 'JSON.stringify/JSON.parse (baseline)', ser: (i) => Buffer.from(JSON.stringify(plain[i]), 'utf8'),
+    de: (b) => JSON.parse(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8')) },
+  { name: 'JsonConverter schemas.enable=true (struct)', ser: (i) => withSchema.fromConnectData('t', schema, structs[i])!,
+    de: (b) => withSchema.toConnectData('t', b) },
+  { name: 'JsonConverter schemas.enable=false (struct)', ser: (i) => withoutSchema.fromConnectData('t', schema, structs[i])!,
+    de: (b) => withoutSchema.toConnectData('t', b) },
+  { name: 'JsonConverter schemas.enable=false (schemaless object)', ser: (i) => withoutSchema.fromConnectData('t', null, plain[i])!,
+    de: (b) => withoutSchema.toConnectData('t', b) },
+];
+
+// Rounds interleave the cases, and each case keeps its best round, so a busy machine skews all of them alike.
+const best = cases.map(() => ({ ser: Infinity, de: Infinity }));
+const bytes: Uint8Array[] = new Array(N);
+for (const c of cases) for (let i = 0; i < Math.min(N, 5000); i++) c.de(c.ser(i)); // warm-up
+for (let r = 0; r < ROUNDS; r++) {
+  cases.forEach((c, k) => {
+    let t = process.hrtime.bigint();
+    for (let i = 0; i < N; i++) bytes[i] = c.ser(i);
+    best[k]!.ser = Math.min(best[k]!.ser, Number(process.hrtime.bigint() - t) / 1e9);
+    t = process.hrtime.bigint();
+    for (let i = 0; i < N; i++) c.de(bytes[i]!);
+    best[k]!.de = Math.min(best[k]!.de, Number(process.hrtime.bigint() - t) / 1e9);
+  });
+}
+const rows: Row[] = cases.map((c, k) => ({
+  name: c.name, ser: N / best[k]!.ser, de: N / best[k]!.de, both: N / (best[k]!.ser + best[k]!.de),
+}));
+const baseline = rows[0]!;
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US').padStart(11);
+const ratio = (n: number, base: number): string => `${(n / base).toFixed(2)}×`.padStart(6);
+console.log(`JsonConverter bench: ${N} records × ${ROUNDS} rounds (best round), Node ${process.version}`);
+console.log(`${'case'.padEnd(56)} ${'serialize/s'.padStart(11)} ${'(vs base)'.padStart(6)} ${'deserialize/s'.padStart(13)} ${'(vs base)'.padStart(6)} ${'both/s'.padStart(11)} ${'(vs base)'.padStart(6)}`);
+for (const r of rows) {
+  console.log(`${r.name.padEnd(56)} ${fmt(r.ser)} ${ratio(r.ser, baseline.ser)}   ${fmt(r.de)} ${ratio(r.de, baseline.de)} ${fmt(r.both)} ${ratio(r.both, baseline.both)}`);
+}
+const sample = withSchema.fromConnectData('t', schema, structs[1])!;
+console.log(`\nrecord size: ${sample.length} bytes with the envelope, ${withoutSchema.fromConnectData('t', schema, structs[1])!.length} without`);
