@@ -1,0 +1,178 @@
+/**
+ * Resolves transformation and predicate class names as Kafka Connect configs spell them
+ * (`org.apache.kafka.connect.transforms.InsertField$Value`, `org.apache.kafka.connect.transforms.predicates.TopicNameMatches`)
+ * and their short forms (`InsertField$Value`, `Filter`, `TopicNameMatches`) to factories.
+ */
+import type { ConnectRecord } from '../data/index.js';
+import { ConfigDef, ConfigException, type Predicate, type Side, type Transformation } from './transformation.js';
+import { Cast } from './cast.js';
+import { ExtractField } from './extract-field.js';
+import { Flatten } from './flatten.js';
+import { HeaderFrom } from './header-from.js';
+import { DropHeaders, InsertHeader } from './headers.js';
+import { HoistField } from './hoist-field.js';
+import { InsertField } from './insert-field.js';
+import { MaskField } from './mask-field.js';
+import { HasHeaderKey, RecordIsTombstone, TopicNameMatches } from './predicates.js';
+import { ReplaceField } from './replace-field.js';
+import { Filter, RegexRouter, TimestampRouter } from './routing.js';
+import { SetSchemaMetadata } from './set-schema-metadata.js';
+import { TimestampConverter } from './timestamp-converter.js';
+import { ValueToKey } from './value-to-key.js';
+
+export const TRANSFORMS_PACKAGE = 'org.apache.kafka.connect.transforms';
+export const PREDICATES_PACKAGE = 'org.apache.kafka.connect.transforms.predicates';
+
+export type PluginKind = 'transformation' | 'predicate';
+
+export interface TransformPlugin {
+  /** The Java class name, e.g. `org.apache.kafka.connect.transforms.InsertField$Value`. */
+  readonly className: string;
+  readonly kind: PluginKind;
+  /** Other names this plugin answers to (short forms). */
+  readonly aliases: readonly string[];
+  /** The plugin's own ConfigDef (keys without the `transforms.<alias>.` prefix). */
+  readonly configDef: ConfigDef;
+  create(): Transformation<ConnectRecord> | Predicate<ConnectRecord>;
+}
+
+type SidedCtor = new (side: Side) => Transformation<ConnectRecord>;
+type PlainCtor = (new () => Transformation<ConnectRecord>) | (new () => Predicate<ConnectRecord>);
+
+/** Registered plugins by every name they answer to, plus the abstract Java bases (`Cast`) that are not plugins. */
+export class TransformRegistry {
+  readonly #byName = new Map<string, TransformPlugin>();
+  readonly #abstract = new Map<string, string[]>();
+  readonly #plugins: TransformPlugin[] = [];
+
+  register(plugin: TransformPlugin): this {
+    for (const name of [plugin.className, ...plugin.aliases]) {
+      if (this.#byName.has(name) && this.#byName.get(name) !== plugin) {
+        throw new Error(`plugin name ${name} is already registered`);
+      }
+      this.#byName.set(name, plugin);
+    }
+    this.#plugins.push(plugin);
+    return this;
+  }
+
+  /** A transformation class with `$Key` / `$Value` variants, registered under both nested names. */
+  registerSided(outerClassName: string, ctor: SidedCtor, configDef: ConfigDef): this {
+    const simple = outerClassName.slice(outerClassName.lastIndexOf('.') + 1);
+    const variants: string[] = [];
+    for (const [suffix, side] of [['Key', 'key'], ['Value', 'value']] as const) {
+      const className = `${outerClassName}$${suffix}`;
+      variants.push(className);
+      this.register({
+        className,
+        kind: 'transformation',
+        aliases: [`${simple}$${suffix}`],
+        configDef,
+        create: () => new ctor(side),
+      });
+    }
+    this.#abstract.set(outerClassName, variants);
+    this.#abstract.set(simple, variants);
+    return this;
+  }
+
+  registerPlain(className: string, kind: PluginKind, ctor: PlainCtor, configDef: ConfigDef): this {
+    return this.register({
+      className,
+      kind,
+      aliases: [className.slice(className.lastIndexOf('.') + 1)],
+      configDef,
+      create: () => new ctor(),
+    });
+  }
+
+  /** The plugin for a class name or alias, or undefined. */
+  find(name: string): TransformPlugin | undefined {
+    return this.#byName.get(name.trim());
+  }
+
+  /**
+   * The plugin of `kind` for `name`; throws a ConfigException for `key` when the class is unknown, abstract,
+   * or of the other kind — with Kafka's wording.
+   */
+  resolve(name: string, kind: PluginKind, key: string): TransformPlugin {
+    const trimmed = name.trim();
+    const plugin = this.#byName.get(trimmed);
+    if (!plugin) {
+      const variants = this.#abstract.get(trimmed);
+      if (variants) {
+        throw new ConfigException(key, trimmed, `This class is abstract and cannot be created. Did you mean ${variants.join(', ')}?`);
+      }
+      throw new ConfigException(key, trimmed, `Class ${trimmed} could not be found.`);
+    }
+    if (plugin.kind !== kind) {
+      throw new ConfigException(key, trimmed, `Not a ${kind === 'transformation' ? 'Transformation' : 'Predicate'}`);
+    }
+    return plugin;
+  }
+
+  /** Every registered plugin (for `GET /connector-plugins?connectorsOnly=false`). */
+  plugins(): readonly TransformPlugin[] {
+    return this.#plugins;
+  }
+}
+
+/** A registry holding Kafka Connect's built-in SMTs and predicates. */
+export function builtinRegistry(): TransformRegistry {
+  const t = (name: string): string => `${TRANSFORMS_PACKAGE}.${name}`;
+  return new TransformRegistry()
+    .registerSided(t('Cast'), Cast, Cast.CONFIG_DEF)
+    .registerPlain(t('DropHeaders'), 'transformation', DropHeaders, DropHeaders.CONFIG_DEF)
+    .registerSided(t('ExtractField'), ExtractField, ExtractField.CONFIG_DEF)
+    .registerPlain(t('Filter'), 'transformation', Filter, Filter.CONFIG_DEF)
+    .registerSided(t('Flatten'), Flatten, Flatten.CONFIG_DEF)
+    .registerSided(t('HeaderFrom'), HeaderFrom, HeaderFrom.CONFIG_DEF)
+    .registerSided(t('HoistField'), HoistField, HoistField.CONFIG_DEF)
+    .registerSided(t('InsertField'), InsertField, InsertField.CONFIG_DEF)
+    .registerPlain(t('InsertHeader'), 'transformation', InsertHeader, InsertHeader.CONFIG_DEF)
+    .registerSided(t('MaskField'), MaskField, MaskField.CONFIG_DEF)
+    .registerPlain(t('RegexRouter'), 'transformation', RegexRouter, RegexRouter.CONFIG_DEF)
+    .registerSided(t('ReplaceField'), ReplaceField, ReplaceField.CONFIG_DEF)
+    .registerSided(t('SetSchemaMetadata'), SetSchemaMetadata, SetSchemaMetadata.CONFIG_DEF)
+    .registerSided(t('TimestampConverter'), TimestampConverter, TimestampConverter.CONFIG_DEF)
+    .registerPlain(t('TimestampRouter'), 'transformation', TimestampRouter, TimestampRouter.CONFIG_DEF)
+    .registerPlain(t('ValueToKey'), 'transformation', ValueToKey, ValueToKey.CONFIG_DEF)
+    .registerPlain(`${PREDICATES_PACKAGE}.TopicNameMatches`, 'predicate', TopicNameMatches, TopicNameMatches.CONFIG_DEF)
+    .registerPlain(`${PREDICATES_PACKAGE}.HasHeaderKey`, 'predicate', HasHeaderKey, HasHeaderKey.CONFIG_DEF)
+    .registerPlain(`${PREDICATES_PACKAGE}.RecordIsTombstone`, 'predicate', RecordIsTombstone, RecordIsTombstone.CONFIG_DEF);
+}
+
+let defaultRegistry: TransformRegistry | undefined;
+
+/** The process-wide registry of built-ins; plugins may `register` more into it. */
+export function transformRegistry(): TransformRegistry {
+  return (defaultRegistry ??= builtinRegistry());
+}
+
+/** A new, configured transformation (a convenience for tests and embedding). */
+export function createTransformation<R extends ConnectRecord = ConnectRecord>(
+  className: string,
+  config: Readonly<Record<string, unknown>> = {},
+  registry: TransformRegistry = transformRegistry(),
+): Transformation<R> {
+  const t = registry.resolve(className, 'transformation', 'type').create() as Transformation<R>;
+  t.configure(config);
+  return t;
+}
+
+/** A new, configured predicate. */
+export function createPredicate<R extends ConnectRecord = ConnectRecord>(
+  className: string,
+  config: Readonly<Record<string, unknown>> = {},
+  registry: TransformRegistry = transformRegistry(),
+): Predicate<R> {
+  const p = registry.resolve(className, 'predicate', 'type').create() as Predicate<R>;
+  p.configure(config);
+  return p;
+}
+
+/** The own ConfigDef of a transformation or predicate class, or undefined when the name is unknown. */
+export function pluginConfigDef(className: string, kind: PluginKind, registry: TransformRegistry = transformRegistry()): ConfigDef | undefined {
+  const p = registry.find(className);
+  return p && p.kind === kind ? p.configDef : undefined;
+}
