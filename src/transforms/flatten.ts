@@ -116,11 +116,16 @@ export class Flatten<R extends ConnectRecord = ConnectRecord> implements Transfo
         this.#addFields(field.schema, name, builder, fieldOptional, (fieldDefault as Struct | null) ?? null);
         continue;
       }
-      const fb = SchemaBuilder.from(field.schema);
-      if (fieldOptional) fb.optional();
-      if (fieldDefault !== null && (field.schema.defaultValue === null || field.schema.defaultValue === undefined)) fb.defaultValue(fieldDefault);
+      const inherits = fieldDefault !== null && (field.schema.defaultValue === null || field.schema.defaultValue === undefined);
+      let fieldSchema = field.schema;
+      if (inherits || (fieldOptional && !field.schema.optional)) {
+        const fb = SchemaBuilder.from(field.schema);
+        if (fieldOptional) fb.optional();
+        if (inherits) fb.defaultValue(fieldDefault);
+        fieldSchema = fb.build();
+      }
       try {
-        builder.field(name, fb.build());
+        builder.field(name, fieldSchema);
       } catch (e) {
         throw new DataException(`Flatten produced the field name '${name}' twice: ${(e as Error).message}`, { path: name }, { cause: e });
       }
