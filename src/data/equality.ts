@@ -36,7 +36,7 @@ export function valueEquals(a: unknown, b: unknown): boolean {
   if (a === null || b === null || a === undefined || b === undefined) return (a ?? null) === (b ?? null);
   if (typeof a === 'bigint' || typeof b === 'bigint') {
     return (typeof a === 'bigint' || typeof a === 'number') && (typeof b === 'bigint' || typeof b === 'number') &&
-      Number.isInteger(Number(a)) && BigInt(a as number) === BigInt(b as number);
+      Number.isInteger(Number(a)) && Number.isInteger(Number(b)) && BigInt(a as number) === BigInt(b as number);
   }
   if (typeof a === 'number' && typeof b === 'number') return Number.isNaN(a) && Number.isNaN(b);
   if (typeof a !== 'object' || typeof b !== 'object') return false;
