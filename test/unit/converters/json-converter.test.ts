@@ -324,7 +324,7 @@ describe('JsonConverter: values', () => {
     assert.equal(payloadOf(c, arr, [1, null, 3]), '[1,null,3]');
     assert.deepEqual(read(c, write(c, arr, [1, null, 3])).value, [1, null, 3]);
     const sm = SchemaBuilder.map(Schema.STRING, Schema.INT64).build();
-    assert.equal(payloadOf(c, sm, new Map([['a', 1], ['b', 2n ** 60n]])), '{"a":1,"b":1152921504606846976}');
+    assert.equal(payloadOf(c, sm, new Map<string, unknown>([['a', 1], ['b', 2n ** 60n]])), '{"a":1,"b":1152921504606846976}');
     assert.equal(payloadOf(c, sm, { x: 1 }), '{"x":1}');
     const back = read(c, write(c, sm, { x: 1 })).value;
     assert.ok(back instanceof Map);
