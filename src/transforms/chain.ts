@@ -242,7 +242,9 @@ function implicitTransformKeys(predicateAliases: readonly string[], config: RawC
     .define({
       name: NEGATE_CONFIG, type: 'BOOLEAN', defaultValue: false, importance: 'MEDIUM',
       validator: {
-        ensureValid() {
+        ensureValid(name) {
+          // ConfigDef checks a default against its validator when the key is defined (unprefixed): skip that.
+          if (name !== prefix + NEGATE_CONFIG) return;
           if (config[prefix + NEGATE_CONFIG] !== undefined && stringValue(config, predicateKey) === undefined) {
             throw new ConfigException(prefix + NEGATE_CONFIG, config[prefix + NEGATE_CONFIG],
               `Config '${prefix + NEGATE_CONFIG}' was provided but there is no config '${predicateKey}' defining a predicate to be negated.`);

@@ -55,9 +55,11 @@ export function translateJavaRegex(pattern: string): { source: string; flags: st
   }
   let out = '';
   let inClass = 0;
+  let afterQuantifier = false;
   for (let i = 0; i < src.length; i++) {
     const c = src[i]!;
     if (c === '\\') {
+      afterQuantifier = false;
       const n = src[i + 1];
       if (n === undefined) throw new JavaRegexError(`Unexpected internal error near index ${i + 1}: ${pattern}`);
       if (n === 'Q') {
@@ -95,6 +97,7 @@ export function translateJavaRegex(pattern: string): { source: string; flags: st
       continue;
     }
     if (c === '[') {
+      afterQuantifier = false;
       inClass = 1;
       out += c;
       // A ']' right after '[' or '[^' is a literal in Java.
@@ -107,9 +110,21 @@ export function translateJavaRegex(pattern: string): { source: string; flags: st
       if (rest.startsWith('>')) throw new JavaRegexError(`atomic groups are not supported: ${pattern}`);
       if (/^[imsux-]+[:)]/.test(rest)) throw new JavaRegexError(`inline flags inside the pattern are not supported: ${pattern}`);
     }
-    if ((c === '+') && i > 0 && /[*+?}]/.test(src[i - 1]!) && src[i - 2] !== '\\') {
-      throw new JavaRegexError(`possessive quantifiers are not supported: ${pattern}`);
+    if (c === '*' || c === '+' || c === '?') {
+      if (afterQuantifier && c === '+') throw new JavaRegexError(`possessive quantifiers are not supported: ${pattern}`);
+      // `x*?` is a lazy quantifier; a quantifier right after it is a syntax error RegExp reports.
+      afterQuantifier = !afterQuantifier;
+      out += c;
+      continue;
     }
+    const bounded = c === '{' ? /^\{\d+(?:,\d*)?\}/.exec(src.slice(i)) : null;
+    if (bounded) {
+      afterQuantifier = true;
+      out += bounded[0];
+      i += bounded[0].length - 1;
+      continue;
+    }
+    afterQuantifier = false;
     out += c;
   }
   return { source: out, flags };

@@ -1,4 +1,4 @@
-import { Headers, SinkRecord, SourceRecord, type Schema } from '../../../src/data/index.js';
+import { Headers, SinkRecord, SourceRecord, type ConnectRecord, type Schema } from '../../../src/data/index.js';
 import { createPredicate, createTransformation, type Predicate, type Transformation } from '../../../src/transforms/index.js';
 
 export interface RecordParts {
@@ -44,16 +44,16 @@ export function sinkRecord(p: RecordParts & { offset?: number } = {}): SinkRecor
 const PKG = 'org.apache.kafka.connect.transforms.';
 
 /** A configured transform by its Kafka class name without the package, e.g. `Cast$Value`. */
-export function xform<R extends SourceRecord | SinkRecord = SourceRecord>(name: string, config: Record<string, unknown> = {}): Transformation<R> {
+export function xform<R extends ConnectRecord = SourceRecord>(name: string, config: Record<string, unknown> = {}): Transformation<R> {
   return createTransformation<R>(PKG + name, config);
 }
 
-export function predicate<R extends SourceRecord | SinkRecord = SourceRecord>(name: string, config: Record<string, unknown> = {}): Predicate<R> {
+export function predicate<R extends ConnectRecord = SourceRecord>(name: string, config: Record<string, unknown> = {}): Predicate<R> {
   return createPredicate<R>(`${PKG}predicates.${name}`, config);
 }
 
 /** Applies and asserts the record was not dropped. */
-export function run<R extends SourceRecord | SinkRecord>(t: Transformation<R>, r: R): R {
+export function run<R extends ConnectRecord>(t: Transformation<R>, r: R): R {
   const out = t.apply(r);
   if (out === null) throw new Error('record was dropped');
   return out;
