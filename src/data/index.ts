@@ -8,3 +8,4 @@ export * from './validate.js';
 export * from './equality.js';
 export * from './headers.js';
 export * from './records.js';
+export * from './values.js';
