@@ -107,6 +107,12 @@ describe('ValueToKey', () => {
     assert.equal(out.keySchema, null);
   });
 
+  test('a tombstone is an error, as in Kafka (ValueToKey has no null check)', () => {
+    assert.throws(() => xform('ValueToKey', { fields: 'a' }).apply(sourceRecord({ valueSchema: SchemaBuilder.struct().optional().field('a', Schema.INT32).build(), value: null })),
+      /Only Struct objects supported for \[copying fields from value to key\], found: null/);
+    assert.throws(() => xform('ValueToKey', { fields: 'a' }).apply(sourceRecord({ value: null })), /Only Map objects supported/);
+  });
+
   test('a field missing from the schema is an error; fields may not be empty', () => {
     assert.throws(() => xform('ValueToKey', { fields: 'nope' }).apply(sourceRecord({ valueSchema: schema, value: new Struct(schema).put('a', 1).put('b', 1).put('c', 1) })),
       /Field does not exist: nope/);
