@@ -3,6 +3,7 @@
  * values, Java's integer narrowing and number parsing (`Integer.parseInt`, `Double.parseDouble`), and — re-exported
  * from src/data — Java's number printing, `Values.dateFormatFor` and `Values.parseString`.
  */
+import { Buffer } from 'node:buffer';
 import { Struct, type SchemaType } from '../data/index.js';
 import { parseFloat32 } from '../data/values.js';
 import { isMapValue } from './transformation.js';
