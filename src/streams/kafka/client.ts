@@ -31,7 +31,10 @@ export interface ProducedRecordMetadata {
 
 export interface KafkaProducer {
   connect(): Promise<void>;
-  /** Sends a batch; resolves once every record is acknowledged, with metadata in the order of `records`. */
+  /**
+   * Sends a batch; resolves once every record is acknowledged, with metadata in the order of `records`.
+   * Concurrent calls reach each partition in call order.
+   */
   send(records: readonly ProducerRecord[]): Promise<ProducedRecordMetadata[]>;
   disconnect(): Promise<void>;
 }

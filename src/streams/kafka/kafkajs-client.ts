@@ -96,6 +96,12 @@ class KafkajsProducer implements KafkaProducer {
   /** The partition the partitioner chose for each message (stable across kafkajs's internal retries). */
   readonly #chosen = new WeakMap<Message, number>();
   readonly #roundRobin = new Map<string, number>();
+  readonly #queue: Array<{
+    records: readonly ProducerRecord[];
+    resolve: (md: ProducedRecordMetadata[]) => void;
+    reject: (e: unknown) => void;
+  }> = [];
+  #draining = false;
 
   constructor(kafka: Kafka) {
     const keyed = Partitioners.DefaultPartitioner();
@@ -128,8 +134,42 @@ class KafkajsProducer implements KafkaProducer {
     return this.#producer.connect();
   }
 
-  async send(records: readonly ProducerRecord[]): Promise<ProducedRecordMetadata[]> {
-    if (records.length === 0) return [];
+  /**
+   * kafkajs does not keep the order of concurrent sends (each does its own metadata round trip first), so
+   * sends queue here: while one request is in flight, the next ones accumulate and go out together, in call
+   * order — what Kafka's own producer does with max.in.flight.requests.per.connection=1.
+   */
+  send(records: readonly ProducerRecord[]): Promise<ProducedRecordMetadata[]> {
+    if (records.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ records, resolve, reject });
+      if (!this.#draining) void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (this.#queue.length > 0) {
+        const jobs = this.#queue.splice(0, this.#queue.length);
+        const all = jobs.length === 1 ? jobs[0]!.records : jobs.flatMap((j) => j.records);
+        try {
+          const metadata = await this.#sendNow(all);
+          let i = 0;
+          for (const j of jobs) {
+            j.resolve(metadata.slice(i, i + j.records.length));
+            i += j.records.length;
+          }
+        } catch (e) {
+          for (const j of jobs) j.reject(e);
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  async #sendNow(records: readonly ProducerRecord[]): Promise<ProducedRecordMetadata[]> {
     const byTopic = new Map<string, Message[]>();
     const messages: Message[] = new Array(records.length);
     records.forEach((r, i) => {
@@ -173,12 +213,14 @@ class KafkajsProducer implements KafkaProducer {
   }
 }
 
+const EMPTY = Buffer.alloc(0);
+
 function toKafkajsHeaders(headers: readonly KafkaHeader[]): IHeaders | undefined {
   if (headers.length === 0) return undefined;
   const out: IHeaders = {};
   for (const h of headers) {
-    // kafkajs encodes a null header value as Kafka's null (-1 length), though its types do not say so.
-    const v = (h.value === null ? null : toBuffer(h.value)) as Buffer;
+    // kafkajs cannot write a null header value (it throws); the nearest it can write is an empty one.
+    const v = h.value === null ? EMPTY : toBuffer(h.value);
     const prev = out[h.key];
     if (prev === undefined) out[h.key] = v;
     else if (Array.isArray(prev)) prev.push(v);
@@ -224,6 +266,8 @@ class KafkajsConsumer implements KafkaConsumer {
       retry: { retries: 10 },
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
+      // Bounds how long an idle fetch (and so disconnect) waits; Kafka's fetch.max.wait.ms is 500.
+      maxWaitTimeInMs: 500,
     });
   }
 

@@ -245,6 +245,8 @@ class SourcePipeline {
       }
     }
     prepared.remaining = prepared.out.length;
+    // Here, in the ordered stage, so that sends start in poll order (the producer keeps call order).
+    if (this.#topicCreator && prepared.out.length) await this.#topicCreator.ensure(prepared.out.map((r) => r.topic));
     return prepared;
   }
 
@@ -269,7 +271,6 @@ class SourcePipeline {
       return;
     }
     try {
-      if (this.#topicCreator) await this.#topicCreator.ensure(prepared.out.map((r) => r.topic));
       const metadata = await this.#deps.producer.send(prepared.out);
       for (let i = 0; i < metadata.length; i++) {
         const { record, handle } = prepared.origin[i]!;
