@@ -21,19 +21,6 @@ export interface RecordFields {
 
 export type RecordInit = Pick<RecordFields, 'topic'> & Partial<Omit<RecordFields, 'topic'>>;
 
-function fieldsOf(init: RecordInit): RecordFields {
-  return {
-    topic: init.topic,
-    kafkaPartition: init.kafkaPartition ?? null,
-    keySchema: init.keySchema ?? null,
-    key: init.key ?? null,
-    valueSchema: init.valueSchema ?? null,
-    value: init.value ?? null,
-    timestamp: init.timestamp ?? null,
-    headers: init.headers ?? new Headers(),
-  };
-}
-
 /** Connect's `ConnectRecord`: immutable; transforms make new records with `newRecord`. */
 export abstract class ConnectRecord implements RecordFields {
   readonly topic: string;
@@ -46,15 +33,14 @@ export abstract class ConnectRecord implements RecordFields {
   readonly headers: Headers;
 
   protected constructor(init: RecordInit) {
-    const f = fieldsOf(init);
-    this.topic = f.topic;
-    this.kafkaPartition = f.kafkaPartition;
-    this.keySchema = f.keySchema;
-    this.key = f.key;
-    this.valueSchema = f.valueSchema;
-    this.value = f.value;
-    this.timestamp = f.timestamp;
-    this.headers = f.headers;
+    this.topic = init.topic;
+    this.kafkaPartition = init.kafkaPartition ?? null;
+    this.keySchema = init.keySchema ?? null;
+    this.key = init.key ?? null;
+    this.valueSchema = init.valueSchema ?? null;
+    this.value = init.value ?? null;
+    this.timestamp = init.timestamp ?? null;
+    this.headers = init.headers ?? new Headers();
   }
 
   /** A copy with some fields replaced; headers are duplicated so the copy can change them freely. */
@@ -92,8 +78,17 @@ export class SourceRecord extends ConnectRecord {
   }
 
   newRecord(changes: Partial<RecordFields>): this {
+    // Properties listed one by one: an object spread plus extra keys is several times slower on Node 20.
+    const f = this.merged(changes);
     return new SourceRecord({
-      ...this.merged(changes),
+      topic: f.topic,
+      kafkaPartition: f.kafkaPartition,
+      keySchema: f.keySchema,
+      key: f.key,
+      valueSchema: f.valueSchema,
+      value: f.value,
+      timestamp: f.timestamp,
+      headers: f.headers,
       sourcePartition: this.sourcePartition,
       sourceOffset: this.sourceOffset,
     }) as this;
@@ -130,7 +125,13 @@ export class SinkRecord extends ConnectRecord {
   newRecord(changes: Partial<RecordFields>): this {
     const f = this.merged(changes);
     return new SinkRecord({
-      ...f,
+      topic: f.topic,
+      keySchema: f.keySchema,
+      key: f.key,
+      valueSchema: f.valueSchema,
+      value: f.value,
+      timestamp: f.timestamp,
+      headers: f.headers,
       kafkaPartition: f.kafkaPartition ?? this.kafkaPartition ?? 0,
       kafkaOffset: this.kafkaOffset,
       timestampType: this.timestampType,

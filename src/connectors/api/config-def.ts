@@ -106,12 +106,12 @@ function parseType(name: string, value: unknown, type: ConfigType): unknown {
       return bad('Expected value to be either true or false');
     case 'STRING':
     case 'CLASS':
-      if (typeof value === 'string') return type === 'CLASS' ? trimmed : value;
+      if (typeof value === 'string') return trimmed; // Kafka's ConfigDef trims string values
       if (type === 'CLASS' && typeof value === 'function') return value;
       return bad(`Expected value to be a string, but it was a ${typeof value}`);
     case 'PASSWORD':
       if (value instanceof Password) return value;
-      if (typeof value === 'string') return new Password(value);
+      if (typeof value === 'string') return new Password(value.trim());
       return bad('Expected value to be a string, but it was a ' + typeof value);
     case 'INT':
     case 'SHORT':
