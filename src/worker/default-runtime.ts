@@ -3,7 +3,7 @@
  * broker otherwise), source offsets in `offset.storage.file.filename` (memory when absent), converters from the
  * connector or worker config, and the transforms seam.
  */
-import { FileOffsetStore, MemoryOffsetStore, createTransport, type Transport } from '../streams/index.js';
+import { FileOffsetStore, MemoryOffsetStore, createKafkajsClient, createTransport, type Transport } from '../streams/index.js';
 import type { ConnectorConfig } from '../connectors/api/index.js';
 import type { Log } from '../actors/index.js';
 import type { WorkerSettings } from './worker-config.js';
@@ -19,6 +19,39 @@ export function pipelineConfig(spec: Pick<TaskStartSpec, 'connectorConfig' | 'ta
   return { ...spec.connectorConfig, ...spec.taskConfig };
 }
 
+/** Kafka Connect will not start without its cluster; neither does a Kafka-backed worker here. */
+export class KafkaUnreachableError extends Error {
+  override readonly name = 'KafkaUnreachableError';
+  constructor(readonly bootstrapServers: readonly string[], options?: { cause?: unknown }) {
+    super(
+      `cannot reach Kafka at ${bootstrapServers.join(',')} (bootstrap.servers)` +
+        (options?.cause instanceof Error ? `: ${options.cause.message}` : ''),
+      options,
+    );
+  }
+}
+
+async function checkKafka(bootstrapServers: readonly string[], timeoutMs: number): Promise<void> {
+  const admin = createKafkajsClient({ brokers: bootstrapServers, clientId: 'sluice-worker-startup' }).admin();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      (async () => {
+        await admin.connect();
+        await admin.listTopics();
+      })(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } catch (e) {
+    throw new KafkaUnreachableError(bootstrapServers, { cause: e });
+  } finally {
+    clearTimeout(timer);
+    await admin.disconnect().catch(() => {});
+  }
+}
+
 export function defaultRuntime(settings: WorkerSettings, log: Log): WorkerRuntime {
   const offsets = settings.offsetFile ? new FileOffsetStore(settings.offsetFile) : new MemoryOffsetStore();
   const transport: Transport = createTransport(
@@ -28,7 +61,10 @@ export function defaultRuntime(settings: WorkerSettings, log: Log): WorkerRuntim
   );
   return {
     offsets,
-    start: () => offsets.start(),
+    async start() {
+      if (settings.bootstrapServers) await checkKafka(settings.bootstrapServers, 15_000);
+      await offsets.start();
+    },
     startTask(spec) {
       const config = pipelineConfig(spec);
       const converters = taskConverters(spec.connectorConfig, settings.raw);

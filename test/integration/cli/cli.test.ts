@@ -82,6 +82,14 @@ describe('sluice CLI (separate process)', () => {
     assert.deepEqual(orderIds(join(dir, 'orders.jsonl')), []);
   });
 
+  test('a worker that cannot reach its Kafka cluster fails startup with exit code 2', async () => {
+    const dir = tempDir('nokafka');
+    const spec = { ...inProcessPipeline(dir), worker: { 'bootstrap.servers': '127.0.0.1:9' } };
+    const r = await sluiceToEnd(['run', writeJson(dir, 'pipeline.json', spec)]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /the worker could not start: cannot reach Kafka at 127\.0\.0\.1:9 \(bootstrap\.servers\)/);
+  });
+
   test('a missing file and usage mistakes', async () => {
     const missing = await sluiceToEnd(['run', '/nonexistent/pipeline.json']);
     assert.equal(missing.code, 2);
