@@ -241,6 +241,44 @@ describe('stream pipelines on a real Kafka broker', () => {
     assert.equal(committed[0]!.partitions[0]!.offset, String(total));
   });
 
+  test('two sink tasks of one connector split the partitions (consumer group rebalance); together every record once', async () => {
+    const topic = uniqueName('split');
+    const connector = uniqueName('conn');
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 4, replicationFactor: 1 }] });
+    const transport = createTransport({ kind: 'kafka', bootstrapServers: KAFKA_BROKERS });
+    class OpeningSink extends RecordingSink {
+      readonly owned = new Set<string>();
+      override open(tps: readonly { topic: string; partition: number }[]) {
+        for (const tp of tps) this.owned.add(`${tp.partition}`);
+      }
+      override close(tps: readonly { topic: string; partition: number }[]) {
+        for (const tp of tps) this.owned.delete(`${tp.partition}`);
+      }
+    }
+    const a = new OpeningSink();
+    const b = new OpeningSink();
+    const start = (task: RecordingSink, n: number) =>
+      transport.startSink({ id: { connector, task: n }, task, config: { topics: topic }, converters: jsonConverters(), transform: (r) => r, options });
+    const runA = start(a, 0);
+    await until(() => a.owned.size === 4, 'the first task owns all four partitions');
+    const runB = start(b, 1);
+    // The second member's join moves two partitions: revoked (closed) at one task, opened at the other.
+    await until(() => a.owned.size === 2 && b.owned.size === 2, 'partitions split two and two');
+    assert.deepEqual(new Set([...a.owned, ...b.owned]), new Set(['0', '1', '2', '3']));
+
+    const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const total = 800;
+    await producer.send({ topic, messages: Array.from({ length: total }, (_, n) => ({ partition: n % 4, value: JSON.stringify({ n }) })) });
+    await producer.disconnect();
+    await until(() => a.flushed.length + b.flushed.length >= total, 'every record flushed by one of the two');
+    await Promise.all([runA.stop(10_000), runB.stop(10_000)]);
+    const all = [...a.flushed, ...b.flushed].map((r) => (r.value as { n: number }).n).sort((x, y) => x - y);
+    assert.deepEqual(all, [...Array(total).keys()]);
+    assert.ok(a.flushed.length > 0 && b.flushed.length > 0, 'both tasks got records');
+  });
+
   test('the kafkajs client port: per-record produce metadata and admin group offsets', async () => {
     const topic = uniqueName('port');
     const client = createKafkajsClient({ brokers: KAFKA_BROKERS });
