@@ -171,7 +171,6 @@ class InProcessConsumer implements KafkaConsumer {
   }
 
   async disconnect(): Promise<void> {
-    if (this.#stop.signal.aborted) return;
     this.#stop.abort();
     await this.#loop;
     await this.#serial.idle();

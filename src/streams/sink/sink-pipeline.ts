@@ -131,6 +131,11 @@ class SinkPipeline {
     } catch (e) {
       return this.#fail(new TaskFailure(id, 'KAFKA_CONSUME', e));
     }
+    if (this.#stopping) {
+      // stop() came while the consumer was joining: its disconnect may have run before run() did.
+      await this.#consumer.disconnect().catch(() => {});
+      return;
+    }
     this.#flushTimer = setInterval(() => {
       if (Date.now() >= this.#nextCommitAt) this.#scheduleCommit();
     }, Math.min(this.#input.options.offsetFlushIntervalMs, 1000));
