@@ -2,9 +2,11 @@
 import type { ConnectorPlugin } from './api/index.js';
 import { datagenPlugin } from './datagen/index.js';
 import { fileStreamSinkPlugin, fileStreamSourcePlugin } from './file/index.js';
+import { hdfsSinkPlugin } from './hdfs/index.js';
 
 export const BUILTIN_CONNECTOR_PLUGINS: readonly ConnectorPlugin[] = [
   fileStreamSourcePlugin,
   fileStreamSinkPlugin,
   datagenPlugin,
+  hdfsSinkPlugin,
 ];
