@@ -150,7 +150,14 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     }
 
     const reason = stopSignal ? `signal ${stopSignal}` : 'pipeline finished';
-    if (finished) log.info({}, 'pipeline finished: every source task is done and the sinks caught up');
+    if (finished) {
+      log.info(
+        { rule: options.untilIdle ? 'until-idle' : 'bounded' },
+        options.untilIdle
+          ? `pipeline finished: nothing moved for ${options.idleMs} ms`
+          : 'pipeline finished: every source task is done and the sinks caught up',
+      );
+    }
     previous = herder.progress(); // the final picture: the runs are gone once stopped
     await herder.stop();
     const totals = progressLine(previous, rates);
