@@ -7,7 +7,7 @@
  *   rewinds kept partitions to the committed offset after a rejoin, we remember each partition's position and
  *   drop redelivered messages below it;
  * - per-record produce offsets are derived from each partition's base offset, so the adapter picks partitions
- *   itself (through kafkajs's partitioner hook) and remembers the choice per message.
+ *   itself (through kafkajs's partitioner hook) and writes the choice into each message.
  */
 import kafkajs from 'kafkajs';
 import type {
@@ -93,8 +93,6 @@ export function createKafkajsClient(options: KafkajsClientOptions): KafkaClient 
 
 class KafkajsProducer implements KafkaProducer {
   readonly #producer: Producer;
-  /** The partition the partitioner chose for each message (stable across kafkajs's internal retries). */
-  readonly #chosen = new WeakMap<Message, number>();
   readonly #roundRobin = new Map<string, number>();
   readonly #queue: Array<{
     records: readonly ProducerRecord[];
@@ -105,19 +103,19 @@ class KafkajsProducer implements KafkaProducer {
 
   constructor(kafka: Kafka) {
     const keyed = Partitioners.DefaultPartitioner();
+    // The choice is written into the message (our own object), so kafkajs's retries reuse it and send() can
+    // read it back.
     const partitioner = (args: PartitionerArgs): number => {
       const { message, topic, partitionMetadata } = args;
-      const known = this.#chosen.get(message);
-      if (known !== undefined) return known;
+      if (message.partition !== undefined && message.partition !== null) return message.partition;
       let p: number;
-      if (message.partition !== undefined && message.partition !== null) p = message.partition;
-      else if (message.key !== null && message.key !== undefined) p = keyed(args);
+      if (message.key !== null && message.key !== undefined) p = keyed(args);
       else {
         const n = (this.#roundRobin.get(topic) ?? -1) + 1;
         this.#roundRobin.set(topic, n);
         p = partitionMetadata[n % partitionMetadata.length]!.partitionId;
       }
-      this.#chosen.set(message, p);
+      message.partition = p;
       return p;
     };
     // Kafka Connect forces acks=all, no idempotence and one in-flight request (ordering under retries).
@@ -151,7 +149,13 @@ class KafkajsProducer implements KafkaProducer {
     this.#draining = true;
     try {
       while (this.#queue.length > 0) {
-        const jobs = this.#queue.splice(0, this.#queue.length);
+        // kafkajs groups messages per partition in quadratic time, so a merged request stays modest.
+        let take = 1;
+        let size = this.#queue[0]!.records.length;
+        while (take < this.#queue.length && size + this.#queue[take]!.records.length <= MAX_MERGED_RECORDS) {
+          size += this.#queue[take++]!.records.length;
+        }
+        const jobs = this.#queue.splice(0, take);
         const all = jobs.length === 1 ? jobs[0]!.records : jobs.flatMap((j) => j.records);
         try {
           const metadata = await this.#sendNow(all);
@@ -197,7 +201,7 @@ class KafkajsProducer implements KafkaProducer {
     }
     const next = new Map<string, number>();
     return records.map((r, i) => {
-      const partition = this.#chosen.get(messages[i]!);
+      const partition = messages[i]!.partition;
       if (partition === undefined) throw new Error(`kafkajs did not partition a record for ${r.topic}`);
       const key = `${r.topic}-${partition}`;
       const b = base.get(key);
@@ -214,6 +218,7 @@ class KafkajsProducer implements KafkaProducer {
 }
 
 const EMPTY = Buffer.alloc(0);
+const MAX_MERGED_RECORDS = 1000;
 
 function toKafkajsHeaders(headers: readonly KafkaHeader[]): IHeaders | undefined {
   if (headers.length === 0) return undefined;

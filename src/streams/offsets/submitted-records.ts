@@ -31,6 +31,8 @@ export interface CommittableOffsets {
 export class SubmittedRecords {
   readonly #byPartition = new Map<string, { partition: OffsetMap; deque: Entry[]; head: number }>();
   #outstanding = 0;
+  #lastPartition: OffsetMap | undefined;
+  #lastKey = '';
   readonly #drainWaiters = new Set<() => void>();
 
   /** Registers a record in submission order. Records with a null partition/offset are not tracked. */
@@ -38,7 +40,10 @@ export class SubmittedRecords {
     if (partition === null || offset === null) {
       return { partition: partition ?? {}, offset: offset ?? {}, acked: true, ack() {} };
     }
-    const key = writeJson(partition);
+    // Records of one batch usually share the partition object: skip re-serializing it.
+    const key = partition === this.#lastPartition ? this.#lastKey : writeJson(partition);
+    this.#lastPartition = partition;
+    this.#lastKey = key;
     let slot = this.#byPartition.get(key);
     if (!slot) this.#byPartition.set(key, (slot = { partition, deque: [], head: 0 }));
     this.#outstanding++;

@@ -238,7 +238,8 @@ class SourcePipeline {
       const out = converted[i];
       if (out === null || out === undefined) {
         handle.ack();
-        await this.#commitRecord(record, null);
+        const r = this.#commitRecord(record, null);
+        if (r) await r;
       } else {
         prepared.out.push(out);
         prepared.origin.push({ record, handle });
@@ -250,11 +251,14 @@ class SourcePipeline {
     return prepared;
   }
 
-  async #commitRecord(record: SourceRecord, metadata: RecordMetadata | null): Promise<void> {
+  /** task.commitRecord; a promise only when the task's is async (no await per record otherwise). */
+  #commitRecord(record: SourceRecord, metadata: RecordMetadata | null): void | Promise<void> {
+    const warn = (e: unknown) => this.#log.warn({ task: this.#input.id, err: e }, 'commitRecord threw; ignored as Kafka Connect does');
     try {
-      await this.#input.task.commitRecord(record, metadata);
+      const r = this.#input.task.commitRecord(record, metadata);
+      if (r instanceof Promise) return r.catch(warn);
     } catch (e) {
-      this.#log.warn({ task: this.#input.id, err: e }, 'commitRecord threw; ignored as Kafka Connect does');
+      warn(e);
     }
   }
 
@@ -276,7 +280,8 @@ class SourcePipeline {
         const { record, handle } = prepared.origin[i]!;
         const md = metadata[i]!;
         handle.ack();
-        await this.#commitRecord(record, { topic: md.topic, partition: md.partition, offset: md.offset, timestamp: md.timestamp });
+        const r = this.#commitRecord(record, { topic: md.topic, partition: md.partition, offset: md.offset, timestamp: md.timestamp });
+        if (r) await r;
       }
       this.#metrics.recordsWritten += metadata.length;
     } catch (e) {
