@@ -40,8 +40,6 @@ interface Prepared {
   /** Records to send, with the tracking handle of the polled record each came from. */
   readonly out: ProducerRecord[];
   readonly origin: Array<{ record: SourceRecord; handle: SubmittedRecord }>;
-  /** How many acks release this batch's permit. */
-  remaining: number;
 }
 
 export function startSourceTask(input: SourceTaskInput, deps: SourcePipelineDeps): TaskRun {
@@ -202,8 +200,12 @@ class SourcePipeline {
     const converted: Array<ProducerRecord | null> = new Array(records.length);
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
-      validateOffsetMap('partition', record.sourcePartition);
-      validateOffsetMap('offset', record.sourceOffset);
+      try {
+        validateOffsetMap('partition', record.sourcePartition);
+        validateOffsetMap('offset', record.sourceOffset);
+      } catch (e) {
+        throw new TaskFailure(id, 'TASK_POLL', e, { topic: record.topic });
+      }
       let stage: FailureStage = 'TRANSFORMATION';
       try {
         const t = transform(record);
@@ -231,7 +233,7 @@ class SourcePipeline {
         converted[i] = null;
       }
     }
-    const prepared: Prepared = { out: [], origin: [], remaining: 0 };
+    const prepared: Prepared = { out: [], origin: [] };
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
       const handle = this.#submitted.submit(record.sourcePartition, record.sourceOffset);
@@ -245,7 +247,6 @@ class SourcePipeline {
         prepared.origin.push({ record, handle });
       }
     }
-    prepared.remaining = prepared.out.length;
     // Here, in the ordered stage, so that sends start in poll order (the producer keeps call order).
     if (this.#topicCreator && prepared.out.length) await this.#topicCreator.ensure(prepared.out.map((r) => r.topic));
     return prepared;

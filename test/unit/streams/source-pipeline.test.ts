@@ -193,6 +193,19 @@ describe('source pipeline', () => {
     await run.done;
   });
 
+  test('a source offset holding a map fails the task in TASK_POLL (Kafka Connect allows primitives only)', async () => {
+    class Nested extends CountingSourceTask {
+      override async poll(): Promise<SourceRecord[] | null> {
+        return [new SourceRecord({ topic: 't', sourcePartition: { p: 1 }, sourceOffset: { pos: { line: 1 } }, value: 1 })];
+      }
+    }
+    const producer = new ManualProducer();
+    producer.auto = true;
+    const run = startSourceTask(input(new Nested('t', 1)), { producer });
+    await assert.rejects(run.done, (e: TaskFailure) => e.stage === 'TASK_POLL' && /only primitives/.test(e.message));
+    assert.equal(producer.sent.length, 0);
+  });
+
   test('a failing start fails the task in TASK_START without calling stop()', async () => {
     class Broken extends CountingSourceTask {
       override async start(): Promise<void> {
