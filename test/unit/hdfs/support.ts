@@ -114,3 +114,83 @@ export async function readAvro(path: string): Promise<{ schema: unknown; records
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+import type { FileStatus, OutputFile, Storage } from '../../../src/connectors/hdfs/storage/storage.js';
+
+export type StorageOp = 'exists' | 'mkdirs' | 'list' | 'create' | 'write' | 'close' | 'append' | 'read' | 'rename' | 'delete';
+
+/**
+ * Wraps a storage to inject faults. `hook(op, path, n)` runs before each operation (n counts that op from 1)
+ * and returns 'ok', 'fail' (throw a retriable StorageException once) or 'crash' (this and every later
+ * operation never completes: the process "died" here; `append` writes half its bytes first).
+ */
+export class FaultyStorage implements Storage {
+  readonly inner: Storage;
+  readonly counts = new Map<StorageOp, number>();
+  crashed = false;
+  hook: (op: StorageOp, path: string, n: number) => 'ok' | 'fail' | 'crash';
+
+  constructor(inner: Storage, hook: FaultyStorage['hook'] = () => 'ok') {
+    this.inner = inner;
+    this.hook = hook;
+  }
+  get url(): string {
+    return this.inner.url;
+  }
+  get basePath(): string {
+    return this.inner.basePath;
+  }
+  get kind(): string {
+    return this.inner.kind;
+  }
+
+  async #gate(op: StorageOp, path: string): Promise<void> {
+    if (this.crashed) return new Promise<void>(() => {});
+    const n = (this.counts.get(op) ?? 0) + 1;
+    this.counts.set(op, n);
+    const what = this.hook(op, path, n);
+    if (what === 'crash') {
+      this.crashed = true;
+      return new Promise<void>(() => {});
+    }
+    if (what === 'fail') {
+      const { StorageException } = await import('../../../src/connectors/hdfs/storage/storage.js');
+      throw new StorageException(`injected failure: ${op} ${path}`);
+    }
+  }
+
+  async exists(p: string): Promise<boolean> { await this.#gate('exists', p); return this.inner.exists(p); }
+  async mkdirs(p: string): Promise<void> { await this.#gate('mkdirs', p); return this.inner.mkdirs(p); }
+  async list(p: string): Promise<FileStatus[]> { await this.#gate('list', p); return this.inner.list(p); }
+  async read(p: string): Promise<Uint8Array | null> { await this.#gate('read', p); return this.inner.read(p); }
+  async rename(a: string, b: string): Promise<void> { await this.#gate('rename', a); return this.inner.rename(a, b); }
+  async delete(p: string, r?: boolean): Promise<boolean> { await this.#gate('delete', p); return this.inner.delete(p, r); }
+  async close(): Promise<void> { return this.inner.close(); }
+  async append(p: string, data: Uint8Array): Promise<void> {
+    if (this.crashed) return new Promise<void>(() => {});
+    const n = (this.counts.get('append') ?? 0) + 1;
+    this.counts.set('append', n);
+    const what = this.hook('append', p, n);
+    if (what === 'crash') {
+      this.crashed = true;
+      await this.inner.append(p, data.subarray(0, Math.floor(data.length / 2)));
+      return new Promise<void>(() => {});
+    }
+    if (what === 'fail') {
+      const { StorageException } = await import('../../../src/connectors/hdfs/storage/storage.js');
+      throw new StorageException(`injected failure: append ${p}`);
+    }
+    return this.inner.append(p, data);
+  }
+  async create(p: string): Promise<OutputFile> {
+    await this.#gate('create', p);
+    const f = await this.inner.create(p);
+    const self = this;
+    return {
+      path: f.path,
+      async write(chunk) { await self.#gate('write', p); return f.write(chunk); },
+      async close() { await self.#gate('close', p); return f.close(); },
+      abort: () => f.abort(),
+    };
+  }
+}

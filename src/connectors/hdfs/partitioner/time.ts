@@ -71,7 +71,7 @@ export function localToUtc(local: number, zone: Zone): number {
 /** TimeBasedPartitioner.getPartition: floor to `durationMs` in local time, back to UTC (Java's truncating division). */
 export function partitionStart(durationMs: number, timestamp: number, zone: Zone): number {
   const local = timestamp + zone.offsetAt(timestamp);
-  const floored = Math.trunc(local / durationMs) * durationMs;
+  const floored = Math.trunc(local / durationMs) * durationMs + 0; // no -0
   return localToUtc(floored, zone);
 }
 
