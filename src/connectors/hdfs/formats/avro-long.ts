@@ -20,7 +20,7 @@ export function zigZagLong(n: number | bigint, out: Buffer = scratch): Buffer {
     } while (m);
     return out.subarray(0, i);
   }
-  if (typeof n === 'number' && Number.isSafeInteger(n)) {
+  if (typeof n === 'number' && Number.isInteger(n) && Math.abs(n) < 2 ** 52) {
     let f = n >= 0 ? n * 2 : -n * 2 - 1;
     do {
       let b = f % 128;
