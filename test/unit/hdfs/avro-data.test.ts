@@ -9,7 +9,7 @@ describe('AvroData: Connect schema → Avro schema', () => {
   test('primitives, int8/int16 annotations, logical types with connect.* properties', () => {
     assert.deepEqual(toAvroSchema(Schema.INT8), { type: 'int', 'connect.type': 'int8' });
     assert.deepEqual(toAvroSchema(Schema.INT16), { type: 'int', 'connect.type': 'int16' });
-    assert.deepEqual(toAvroSchema(Schema.OPTIONAL_INT64), ['null', { type: 'long' }]);
+    assert.deepEqual(toAvroSchema(Schema.OPTIONAL_INT64), ['null', 'long']);
     assert.deepEqual(toAvroSchema(Decimal.schema(2)), {
       type: 'bytes', scale: 2, precision: 64, 'connect.version': 1, 'connect.parameters': { scale: '2' },
       'connect.name': 'org.apache.kafka.connect.data.Decimal', logicalType: 'decimal',
@@ -21,7 +21,7 @@ describe('AvroData: Connect schema → Avro schema', () => {
     assert.deepEqual(toAvroSchema(LogicalDate.schema()), { type: 'int', 'connect.version': 1, 'connect.name': 'org.apache.kafka.connect.data.Date', logicalType: 'date' });
     assert.deepEqual(toAvroSchema(LogicalTime.schema()), { type: 'int', 'connect.version': 1, 'connect.name': 'org.apache.kafka.connect.data.Time', logicalType: 'time-millis' });
     assert.deepEqual(toAvroSchema(LogicalTimestamp.schema()), { type: 'long', 'connect.version': 1, 'connect.name': 'org.apache.kafka.connect.data.Timestamp', logicalType: 'timestamp-millis' });
-    assert.deepEqual(toAvroSchema(Schema.BYTES, { connectMetaData: false }), { type: 'bytes' });
+    assert.deepEqual(toAvroSchema(Schema.BYTES, { connectMetaData: false }), 'bytes');
   });
 
   test('structs: names, ConnectDefault for unnamed ones, reuse by name, optional with default → [T, null]', () => {
@@ -33,9 +33,9 @@ describe('AvroData: Connect schema → Avro schema', () => {
     assert.deepEqual(toAvroSchema(s), {
       type: 'record', name: 'Order', namespace: 'com.acme',
       fields: [
-        { name: 'x', type: { type: 'record', name: 'ConnectDefault', namespace: 'io.confluent.connect.avro', fields: [{ name: 'a', type: { type: 'int' } }] } },
+        { name: 'x', type: { type: 'record', name: 'ConnectDefault', namespace: 'io.confluent.connect.avro', fields: [{ name: 'a', type: 'int' }] } },
         { name: 'y', type: 'io.confluent.connect.avro.ConnectDefault' },
-        { name: 'z', type: ['null', { type: 'record', name: 'ConnectDefault2', namespace: 'io.confluent.connect.avro', fields: [{ name: 'b', type: { type: 'boolean' } }] }], default: null },
+        { name: 'z', type: ['null', { type: 'record', name: 'ConnectDefault2', namespace: 'io.confluent.connect.avro', fields: [{ name: 'b', type: 'boolean' }] }], default: null },
         { name: 's', type: [{ type: 'string', 'connect.default': 'dflt' }, 'null'], default: 'dflt' },
         { name: 'n', type: { type: 'int', 'connect.default': 5 }, default: 5 },
       ],
@@ -44,14 +44,14 @@ describe('AvroData: Connect schema → Avro schema', () => {
   });
 
   test('maps: string keys → map; other keys → array of MapEntry records; arrays; enums', () => {
-    assert.deepEqual(toAvroSchema(SchemaBuilder.map(Schema.STRING, Schema.INT32).build()), { type: 'map', values: { type: 'int' } });
+    assert.deepEqual(toAvroSchema(SchemaBuilder.map(Schema.STRING, Schema.INT32).build()), { type: 'map', values: 'int' });
     assert.deepEqual(toAvroSchema(SchemaBuilder.map(Schema.INT64, Schema.STRING).build()), {
-      type: 'array', items: { type: 'record', name: 'MapEntry', namespace: 'io.confluent.connect.avro', fields: [{ name: 'key', type: { type: 'long' } }, { name: 'value', type: { type: 'string' } }] },
+      type: 'array', items: { type: 'record', name: 'MapEntry', namespace: 'io.confluent.connect.avro', fields: [{ name: 'key', type: 'long' }, { name: 'value', type: 'string' }] },
     });
     assert.deepEqual(toAvroSchema(SchemaBuilder.map(Schema.OPTIONAL_STRING, Schema.STRING).build()).valueOf(), {
-      type: 'array', items: { type: 'record', name: 'MapEntry', namespace: 'io.confluent.connect.avro', fields: [{ name: 'key', type: ['null', { type: 'string' }], default: null }, { name: 'value', type: { type: 'string' } }] },
+      type: 'array', items: { type: 'record', name: 'MapEntry', namespace: 'io.confluent.connect.avro', fields: [{ name: 'key', type: ['null', 'string'], default: null }, { name: 'value', type: 'string' }] },
     });
-    assert.deepEqual(toAvroSchema(SchemaBuilder.array(Schema.OPTIONAL_STRING).build()), { type: 'array', items: ['null', { type: 'string' }] });
+    assert.deepEqual(toAvroSchema(SchemaBuilder.array(Schema.OPTIONAL_STRING).build()), { type: 'array', items: ['null', 'string'] });
     const e = SchemaBuilder.string().name('com.acme.Color').parameter('io.confluent.connect.avro.Enum', 'com.acme.Color')
       .parameter('io.confluent.connect.avro.Enum.RED', 'RED').parameter('io.confluent.connect.avro.Enum.GREEN', 'GREEN').build();
     const withEnum = toAvroSchema(SchemaBuilder.struct().field('c', e).field('d', e).build()) as { fields: { type: unknown }[] };

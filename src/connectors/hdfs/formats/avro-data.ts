@@ -225,7 +225,9 @@ function fromConnect(schema: Schema, ctx: Ctx, ignoreOptional: boolean): AvroSch
     for (const [k, v] of schema.parameters) if (k.startsWith('avro') && !(k in base)) base[k] = v;
   }
 
-  return wrapOptional(schema, base, ignoreOptional);
+  // A primitive without properties is written as its name, as Avro (Java) prints it.
+  const plain = !Array.isArray(base) && Object.keys(base).length === 1 && typeof base['type'] === 'string' ? (base['type'] as string) : base;
+  return wrapOptional(schema, plain, ignoreOptional);
 }
 
 function decimalPrecision(schema: Schema): number {
