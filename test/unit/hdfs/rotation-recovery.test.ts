@@ -238,6 +238,40 @@ describe('exactly-once at every crash point of a commit (two files per commit)',
     });
   }
 
+  test('crashes during recovery itself (WAL apply, temp cleanup, WAL truncate) are recovered by the next start', async () => {
+    const dir = await tempDir();
+    try {
+      const tp = topicPartition('t', 0);
+      const config = { 'hdfs.url': `file://${dir}`, ...FIELD };
+      // 1st run: crash after the WAL of its 3rd commit, before the renames (so recovery has renames to finish)
+      const f1 = new FaultyStorage(new LocalStorage(`file://${dir}`), (op, _p, n) => (op === 'rename' && n === 5 ? 'crash' : 'ok'));
+      const first = await startTask(config, [tp], { storage: () => f1 });
+      void first.task.put(range(0, 39));
+      for (let i = 0; i < 200 && !f1.crashed; i++) await new Promise((r) => setTimeout(r, 5));
+      assert.ok(f1.crashed);
+      // 2nd, 3rd, 4th runs die inside recovery: at the WAL apply's rename, at the temp cleanup, at the WAL truncate
+      for (const at of [
+        (op: StorageOp) => op === 'rename',
+        (op: StorageOp) => op === 'delete',
+        (op: StorageOp, p: string) => op === 'rename' && p.endsWith('/log'),
+      ]) {
+        const f = new FaultyStorage(new LocalStorage(`file://${dir}`), (op, p) => (at(op, p) ? 'crash' : 'ok'));
+        void startTask(config, [tp], { storage: () => f });
+        for (let i = 0; i < 200 && !f.crashed; i++) await new Promise((r) => setTimeout(r, 5));
+        assert.ok(f.crashed, 'crashed inside recovery');
+      }
+      const last = await startTask(config, [tp]);
+      const seek = last.ctx.seeks.get('t-0') ?? 0;
+      last.ctx.seeks.clear();
+      assert.equal(seek, 15, 'the third commit (offsets 10-14) was finished from the WAL');
+      await consume(last.task, last.ctx, seek, 40, 6, tp);
+      await last.task.stop();
+      assert.deepEqual(await offsetsInFiles(dir), Array.from({ length: 40 }, (_, i) => i));
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
   test('a failed storage operation recovers in-process and seeks back: still exactly once', async () => {
     const dir = await tempDir();
     try {

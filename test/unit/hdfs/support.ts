@@ -3,6 +3,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import avro from 'avsc';
+import * as snappy from 'snappyjs';
+import { inflateRawSync } from 'node:zlib';
 import type { ErrantRecordReporter, SinkTaskContext, TopicPartition } from '../../../src/connectors/api/index.js';
 import { tpKey } from '../../../src/connectors/api/index.js';
 import { SinkRecord, type Schema } from '../../../src/data/index.js';
@@ -102,6 +104,11 @@ export async function readAvro(path: string): Promise<{ schema: unknown; records
     let schema: unknown;
     avro
       .createFileDecoder(path, {
+        codecs: {
+          null: (b: Buffer, cb: (e: Error | null, r?: Buffer) => void) => cb(null, b),
+          deflate: (b: Buffer, cb: (e: Error | null, r?: Buffer) => void) => cb(null, inflateRawSync(b)),
+          snappy: (b: Buffer, cb: (e: Error | null, r?: Buffer) => void) => cb(null, Buffer.from(snappy.uncompress(b.subarray(0, b.length - 4)))),
+        },
         parseHook: (s: unknown) => {
           schema = s;
           return avro.Type.forSchema(forAvsc(s as AvroSchema) as avro.Schema, { registry: { long: BIG_LONG } as never, wrapUnions: false });
