@@ -3,7 +3,7 @@
  * embedded API.
  *
  * Automatic rule (bounded pipelines): every source task is finished (SourceTask.isFinished, e.g. datagen with
- * `max.records`, or its run ended), nothing is in flight, no task counter moved for `idleMs`, and the sink tasks
+ * `max.records`, or its run ended), no record is in flight (polled but not acknowledged, consumed but not put), no task counter moved for `idleMs`, and the sink tasks
  * together have put at least as many records as the source tasks wrote in this run (the sinks caught up).
  * Until-idle rule (`--until-idle`): nothing in flight and no counter moved for `idleMs`, finished or not.
  */
@@ -37,7 +37,8 @@ export class CompletionTracker {
     const wait = (waitingFor: string): CompletionVerdict => ({ done: false, waitingFor });
     if (progress.length === 0) return wait('tasks to start');
     if (progress.some((p) => p.state === 'UNASSIGNED' || p.state === 'RESTARTING')) return wait('tasks to start');
-    if (progress.some((p) => (p.metrics?.inFlightBatches ?? 0) > 0)) return wait('batches in flight');
+    const pending = sum(progress.map(recordsInFlight));
+    if (pending > 0) return wait(`${pending} records in flight`);
 
     if (!this.rule.untilIdle) {
       const sources = progress.filter((p) => p.type === 'source');
@@ -56,3 +57,12 @@ export class CompletionTracker {
 }
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+
+/**
+ * Records taken in but not yet through: polled and not yet acknowledged or filtered (source), consumed and not
+ * yet put (sink). Not `inFlightBatches`, which also counts a poll that is waiting for data.
+ */
+function recordsInFlight(p: TaskProgress): number {
+  const m = p.metrics;
+  return m ? Math.max(0, m.recordsPolled - m.recordsWritten - m.recordsFiltered) : 0;
+}

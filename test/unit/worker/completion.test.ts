@@ -4,8 +4,8 @@ import { CompletionTracker } from '../../../src/worker/completion.js';
 import type { TaskProgress } from '../../../src/worker/herder.js';
 import type { TaskMetrics } from '../../../src/streams/contracts.js';
 
-function metrics(recordsWritten: number, inFlightBatches = 0): TaskMetrics {
-  return { recordsPolled: recordsWritten, recordsWritten, recordsFiltered: 0, batches: recordsWritten, offsetCommits: 0, offsetCommitFailures: 0, lastOffsetCommitMs: null, inFlightBatches };
+function metrics(recordsWritten: number, pending = 0): TaskMetrics {
+  return { recordsPolled: recordsWritten + pending, recordsWritten, inFlightBatches: 1, recordsFiltered: 0, batches: recordsWritten, offsetCommits: 0, offsetCommitFailures: 0, lastOffsetCommitMs: null };
 }
 const source = (written: number, finished: boolean, inFlight = 0): TaskProgress => ({
   connector: 'gen', task: 0, type: 'source', state: 'RUNNING', finished, metrics: metrics(written, inFlight),
@@ -16,7 +16,7 @@ describe('completion rule', () => {
   test('a bounded pipeline is done once sources finished, sinks caught up and nothing moved for idleMs', () => {
     const t = new CompletionTracker({ untilIdle: false, idleMs: 1000 });
     assert.match(t.observe([source(500, false), sink(400)], 0).waitingFor!, /source tasks to finish \(gen-0\)/);
-    assert.match(t.observe([source(1000, true, 1), sink(900)], 100).waitingFor!, /in flight/);
+    assert.match(t.observe([source(1000, true, 3), sink(900)], 100).waitingFor!, /3 records in flight/);
     assert.match(t.observe([source(1000, true), sink(900)], 200).waitingFor!, /sinks to catch up \(900 of 1000/);
     assert.match(t.observe([source(1000, true), sink(1000)], 300).waitingFor!, /quiet/);
     assert.equal(t.observe([source(1000, true), sink(1000)], 1299).done, false);
