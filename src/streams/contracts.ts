@@ -25,6 +25,27 @@ export interface TaskMetrics {
   offsetCommitFailures: number;
   lastOffsetCommitMs: number | null;
   inFlightBatches: number;
+  // Optional, for /metrics (Kafka Connect's task metrics); absent means 0.
+  /** Source: records handed to the producer (sent, not necessarily acknowledged yet). */
+  recordsSent?: number;
+  /** Largest batch polled (source) or consumed (sink). */
+  batchSizeMax?: number;
+  /** Source: time spent in `poll()` (summed, ms) and the longest poll. */
+  pollTimeMs?: number;
+  pollTimeMaxMs?: number;
+  /** Sink: `put()` calls that returned, time spent in them (summed, ms) and the longest. */
+  putBatches?: number;
+  putTimeMs?: number;
+  putTimeMaxMs?: number;
+  /** Time spent in successful offset commits (summed, ms) and the longest. */
+  offsetCommitTimeMs?: number;
+  offsetCommitMaxTimeMs?: number;
+  /** Records that hit an error in a stage (converter, transform, …), skipped under errors.tolerance=all. */
+  recordErrors?: number;
+  recordsSkipped?: number;
+  /** Records written to the dead letter queue, and failed DLQ writes (filled once error tolerance lands). */
+  deadLetterQueueProduceRequests?: number;
+  deadLetterQueueProduceFailures?: number;
 }
 
 /**
@@ -73,6 +94,8 @@ export interface SourceTaskInput {
   transform: RecordTransform<SourceRecord>;
   offsets: OffsetStore;
   options: PipelineOptions;
+  /** Called the first time a record of this task is acknowledged on a topic (KIP-558 topic tracking). */
+  onTopic?: (topic: string) => void;
 }
 
 export interface SinkTaskInput {
@@ -82,6 +105,8 @@ export interface SinkTaskInput {
   converters: Converters;
   transform: RecordTransform<SinkRecord>;
   options: PipelineOptions;
+  /** Called the first time this task consumes from a topic (KIP-558 topic tracking). */
+  onTopic?: (topic: string) => void;
 }
 
 /** Why a task failed: the error plus where (stage, and the record's coordinates when one was involved). */

@@ -3,7 +3,7 @@
  * a real Kafka cluster (through kafkajs), or the in-process broker (no Kafka at all).
  */
 import type { SinkTaskInput, SourceTaskInput, TaskRun } from './contracts.js';
-import type { KafkaClient, StreamLogger } from './kafka/client.js';
+import type { KafkaAdmin, KafkaClient, StreamLogger } from './kafka/client.js';
 import { createKafkajsClient } from './kafka/kafkajs-client.js';
 import { InProcessBroker } from './in-process/broker.js';
 import { createInProcessClient } from './in-process/client.js';
@@ -32,6 +32,8 @@ export type TransportOptions =
 export interface Transport {
   startSource(input: SourceTaskInput): TaskRun;
   startSink(input: SinkTaskInput): TaskRun;
+  /** An admin client (unconnected) of the same cluster or in-process broker: sink offsets, cluster id. */
+  admin(): KafkaAdmin;
   /** Releases the transport; stop the task runs first. */
   close(): Promise<void>;
 }
@@ -87,6 +89,10 @@ export function createTransport(options: TransportOptions, hooks: TransportHooks
         ...(logger ? { logger } : {}),
         ...(hooks.errors ? { errors: hooks.errors(input) } : {}),
       });
+    },
+    admin() {
+      open();
+      return client.admin();
     },
     async close() {
       closed = true;

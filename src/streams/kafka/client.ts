@@ -123,6 +123,10 @@ export interface KafkaAdmin {
   fetchGroupOffsets(groupId: string, topics: readonly string[]): Promise<TopicPartitionOffset[]>;
   /** Overwrites a group's committed offsets (the group must have no active members). */
   commitGroupOffsets(groupId: string, offsets: readonly TopicPartitionOffset[]): Promise<void>;
+  /** Deletes a consumer group and its committed offsets (no active members); a group that does not exist is fine. */
+  deleteGroup?(groupId: string): Promise<void>;
+  /** The cluster id (`GET /` of the REST API). */
+  clusterId?(): Promise<string>;
   disconnect(): Promise<void>;
 }
 

@@ -493,6 +493,20 @@ class KafkajsAdmin implements KafkaAdmin {
     }
   }
 
+  async deleteGroup(groupId: string): Promise<void> {
+    try {
+      await this.#admin.deleteGroups([groupId]);
+    } catch (e) {
+      const groups = (e as { groups?: Array<{ errorCode?: number; error?: { type?: string } }> }).groups ?? [];
+      // GROUP_ID_NOT_FOUND (69): nothing to delete.
+      if (groups.length === 0 || !groups.every((g) => g.errorCode === 69 || g.error?.type === 'GROUP_ID_NOT_FOUND')) throw e;
+    }
+  }
+
+  async clusterId(): Promise<string> {
+    return (await this.#admin.describeCluster()).clusterId;
+  }
+
   disconnect(): Promise<void> {
     return this.#admin.disconnect();
   }

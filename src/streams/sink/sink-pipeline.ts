@@ -58,7 +58,9 @@ class SinkPipeline {
   readonly #consumer: KafkaConsumer;
   readonly #log: StreamLogger;
   readonly #errors: RecordErrorHandler;
-  readonly #metrics: TaskMetrics = newMetrics();
+  readonly #metrics: Required<TaskMetrics> = newMetrics();
+  /** Topics consumed so far (KIP-558 topic tracking). */
+  readonly #topics = new Set<string>();
   /** Every call into the task (open, put, preCommit, close, stop) goes through here, one at a time. */
   readonly #ops = new SerialQueue();
   readonly #assignment = new Map<string, TopicPartition>();
@@ -221,6 +223,15 @@ class SinkPipeline {
     if (!this.#committed.has(key)) this.#committed.set(key, batch.messages[0]!.offset);
     this.#metrics.recordsPolled += batch.messages.length;
     this.#metrics.batches++;
+    if (batch.messages.length > this.#metrics.batchSizeMax) this.#metrics.batchSizeMax = batch.messages.length;
+    if (!this.#topics.has(batch.topic)) {
+      this.#topics.add(batch.topic);
+      try {
+        this.#input.onTopic?.(batch.topic);
+      } catch (e) {
+        this.#log.warn({ task: this.#input.id, err: e }, 'topic tracking hook threw; ignored');
+      }
+    }
     const records = await this.#convert(batch);
     if (records === null) return; // failed
     if (records.length > 0 && !(await this.#deliver(records))) return;
@@ -278,7 +289,11 @@ class SinkPipeline {
       error: e,
       consumed: { topic: batch.topic, partition: batch.partition, message: m },
     });
-    if (decision === 'skip') return true;
+    this.#metrics.recordErrors++;
+    if (decision === 'skip') {
+      this.#metrics.recordsSkipped++;
+      return true;
+    }
     await this.#fail(new TaskFailure(this.#input.id, stage, e, { topic: batch.topic, partition: batch.partition, offset: m.offset }));
     return false;
   }
@@ -288,8 +303,14 @@ class SinkPipeline {
     for (;;) {
       if (this.#stopping) return false;
       try {
+        const putStarted = performance.now();
         await this.#input.task.put(records);
-        this.#metrics.recordsWritten += records.length;
+        const putMs = performance.now() - putStarted;
+        const m = this.#metrics;
+        m.recordsWritten += records.length;
+        m.putBatches++;
+        m.putTimeMs += putMs;
+        if (putMs > m.putTimeMaxMs) m.putTimeMaxMs = putMs;
         return true;
       } catch (e) {
         if (!(e instanceof RetriableException)) {
@@ -351,6 +372,7 @@ class SinkPipeline {
       if (tp && offset !== undefined) offsets.set(k, { tp, offset });
     }
     if (offsets.size === 0) return;
+    const commitStarted = performance.now();
     let approved: TopicPartitionOffsets;
     try {
       approved = await task.preCommit(new Map(offsets));
@@ -383,6 +405,9 @@ class SinkPipeline {
       return;
     }
     for (const o of toCommit) this.#committed.set(tpKey(o), o.offset);
+    const commitMs = performance.now() - commitStarted;
+    this.#metrics.offsetCommitTimeMs += commitMs;
+    if (commitMs > this.#metrics.offsetCommitMaxTimeMs) this.#metrics.offsetCommitMaxTimeMs = commitMs;
     this.#metrics.offsetCommits++;
     this.#metrics.lastOffsetCommitMs = Date.now();
   }

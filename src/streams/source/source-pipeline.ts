@@ -52,7 +52,9 @@ class SourcePipeline {
   readonly #deps: SourcePipelineDeps;
   readonly #log: StreamLogger;
   readonly #errors: RecordErrorHandler;
-  readonly #metrics: TaskMetrics = newMetrics();
+  readonly #metrics: Required<TaskMetrics> = newMetrics();
+  /** Topics acknowledged so far (KIP-558 topic tracking). */
+  readonly #topics = new Set<string>();
   readonly #permits: Permits;
   readonly #submitted = new SubmittedRecords();
   readonly #flushes = new SerialQueue();
@@ -149,6 +151,7 @@ class SourcePipeline {
             break;
           }
           let records: SourceRecord[] | null;
+          const pollStarted = performance.now();
           try {
             records = await this.#input.task.poll(signal);
           } catch (e) {
@@ -167,8 +170,13 @@ class SourcePipeline {
             await new Promise((r) => setImmediate(r));
             continue;
           }
-          this.#metrics.recordsPolled += records.length;
-          this.#metrics.batches++;
+          const m = this.#metrics;
+          const pollMs = performance.now() - pollStarted;
+          m.recordsPolled += records.length;
+          m.batches++;
+          m.pollTimeMs += pollMs;
+          if (pollMs > m.pollTimeMaxMs) m.pollTimeMaxMs = pollMs;
+          if (records.length > m.batchSizeMax) m.batchSizeMax = records.length;
           subscriber.next(records);
           // A task and producer that answer at once would otherwise starve timers (offset flush, stop).
           await new Promise((r) => setImmediate(r));
@@ -223,6 +231,8 @@ class SourcePipeline {
         converted[i] = { topic: t.topic, partition: t.kafkaPartition, key, value, headers, timestamp: t.timestamp };
       } catch (e) {
         const decision = await this.#errors.handle({ id, stage, error: e, sourceRecord: record });
+        this.#metrics.recordErrors++;
+        if (decision === 'skip') this.#metrics.recordsSkipped++;
         if (decision === 'fail') {
           throw new TaskFailure(id, stage, e, {
             topic: record.topic,
@@ -252,6 +262,16 @@ class SourcePipeline {
     return prepared;
   }
 
+  #noteTopic(topic: string): void {
+    if (this.#topics.has(topic)) return;
+    this.#topics.add(topic);
+    try {
+      this.#input.onTopic?.(topic);
+    } catch (e) {
+      this.#log.warn({ task: this.#input.id, err: e }, 'topic tracking hook threw; ignored');
+    }
+  }
+
   /** task.commitRecord; a promise only when the task's is async (no await per record otherwise). */
   #commitRecord(record: SourceRecord, metadata: RecordMetadata | null): void | Promise<void> {
     const warn = (e: unknown) => this.#log.warn({ task: this.#input.id, err: e }, 'commitRecord threw; ignored as Kafka Connect does');
@@ -276,11 +296,17 @@ class SourcePipeline {
       return;
     }
     try {
+      this.#metrics.recordsSent += prepared.out.length;
       const metadata = await this.#deps.producer.send(prepared.out);
+      let lastTopic: string | undefined;
       for (let i = 0; i < metadata.length; i++) {
         const { record, handle } = prepared.origin[i]!;
         const md = metadata[i]!;
         handle.ack();
+        if (md.topic !== lastTopic) {
+          lastTopic = md.topic;
+          this.#noteTopic(lastTopic);
+        }
         const r = this.#commitRecord(record, { topic: md.topic, partition: md.partition, offset: md.offset, timestamp: md.timestamp });
         if (r) await r;
       }
@@ -307,6 +333,7 @@ class SourcePipeline {
       if (this.#unflushed.size > 0) {
         const entries = [...this.#unflushed.values()].map((e) => [e.partition, e.offset] as const);
         const snapshot = new Map(this.#unflushed);
+        const commitStarted = performance.now();
         try {
           await withTimeout(offsets.set(id.connector, entries), options.offsetFlushTimeoutMs, 'offset flush');
         } catch (e) {
@@ -315,6 +342,9 @@ class SourcePipeline {
           return false;
         }
         for (const [k, v] of snapshot) if (this.#unflushed.get(k) === v) this.#unflushed.delete(k);
+        const commitMs = performance.now() - commitStarted;
+        this.#metrics.offsetCommitTimeMs += commitMs;
+        if (commitMs > this.#metrics.offsetCommitMaxTimeMs) this.#metrics.offsetCommitMaxTimeMs = commitMs;
         this.#metrics.offsetCommits++;
         this.#metrics.lastOffsetCommitMs = Date.now();
       }

@@ -1,6 +1,6 @@
 import type { TaskMetrics } from '../contracts.js';
 
-export function newMetrics(): TaskMetrics {
+export function newMetrics(): Required<TaskMetrics> {
   return {
     recordsPolled: 0,
     recordsWritten: 0,
@@ -10,6 +10,19 @@ export function newMetrics(): TaskMetrics {
     offsetCommitFailures: 0,
     lastOffsetCommitMs: null,
     inFlightBatches: 0,
+    recordsSent: 0,
+    batchSizeMax: 0,
+    pollTimeMs: 0,
+    pollTimeMaxMs: 0,
+    putBatches: 0,
+    putTimeMs: 0,
+    putTimeMaxMs: 0,
+    offsetCommitTimeMs: 0,
+    offsetCommitMaxTimeMs: 0,
+    recordErrors: 0,
+    recordsSkipped: 0,
+    deadLetterQueueProduceRequests: 0,
+    deadLetterQueueProduceFailures: 0,
   };
 }
 
