@@ -69,10 +69,12 @@ export function defaultRuntime(settings: WorkerSettings, log: Log): WorkerRuntim
       const config = pipelineConfig(spec);
       const converters = taskConverters(spec.connectorConfig, settings.raw);
       const options = settings.pipeline;
+      const onTopic = spec.onTopic ? { onTopic: spec.onTopic } : {};
       return spec.type === 'source'
-        ? transport.startSource({ id: spec.id, task: spec.task, config, converters, transform: sourceTransform(config), offsets, options })
-        : transport.startSink({ id: spec.id, task: spec.task, config, converters, transform: sinkTransform(config), options });
+        ? transport.startSource({ id: spec.id, task: spec.task, config, converters, transform: sourceTransform(config), offsets, options, ...onTopic })
+        : transport.startSink({ id: spec.id, task: spec.task, config, converters, transform: sinkTransform(config), options, ...onTopic });
     },
+    admin: () => transport.admin(),
     async close() {
       try {
         await transport.close();

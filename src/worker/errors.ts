@@ -16,6 +16,11 @@ export class AlreadyExistsError extends Error {
   }
 }
 
+/** A request the connector's state or the request's own content does not allow (e.g. offsets of a running connector): REST 400. */
+export class BadRequestError extends Error {
+  override readonly name = 'BadRequestError';
+}
+
 /** The request does not fit the connector's state (e.g. the worker is stopping): REST 409. */
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';

@@ -4,7 +4,7 @@
  * Shapes are Kafka Connect's REST bodies (snake_case keys included).
  */
 import type { ConnectorConfig } from '../connectors/api/index.js';
-import type { ConnectorState, TaskState, RestartStatus } from '../actors/index.js';
+import type { ConnectorState, TaskState, RestartStatus, TargetState } from '../actors/index.js';
 import type { TaskMetrics } from '../streams/contracts.js';
 import type { RestartRequest } from './restart-plan.js';
 
@@ -67,6 +67,28 @@ export interface TaskProgress {
   readonly metrics: TaskMetrics | null;
 }
 
+/** KIP-875 ConnectorOffset. Source: the connector's partition/offset maps; sink: `{kafka_topic, kafka_partition}` → `{kafka_offset}`. */
+export interface ConnectorOffset {
+  readonly partition: Readonly<Record<string, unknown>>;
+  /** null in an alter request: reset this partition. */
+  readonly offset: Readonly<Record<string, unknown>> | null;
+}
+
+/** `GET /connectors/{c}/offsets`. */
+export interface ConnectorOffsets {
+  readonly offsets: ConnectorOffset[];
+}
+
+/** Worker-level startup counters (Kafka's connect-worker-metrics). */
+export interface WorkerCounters {
+  readonly connectorStartupAttempts: number;
+  readonly connectorStartupSuccesses: number;
+  readonly connectorStartupFailures: number;
+  readonly taskStartupAttempts: number;
+  readonly taskStartupSuccesses: number;
+  readonly taskStartupFailures: number;
+}
+
 export interface Herder {
   start(): Promise<void>;
   /** Graceful: tasks stop within `task.shutdown.graceful.timeout.ms`, committing what was acknowledged. */
@@ -89,4 +111,21 @@ export interface Herder {
   taskStatus(name: string, task: number): TaskStateEntry;
   taskConfigs(name: string): TaskInfo[];
   progress(): TaskProgress[];
+
+  /** Upsert (`PUT /connectors/{c}/config`): creates, or replaces the config and restarts it in its target state. */
+  putConnectorConfig(name: string, config: ConnectorConfig): Promise<{ created: boolean; info: ConnectorInfo }>;
+  /** `PATCH /connectors/{c}/config`: the stored config with these keys set (a null value removes the key). */
+  patchConnectorConfig(name: string, patch: Readonly<Record<string, string | null>>): Promise<ConnectorInfo>;
+  targetState(name: string): TargetState;
+  /** KIP-875: source offsets from the offset store, sink offsets of the consumer group `connect-<name>`. */
+  connectorOffsets(name: string): Promise<ConnectorOffsets>;
+  /** Only when STOPPED (BadRequestError otherwise). Returns Kafka Connect's response message. */
+  alterConnectorOffsets(name: string, offsets: readonly ConnectorOffset[]): Promise<string>;
+  resetConnectorOffsets(name: string): Promise<string>;
+  /** KIP-558: the topics the connector's tasks produced to / consumed from since creation or the last reset. */
+  connectorActiveTopics(name: string): string[];
+  resetConnectorActiveTopics(name: string): void;
+  /** The Kafka cluster id (null with the in-process transport). */
+  kafkaClusterId(): Promise<string | null>;
+  workerCounters(): WorkerCounters;
 }

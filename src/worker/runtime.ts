@@ -4,16 +4,30 @@
  */
 import type { ConnectorConfig, SinkTask, SourceTask } from '../connectors/api/index.js';
 import type { OffsetStore, TaskId, TaskRun } from '../streams/contracts.js';
+import type { KafkaAdmin } from '../streams/kafka/client.js';
+
+interface TaskStartCommon {
+  readonly id: TaskId;
+  readonly connectorConfig: ConnectorConfig;
+  readonly taskConfig: ConnectorConfig;
+  /** Called the first time the task produces to (source) or consumes from (sink) a topic (KIP-558 topic tracking). */
+  readonly onTopic?: (topic: string) => void;
+}
 
 export type TaskStartSpec =
-  | { readonly type: 'source'; readonly id: TaskId; readonly task: SourceTask; readonly connectorConfig: ConnectorConfig; readonly taskConfig: ConnectorConfig }
-  | { readonly type: 'sink'; readonly id: TaskId; readonly task: SinkTask; readonly connectorConfig: ConnectorConfig; readonly taskConfig: ConnectorConfig };
+  | (TaskStartCommon & { readonly type: 'source'; readonly task: SourceTask })
+  | (TaskStartCommon & { readonly type: 'sink'; readonly task: SinkTask });
 
 export interface WorkerRuntime {
   readonly offsets: OffsetStore;
   start(): Promise<void>;
   /** Builds the task's pipeline (converters, transforms, offsets, transport) and starts it; throws if it cannot. */
   startTask(spec: TaskStartSpec): TaskRun | Promise<TaskRun>;
+  /**
+   * An admin client of the transport (unconnected; the caller connects and disconnects it): sink connector
+   * offsets (consumer group `connect-<name>`) and the cluster id. Absent in runtimes without a transport.
+   */
+  admin?(): KafkaAdmin;
   /** After every task stopped: closes the transport and the offset store. */
   close(): Promise<void>;
 }
