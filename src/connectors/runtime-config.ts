@@ -450,6 +450,11 @@ export function standaloneWorkerConfigDef(): ConfigDef {
     ['request.timeout.ms', 'INT', 40000, 'The maximum amount of time the client will wait for the response of a request.'],
     ['retry.backoff.ms', 'LONG', 100, 'The amount of time to wait before attempting to retry a failed request.'],
     ['metadata.max.age.ms', 'LONG', 300000, 'The period of time after which a refresh of metadata is forced.'],
+    // Sluice's REST API keys (src/rest/README.md).
+    ['sluice.rest.basic.auth.file', 'STRING', null, 'Sluice: credentials file ("user: password" lines) for the basic auth REST extension.'],
+    ['sluice.rest.tls.cert.file', 'STRING', null, 'Sluice: PEM certificate (chain) for https:// REST listeners.'],
+    ['sluice.rest.tls.key.file', 'STRING', null, 'Sluice: PEM private key for https:// REST listeners.'],
+    ['sluice.rest.allow.insecure', 'BOOLEAN', false, 'Sluice: allow a REST listener reachable from other machines without authentication.'],
   ];
   for (const [name, type, defaultValue, documentation] of others) {
     def.define({ name, type, defaultValue, importance: 'LOW', documentation });
