@@ -3,10 +3,12 @@ import type { ConnectorPlugin } from './api/index.js';
 import { datagenPlugin } from './datagen/index.js';
 import { fileStreamSinkPlugin, fileStreamSourcePlugin } from './file/index.js';
 import { hdfsSinkPlugin } from './hdfs/index.js';
+import { jdbcSourcePlugin } from './jdbc/index.js';
 
 export const BUILTIN_CONNECTOR_PLUGINS: readonly ConnectorPlugin[] = [
   fileStreamSourcePlugin,
   fileStreamSinkPlugin,
   datagenPlugin,
   hdfsSinkPlugin,
+  jdbcSourcePlugin,
 ];

@@ -1,0 +1,76 @@
+/** Opening sessions from a connector config: URL, credentials, dialect, `connection.attempts` with backoff. */
+import { ConnectException, ConfigException, Password } from '../api/index.js';
+import {
+  CONNECTION_ATTEMPTS, CONNECTION_BACKOFF, CONNECTION_PASSWORD, CONNECTION_URL, CONNECTION_USER, DIALECT_NAME,
+  QUOTE_SQL_IDENTIFIERS,
+} from './config.js';
+import { describeDbError, dialectFor, type Dialect, type Session, type SessionOptions } from './dialect/index.js';
+import type { QuoteMethod } from './util/identifiers.js';
+import { parseConnectionUrl, redactUrl, UrlException, type ConnectionSpec } from './util/url.js';
+
+export interface ConnectionSettings {
+  spec: ConnectionSpec;
+  url: string;
+  dialect: Dialect;
+  user: string | null;
+  password: string | null;
+  attempts: number;
+  backoffMs: number;
+}
+
+export function connectionSettings(values: Record<string, unknown>): ConnectionSettings {
+  const url = String(values[CONNECTION_URL] ?? '');
+  let spec: ConnectionSpec;
+  try {
+    spec = parseConnectionUrl(url);
+  } catch (e) {
+    if (e instanceof UrlException) throw new ConfigException(CONNECTION_URL, redactUrl(url), e.message);
+    throw e;
+  }
+  let dialect: Dialect;
+  try {
+    dialect = dialectFor(spec, String(values[DIALECT_NAME] ?? ''), (values[QUOTE_SQL_IDENTIFIERS] as QuoteMethod) ?? 'always');
+  } catch (e) {
+    throw new ConfigException(DIALECT_NAME, values[DIALECT_NAME], (e as Error).message);
+  }
+  const pw = values[CONNECTION_PASSWORD];
+  return {
+    spec,
+    url,
+    dialect,
+    user: (values[CONNECTION_USER] as string | null) ?? null,
+    password: pw instanceof Password ? pw.value() : typeof pw === 'string' ? pw : null,
+    attempts: Number(values[CONNECTION_ATTEMPTS] ?? 3),
+    backoffMs: Number(values[CONNECTION_BACKOFF] ?? 10_000),
+  };
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Connects, trying `connection.attempts` times with `connection.backoff.ms` between attempts. */
+export async function openSession(s: ConnectionSettings, options: SessionOptions = {}, signal?: AbortSignal): Promise<Session> {
+  let last: unknown;
+  for (let attempt = 1; attempt <= Math.max(1, s.attempts); attempt++) {
+    try {
+      return await s.dialect.connect(s.spec, s.user, s.password, options);
+    } catch (e) {
+      last = e;
+      if (attempt < s.attempts && !signal?.aborted) await sleep(s.backoffMs, signal);
+    }
+  }
+  throw new ConnectException(
+    `Could not connect to ${redactUrl(s.url)} after ${s.attempts} attempt(s): ${describeDbError(last)}`,
+    { cause: last },
+  );
+}

@@ -1,0 +1,19 @@
+/** The JDBC source and sink connectors (Confluent's kafka-connect-jdbc, for PostgreSQL and MySQL/MariaDB). */
+import type { ConnectorPlugin } from '../api/index.js';
+import { sourceConfigDef } from './config.js';
+import { JdbcSourceConnector } from './source/connector.js';
+import { JDBC_VERSION } from './version.js';
+
+export { JdbcSourceConnector } from './source/connector.js';
+export { JdbcSourceTask } from './source/task.js';
+export * from './config.js';
+export { JDBC_VERSION } from './version.js';
+
+export const jdbcSourcePlugin: ConnectorPlugin = {
+  type: 'source',
+  className: JdbcSourceConnector.className,
+  aliases: ['JdbcSource', 'jdbc-source'],
+  version: JDBC_VERSION,
+  create: () => new JdbcSourceConnector(),
+  configDef: sourceConfigDef,
+};
