@@ -115,7 +115,7 @@ describe('PostgreSQL types', { timeout: 60_000 }, () => {
   });
 
   test('numeric.mapping=precision_only and the deprecated numeric.precision.mapping', async () => {
-    for (const cfg of [{ 'numeric.mapping': 'precision_only' }, { 'numeric.precision.mapping': 'true' }]) {
+    for (const cfg of [{ 'numeric.mapping': 'precision_only' }, { 'numeric.precision.mapping': 'true' }] as Record<string, string>[]) {
       const [r] = await readAll({ ...connectionConfig('postgresql'), mode: 'bulk', 'table.whitelist': t, ...cfg }, 1);
       assert.equal(kindOf(schemaOf(r!, 'n40')), 'INT16');
       assert.equal(kindOf(schemaOf(r!, 'n52')), 'Decimal(2)');
