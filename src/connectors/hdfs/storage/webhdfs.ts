@@ -1,6 +1,7 @@
 /**
- * HDFS over its REST API (WebHDFS), with the global `fetch`. Data operations go to the NameNode first, which
- * answers `307` with a DataNode `Location`; the bytes are then sent there. Writes are buffered and sent as one
+ * HDFS over its REST API (WebHDFS), with the global `fetch` (node:http for the DataNode uploads, see #upload).
+ * Data operations go to the NameNode first, which answers `307` with a DataNode `Location`; the bytes are then
+ * sent there. Writes are buffered and sent as one
  * CREATE followed by APPENDs of `chunkBytes` each, so memory per open file stays bounded. Each request
  * completes (the DataNode closes the block) before the next starts, so a finished `close()` is a complete file.
  *
@@ -10,6 +11,8 @@
  * HTTP address is tried in turn; a StandbyException or a refused connection moves to the next.
  */
 import { readFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { joinPath, parentPath, StorageException, type FileStatus, type OutputFile, type Storage } from './storage.js';
@@ -279,20 +282,47 @@ export class WebHdfsStorage implements Storage {
       throw this.#toException(op, path, first.status, await this.#remoteError(first));
     }
     if (!target) throw new StorageException(`webhdfs ${op} ${path}: the NameNode gave no DataNode location`);
-    let res: Response;
-    try {
-      res = await fetch(target, {
-        method,
-        body: data,
-        headers: { 'content-type': 'application/octet-stream' },
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-    } catch (e) {
-      throw new StorageException(`webhdfs ${op} ${path}: sending ${data.length} bytes to the DataNode failed: ${(e as Error).message}`, { cause: e });
+    const res = await this.#upload(method, target, data, op, path);
+    if (res.status < 200 || res.status >= 300) {
+      let err: RemoteError | undefined;
+      try {
+        err = (JSON.parse(res.body) as { RemoteException?: RemoteError }).RemoteException;
+      } catch {
+        err = res.body ? { exception: `HTTP ${res.status}`, message: res.body.slice(0, 500) } : undefined;
+      }
+      throw this.#toException(op, path, res.status, err);
     }
-    await this.#expectOk(op, path, res);
-    await res.body?.cancel().catch(() => {});
+  }
+
+  /**
+   * Sends the bytes to the DataNode with node:http rather than fetch: Hadoop's DataNode answers every upload
+   * with an unsolicited `100 Continue` before the final status, which undici's fetch rejects ("bad response",
+   * Node 20 and 22); node:http skips informational responses.
+   */
+  #upload(method: string, target: string, data: Uint8Array, op: string, path: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      let url: URL;
+      try {
+        url = new URL(target);
+      } catch {
+        reject(new StorageException(`webhdfs ${op} ${path}: bad DataNode location ${target}`));
+        return;
+      }
+      const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+        method,
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(data.length) },
+        timeout: this.#timeoutMs,
+      });
+      req.on('response', (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', (e) => reject(new StorageException(`webhdfs ${op} ${path}: reading the DataNode's answer failed: ${e.message}`, { cause: e })));
+      });
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.#timeoutMs} ms`)));
+      req.on('error', (e) => reject(new StorageException(`webhdfs ${op} ${path}: sending ${data.length} bytes to the DataNode failed: ${e.message}`, { cause: e })));
+      req.end(data);
+    });
   }
 
   // ------------------------------------------------------------------------------------------------ Storage
