@@ -111,7 +111,7 @@ describe('config providers', () => {
 
   test('task configs keep the placeholders of the connector config (reverseTransform)', () => {
     const raw = { 'connection.password': '${file:/s:pw}', topic: 't', name: 'c' };
-    const tasks = [{ 'connection.password': 'hunter2', topic: 't', 'task.id': '0' }, { topic: 't' }];
+    const tasks: Array<Record<string, string>> = [{ 'connection.password': 'hunter2', topic: 't', 'task.id': '0' }, { topic: 't' }];
     assert.deepEqual(reverseTransform(raw, tasks), [
       { 'connection.password': '${file:/s:pw}', topic: 't', 'task.id': '0' },
       { topic: 't' },
