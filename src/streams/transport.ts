@@ -11,6 +11,7 @@ import { startSourceTask } from './source/source-pipeline.js';
 import { startSinkTask } from './sink/sink-pipeline.js';
 import { topicCreationGroups } from './source/topic-creation.js';
 import type { RecordErrorHandler } from './errors/record-error-handler.js';
+import { createErrorHandler, type ErrorHandlerEnv } from './errors/error-handler.js';
 
 export type TransportOptions =
   | {
@@ -38,9 +39,12 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-/** Per-record error policy seam; only `failOnError` exists today (errors.tolerance=none). */
+/**
+ * Per-record error policy seam. Default: the handler the task config's `errors.*` keys ask for
+ * (createErrorHandler: tolerance, retries, log, dead letter queue on this transport).
+ */
 export interface TransportHooks {
-  errors?: (input: SourceTaskInput | SinkTaskInput) => RecordErrorHandler;
+  errors?: (input: SourceTaskInput | SinkTaskInput, env: ErrorHandlerEnv) => RecordErrorHandler;
 }
 
 export function createTransport(options: TransportOptions, hooks: TransportHooks = {}): Transport {
@@ -58,6 +62,14 @@ export function createTransport(options: TransportOptions, hooks: TransportHooks
     client = createInProcessClient(broker);
   }
   const logger = options.logger;
+  const errors = hooks.errors ?? ((input: SourceTaskInput | SinkTaskInput, env: ErrorHandlerEnv) => createErrorHandler(input, env));
+  const env = (kind: 'source' | 'sink'): ErrorHandlerEnv => ({
+    kind,
+    client,
+    inProcess: options.kind === 'in-process',
+    clientIdPrefix: prefix,
+    ...(logger ? { logger } : {}),
+  });
   let closed = false;
   const open = () => {
     if (closed) throw new Error('transport is closed');
@@ -74,7 +86,7 @@ export function createTransport(options: TransportOptions, hooks: TransportHooks
         producer: client.producer({ clientId: `${prefix}connector-producer-${connector}-${task}` }),
         ...(wantsTopics ? { admin: client.admin() } : {}),
         ...(logger ? { logger } : {}),
-        ...(hooks.errors ? { errors: hooks.errors(input) } : {}),
+        errors: errors(input, env('source')),
       });
     },
     startSink(input) {
@@ -87,7 +99,7 @@ export function createTransport(options: TransportOptions, hooks: TransportHooks
           fromBeginning: true,
         }),
         ...(logger ? { logger } : {}),
-        ...(hooks.errors ? { errors: hooks.errors(input) } : {}),
+        errors: errors(input, env('sink')),
       });
     },
     admin() {

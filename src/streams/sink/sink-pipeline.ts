@@ -14,7 +14,8 @@ import type { FailureStage, SinkTaskInput, TaskMetrics, TaskRun } from '../contr
 import { TaskFailure } from '../contracts.js';
 import type { ConsumedBatch, ConsumedMessage, KafkaConsumer, StreamLogger, Subscription, TopicPartitionOffset } from '../kafka/client.js';
 import { silentLogger } from '../kafka/client.js';
-import { failOnError, type RecordErrorHandler } from '../errors/record-error-handler.js';
+import { failOnError, withErrorMetrics, type ConsumedRef, type RecordErrorHandler } from '../errors/record-error-handler.js';
+import { isRetriable, retryAfterFailure, retryDeadline, retryDelayMs } from '../errors/retry.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { newMetrics, settlesWithin, sleep } from '../util/misc.js';
 
@@ -27,6 +28,8 @@ export interface SinkPipelineDeps {
   readonly close?: () => Promise<void>;
   /** Wait before redelivering after a RetriableException when the task did not call `context.timeout`. */
   readonly retryBackoffMs?: number;
+  /** First wait before subscribing again when the topics do not exist yet (doubles up to 10 s). */
+  readonly subscribeRetryBackoffMs?: number;
 }
 
 export function startSinkTask(input: SinkTaskInput, deps: SinkPipelineDeps): TaskRun {
@@ -70,6 +73,8 @@ class SinkPipeline {
   readonly #taskPaused = new Set<string>();
   readonly #pendingSeeks = new Map<string, { tp: TopicPartition; offset: number }>();
   readonly #stopSignal = new AbortController();
+  /** The consumed bytes of the batch being delivered, for the errant record reporter and the DLQ. */
+  readonly #delivering = new Map<string, ConsumedRef>();
   #runPaused = false;
   #commitRequested = false;
   #commitScheduled = false;
@@ -78,6 +83,8 @@ class SinkPipeline {
   #flushTimer: NodeJS.Timeout | undefined;
   #started = false;
   #stopping = false;
+  /** The stage the record being converted is in (set by #process). */
+  #stage: FailureStage = 'HEADER_CONVERTER';
   #failure: TaskFailure | undefined;
   #stopPromise: Promise<void> | undefined;
   #resolveDone!: () => void;
@@ -101,7 +108,7 @@ class SinkPipeline {
       pause: () => this.#pauseAll(),
       resume: () => this.#resumeAll(),
       stop: (timeoutMs) => this.#stop(timeoutMs),
-      metrics: () => ({ ...this.#metrics }),
+      metrics: () => withErrorMetrics({ ...this.#metrics }, this.#errors),
     };
     void this.#start();
   }
@@ -113,6 +120,7 @@ class SinkPipeline {
     let subscription: Subscription;
     try {
       subscription = sinkSubscription(config);
+      await this.#errors.start?.();
       task.initialize(this.#context());
       await task.start(config);
       this.#started = true;
@@ -122,7 +130,7 @@ class SinkPipeline {
     if (this.#stopping) return;
     try {
       await this.#consumer.connect();
-      await this.#consumer.subscribe(subscription);
+      if (!(await this.#subscribe(subscription))) return;
       await this.#consumer.run({
         onBatch: (batch) => this.#ops.run(() => this.#onBatch(batch)),
         onAssigned: (tps) => this.#ops.run(() => this.#onAssigned(tps)),
@@ -141,6 +149,35 @@ class SinkPipeline {
     this.#flushTimer = setInterval(() => {
       if (Date.now() >= this.#nextCommitAt) this.#scheduleCommit();
     }, Math.min(this.#input.options.offsetFlushIntervalMs, 1000));
+  }
+
+  /**
+   * Subscribes, waiting (with backoff) while a subscribed topic does not exist yet: a sink may start before the
+   * source that creates its topic (Kafka's consumer waits too). False when a stop came first.
+   */
+  async #subscribe(subscription: Subscription): Promise<boolean> {
+    let wait = this.#deps.subscribeRetryBackoffMs ?? 250;
+    let warned = false;
+    for (;;) {
+      try {
+        await this.#consumer.subscribe(subscription);
+        if (warned) this.#log.info({ task: this.#input.id }, 'the topics exist now; subscribed');
+        return !this.#stopping;
+      } catch (e) {
+        if (this.#stopping) return false;
+        if (!isRetriable(e) && (e as { retriable?: unknown } | null)?.retriable !== true) throw e;
+        if (!warned) {
+          warned = true;
+          this.#log.warn(
+            { task: this.#input.id, err: e, subscription: 'topics' in subscription ? subscription.topics : String(subscription.pattern) },
+            'cannot subscribe yet (does the topic exist?); retrying until it does',
+          );
+        }
+        await sleep(wait, this.#stopSignal.signal);
+        wait = Math.min(wait * 2, 10_000);
+        if (this.#stopping) return false;
+      }
+    }
   }
 
   #context(): SinkTaskContext {
@@ -169,7 +206,7 @@ class SinkPipeline {
         if (!this.#runPaused) this.#consumer.resume(tps);
       },
       requestCommit: () => this.#requestCommit(),
-      errantRecordReporter: null,
+      errantRecordReporter: this.#errors.errantRecordReporter?.((r) => this.#delivering.get(deliveredKey(r.originalTopic, r.originalKafkaPartition, r.originalKafkaOffset))) ?? null,
     };
   }
 
@@ -234,7 +271,14 @@ class SinkPipeline {
     }
     const records = await this.#convert(batch);
     if (records === null) return; // failed
-    if (records.length > 0 && !(await this.#deliver(records))) return;
+    if (records.length > 0) {
+      for (const m of batch.messages) this.#delivering.set(deliveredKey(batch.topic, batch.partition, m.offset), { topic: batch.topic, partition: batch.partition, message: m });
+      try {
+        if (!(await this.#deliver(records))) return;
+      } finally {
+        this.#delivering.clear();
+      }
+    }
     const last = batch.messages[batch.messages.length - 1]!.offset;
     // A seek the task asked for during put wins over the position after this batch.
     if (!this.#pendingSeeks.has(key)) this.#current.set(key, last + 1);
@@ -244,50 +288,74 @@ class SinkPipeline {
 
   /** Converts and transforms a batch; null when the task failed. */
   async #convert(batch: ConsumedBatch): Promise<SinkRecord[] | null> {
-    const { converters, transform, id } = this.#input;
     const out: SinkRecord[] = [];
     for (const m of batch.messages) {
-      let stage: FailureStage = 'HEADER_CONVERTER';
+      let record: SinkRecord | null;
       try {
-        const headers = new Headers();
-        for (const h of m.headers) {
-          const sv = converters.header.toConnectHeader(batch.topic, h.key, h.value);
-          headers.add(h.key, sv.value, sv.schema);
-        }
-        stage = 'KEY_CONVERTER';
-        const key = converters.key.toConnectData(batch.topic, m.key, headers);
-        stage = 'VALUE_CONVERTER';
-        const value = converters.value.toConnectData(batch.topic, m.value, headers);
-        stage = 'TRANSFORMATION';
-        const record = transform(
-          new SinkRecord({
-            topic: batch.topic,
-            kafkaPartition: batch.partition,
-            kafkaOffset: m.offset,
-            keySchema: key.schema,
-            key: key.value,
-            valueSchema: value.schema,
-            value: value.value,
-            timestamp: m.timestamp,
-            timestampType: m.timestampType,
-            headers,
-          }),
-        );
-        if (record === null) this.#metrics.recordsFiltered++;
-        else out.push(record);
+        record = this.#process(batch, m);
       } catch (e) {
-        if (!(await this.#tolerate(stage, e, batch, m))) return null;
+        let error = e;
+        const policy = this.#errors.retry;
+        if (policy && isRetriable(e)) {
+          const outcome = await retryAfterFailure(policy, () => this.#process(batch, m), e, Date.now(), {
+            signal: this.#stopSignal.signal,
+            onRetry: (attempt, delayMs, err) =>
+              this.#log.warn({ task: this.#input.id, stage: this.#stage, attempt, delayMs, err }, 'retriable error; retrying the record'),
+          });
+          if (outcome.aborted) return null; // stopping: nothing of this batch is delivered or committed
+          if (outcome.ok) {
+            if (outcome.value) out.push(outcome.value);
+            continue;
+          }
+          error = outcome.error;
+        }
+        if (!(await this.#tolerate(this.#stage, error, batch, m))) return null;
+        continue;
       }
+      if (record !== null) out.push(record);
     }
     return out;
   }
 
-  async #tolerate(stage: FailureStage, e: unknown, batch: ConsumedBatch, m: ConsumedMessage): Promise<boolean> {
+  /** Header/key/value converters, then the transforms; `#stage` tells where a throw came from. */
+  #process(batch: ConsumedBatch, m: ConsumedMessage): SinkRecord | null {
+    const { converters, transform } = this.#input;
+    this.#stage = 'HEADER_CONVERTER';
+    const headers = new Headers();
+    for (const h of m.headers) {
+      const sv = converters.header.toConnectHeader(batch.topic, h.key, h.value);
+      headers.add(h.key, sv.value, sv.schema);
+    }
+    this.#stage = 'KEY_CONVERTER';
+    const key = converters.key.toConnectData(batch.topic, m.key, headers);
+    this.#stage = 'VALUE_CONVERTER';
+    const value = converters.value.toConnectData(batch.topic, m.value, headers);
+    this.#stage = 'TRANSFORMATION';
+    const record = transform(
+      new SinkRecord({
+        topic: batch.topic,
+        kafkaPartition: batch.partition,
+        kafkaOffset: m.offset,
+        keySchema: key.schema,
+        key: key.value,
+        valueSchema: value.schema,
+        value: value.value,
+        timestamp: m.timestamp,
+        timestampType: m.timestampType,
+        headers,
+      }),
+    );
+    if (record === null) this.#metrics.recordsFiltered++;
+    return record;
+  }
+
+  async #tolerate(stage: FailureStage, e: unknown, batch: ConsumedBatch, m: ConsumedMessage, sinkRecord?: SinkRecord): Promise<boolean> {
     const decision = await this.#errors.handle({
       id: this.#input.id,
       stage,
       error: e,
       consumed: { topic: batch.topic, partition: batch.partition, message: m },
+      ...(sinkRecord ? { sinkRecord } : {}),
     });
     this.#metrics.recordErrors++;
     if (decision === 'skip') {
@@ -298,9 +366,16 @@ class SinkPipeline {
     return false;
   }
 
-  /** put, redelivering the same batch after RetriableExceptions; false if the task failed or is stopping. */
+  /**
+   * put, redelivering the same batch after RetriableExceptions; false if the task failed or is stopping. Without
+   * errors.retry.timeout (0, the default) redelivery goes on until put succeeds, as in Kafka Connect; with it,
+   * retries end at the deadline and the batch then fails the task (tolerance none) or is skipped, each record
+   * reported to the log / dead letter queue (tolerance all).
+   */
   async #deliver(records: SinkRecord[]): Promise<boolean> {
-    for (;;) {
+    const policy = this.#errors.retry;
+    const deadline = policy ? retryDeadline(policy, Date.now()) : Infinity;
+    for (let attempt = 1; ; attempt++) {
       if (this.#stopping) return false;
       try {
         const putStarted = performance.now();
@@ -313,25 +388,37 @@ class SinkPipeline {
         if (putMs > m.putTimeMaxMs) m.putTimeMaxMs = putMs;
         return true;
       } catch (e) {
+        const first = records[0]!;
+        const coordinates = { topic: first.originalTopic, partition: first.originalKafkaPartition, offset: first.originalKafkaOffset };
         if (!(e instanceof RetriableException)) {
-          const first = records[0]!;
-          await this.#fail(
-            new TaskFailure(this.#input.id, 'TASK_PUT', e, {
-              topic: first.originalTopic,
-              partition: first.originalKafkaPartition,
-              offset: first.originalKafkaOffset,
-            }),
-          );
+          await this.#fail(new TaskFailure(this.#input.id, 'TASK_PUT', e, coordinates));
           return false;
         }
-        const wait = this.#retryTimeoutMs > 0 ? this.#retryTimeoutMs : (this.#deps.retryBackoffMs ?? 1000);
+        const now = Date.now();
+        if (policy && now >= deadline) return this.#putRetriesExhausted(records, e);
+        const taskWait = this.#retryTimeoutMs > 0 ? this.#retryTimeoutMs : undefined;
         this.#retryTimeoutMs = -1;
-        this.#log.warn({ task: this.#input.id, err: e, retryInMs: wait }, 'put failed with a retriable error; redelivering the batch');
+        const wait = Math.min(
+          taskWait ?? (policy ? retryDelayMs(attempt, policy.maxDelayMs) : (this.#deps.retryBackoffMs ?? 1000)),
+          deadline - now,
+        );
+        this.#log.warn({ task: this.#input.id, err: e, attempt, retryInMs: wait }, 'put failed with a retriable error; redelivering the batch');
         // Offsets of batches before this one may still be committed meanwhile.
         if (this.#commitRequested || Date.now() >= this.#nextCommitAt) await this.#commit();
         await sleep(wait, this.#stopSignal.signal);
       }
     }
+  }
+
+  /** errors.retry.timeout passed with put still failing: fail, or report and skip every record of the batch. */
+  async #putRetriesExhausted(records: SinkRecord[], e: unknown): Promise<boolean> {
+    for (const r of records) {
+      const consumed = this.#delivering.get(deliveredKey(r.originalTopic, r.originalKafkaPartition, r.originalKafkaOffset));
+      const batch = { topic: r.originalTopic, partition: r.originalKafkaPartition, messages: [] };
+      const message = consumed?.message ?? { offset: r.originalKafkaOffset, key: null, value: null, headers: [], timestamp: r.timestamp, timestampType: r.timestampType };
+      if (!(await this.#tolerate('TASK_PUT', e, batch, message, r))) return false;
+    }
+    return true;
   }
 
   #applySeeks(): void {
@@ -372,6 +459,14 @@ class SinkPipeline {
       if (tp && offset !== undefined) offsets.set(k, { tp, offset });
     }
     if (offsets.size === 0) return;
+    try {
+      // Records reported to the dead letter queue must be there before offsets pass them (Kafka awaits the
+      // errant record futures the same way).
+      await this.#errors.flush?.();
+    } catch (e) {
+      await this.#fail(new TaskFailure(id, 'TASK_COMMIT', e));
+      return;
+    }
     const commitStarted = performance.now();
     let approved: TopicPartitionOffsets;
     try {
@@ -463,6 +558,11 @@ class SinkPipeline {
       this.#log.warn({ task: this.#input.id, err: e }, 'consumer disconnect failed');
     }
     try {
+      await this.#errors.close?.(timeoutMs);
+    } catch (e) {
+      this.#log.warn({ task: this.#input.id, err: e }, 'closing the dead letter queue failed');
+    }
+    try {
       await this.#deps.close?.();
     } catch (e) {
       this.#log.warn({ task: this.#input.id, err: e }, 'closing the consumer failed');
@@ -476,4 +576,8 @@ class SinkPipeline {
     // Called from inside #ops (a batch): stop without waiting on the queue we are running in.
     void this.#stop(this.#input.options.offsetFlushTimeoutMs);
   }
+}
+
+function deliveredKey(topic: string, partition: number, offset: number): string {
+  return `${topic}\u0000${partition}\u0000${offset}`;
 }

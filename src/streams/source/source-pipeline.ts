@@ -17,7 +17,8 @@ import type { KafkaAdmin, KafkaHeader, KafkaProducer, ProducerRecord, StreamLogg
 import { silentLogger } from '../kafka/client.js';
 import { SubmittedRecords, type SubmittedRecord } from '../offsets/submitted-records.js';
 import { validateOffsetMap, writeJson } from '../offsets/offset-json.js';
-import { failOnError, type RecordErrorHandler } from '../errors/record-error-handler.js';
+import { failOnError, withErrorMetrics, type RecordErrorHandler } from '../errors/record-error-handler.js';
+import { isRetriable, retryAfterFailure } from '../errors/retry.js';
 import { Permits } from '../util/permits.js';
 import { SerialQueue } from '../util/serial-queue.js';
 import { TopicCreator, topicCreationGroups } from './topic-creation.js';
@@ -62,6 +63,12 @@ class SourcePipeline {
   readonly #unflushed = new Map<string, { partition: OffsetMap; offset: OffsetMap }>();
   readonly #pollAbort = new AbortController();
   readonly #sends = new Set<Promise<void>>();
+  /** Acknowledgements of skipped records waiting for the error handler's reports to be durable. */
+  readonly #reports = new Set<Promise<void>>();
+  /** The stage the record being processed is in (set by #process). */
+  #stage: FailureStage = 'TRANSFORMATION';
+  /** Set when a stop interrupted retries: nothing polled after that is submitted. */
+  #abandoned = false;
   #topicCreator: TopicCreator | null = null;
   #paused = false;
   #resumed: (() => void) | undefined;
@@ -94,7 +101,7 @@ class SourcePipeline {
       pause: () => this.#pause(),
       resume: () => this.#resume(),
       stop: (timeoutMs) => this.#stop(timeoutMs),
-      metrics: () => ({ ...this.#metrics, inFlightBatches: this.#permits.inUse }),
+      metrics: () => withErrorMetrics({ ...this.#metrics, inFlightBatches: this.#permits.inUse }, this.#errors),
     };
     void this.#start();
   }
@@ -115,6 +122,7 @@ class SourcePipeline {
       };
       await this.#deps.producer.connect();
       if (this.#topicCreator) await this.#deps.admin!.connect();
+      await this.#errors.start?.();
       task.initialize(context);
       await task.start(config);
       this.#started = true;
@@ -204,8 +212,11 @@ class SourcePipeline {
   }
 
   async #convertBatch(records: SourceRecord[]): Promise<Prepared> {
-    const { transform, converters, id } = this.#input;
+    const { id } = this.#input;
+    if (this.#abandoned) return { out: [], origin: [] };
     const converted: Array<ProducerRecord | null> = new Array(records.length);
+    /** Records skipped by the error handler: acknowledged once what it reported (DLQ) is durable. */
+    let skipped: Set<number> | undefined;
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
       try {
@@ -214,41 +225,55 @@ class SourcePipeline {
       } catch (e) {
         throw new TaskFailure(id, 'TASK_POLL', e, { topic: record.topic });
       }
-      let stage: FailureStage = 'TRANSFORMATION';
+      this.#stage = 'TRANSFORMATION';
       try {
-        const t = transform(record);
-        if (t === null) {
-          converted[i] = null;
-          this.#metrics.recordsFiltered++;
-          continue;
-        }
-        stage = 'HEADER_CONVERTER';
-        const headers = convertHeaders(t.topic, t.headers, converters.header);
-        stage = 'KEY_CONVERTER';
-        const key = converters.key.fromConnectData(t.topic, t.keySchema, t.key, t.headers);
-        stage = 'VALUE_CONVERTER';
-        const value = converters.value.fromConnectData(t.topic, t.valueSchema, t.value, t.headers);
-        converted[i] = { topic: t.topic, partition: t.kafkaPartition, key, value, headers, timestamp: t.timestamp };
+        converted[i] = this.#process(record);
       } catch (e) {
-        const decision = await this.#errors.handle({ id, stage, error: e, sourceRecord: record });
+        const startedMs = Date.now();
+        let error = e;
+        const policy = this.#errors.retry;
+        if (policy && isRetriable(e)) {
+          const outcome = await retryAfterFailure(policy, () => this.#process(record), e, startedMs, {
+            signal: this.#pollAbort.signal,
+            onRetry: (attempt, delayMs, err) =>
+              this.#log.warn({ task: id, stage: this.#stage, attempt, delayMs, err }, 'retriable error; retrying the record'),
+          });
+          if (outcome.aborted) {
+            // Stopping while retrying: this batch and every later one stay unsubmitted (their offsets are not
+            // committed, so they are polled again after a restart).
+            this.#abandoned = true;
+            return { out: [], origin: [] };
+          }
+          if (outcome.ok) {
+            converted[i] = outcome.value ?? null;
+            continue;
+          }
+          error = outcome.error;
+        }
+        const stage = this.#stage;
+        const decision = await this.#errors.handle({ id, stage, error, sourceRecord: record });
         this.#metrics.recordErrors++;
-        if (decision === 'skip') this.#metrics.recordsSkipped++;
         if (decision === 'fail') {
-          throw new TaskFailure(id, stage, e, {
+          throw new TaskFailure(id, stage, error, {
             topic: record.topic,
             sourcePartition: record.sourcePartition,
             offset: writeJson(record.sourceOffset),
           });
         }
+        this.#metrics.recordsSkipped++;
         converted[i] = null;
+        (skipped ??= new Set()).add(i);
       }
     }
     const prepared: Prepared = { out: [], origin: [] };
+    const afterReport: Array<{ record: SourceRecord; handle: SubmittedRecord }> = [];
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
       const handle = this.#submitted.submit(record.sourcePartition, record.sourceOffset);
       const out = converted[i];
-      if (out === null || out === undefined) {
+      if (skipped?.has(i)) {
+        afterReport.push({ record, handle });
+      } else if (out === null || out === undefined) {
         handle.ack();
         const r = this.#commitRecord(record, null);
         if (r) await r;
@@ -257,9 +282,55 @@ class SourcePipeline {
         prepared.origin.push({ record, handle });
       }
     }
+    if (afterReport.length > 0) this.#ackWhenReported(afterReport);
     // Here, in the ordered stage, so that sends start in poll order (the producer keeps call order).
     if (this.#topicCreator && prepared.out.length) await this.#topicCreator.ensure(prepared.out.map((r) => r.topic));
     return prepared;
+  }
+
+  /** Transform, then header/key/value converters; `#stage` tells where a throw came from. */
+  #process(record: SourceRecord): ProducerRecord | null {
+    const { transform, converters } = this.#input;
+    this.#stage = 'TRANSFORMATION';
+    const t = transform(record);
+    if (t === null) {
+      this.#metrics.recordsFiltered++;
+      return null;
+    }
+    this.#stage = 'HEADER_CONVERTER';
+    const headers = convertHeaders(t.topic, t.headers, converters.header);
+    this.#stage = 'KEY_CONVERTER';
+    const key = converters.key.fromConnectData(t.topic, t.keySchema, t.key, t.headers);
+    this.#stage = 'VALUE_CONVERTER';
+    const value = converters.value.fromConnectData(t.topic, t.valueSchema, t.value, t.headers);
+    return { topic: t.topic, partition: t.kafkaPartition, key, value, headers, timestamp: t.timestamp };
+  }
+
+  /**
+   * Skipped records count as committed (commitRecord with null metadata) once the error handler's reports are
+   * durable, so a source offset never passes a record that is not in the dead letter queue yet.
+   */
+  #ackWhenReported(records: ReadonlyArray<{ record: SourceRecord; handle: SubmittedRecord }>): void {
+    const ack = async () => {
+      for (const { record, handle } of records) {
+        handle.ack();
+        const r = this.#commitRecord(record, null);
+        if (r) await r;
+      }
+    };
+    const flushed = this.#errors.flush?.();
+    if (!flushed) {
+      void ack();
+      return;
+    }
+    const pending = flushed.then(ack, (e: unknown) => {
+      const first = records[0]!.record;
+      void this.#fail(
+        this.#asFailure('KAFKA_PRODUCE', e, { topic: first.topic, sourcePartition: first.sourcePartition, offset: writeJson(first.sourceOffset) }),
+      );
+    });
+    this.#reports.add(pending);
+    void pending.finally(() => this.#reports.delete(pending));
   }
 
   #noteTopic(topic: string): void {
@@ -312,15 +383,37 @@ class SourcePipeline {
       }
       this.#metrics.recordsWritten += metadata.length;
     } catch (e) {
-      const first = prepared.origin[0]!.record;
-      throw this.#asFailure('KAFKA_PRODUCE', e, {
-        topic: first.topic,
-        sourcePartition: first.sourcePartition,
-        offset: writeJson(first.sourceOffset),
-      });
+      if (!(await this.#tolerateSendFailure(prepared, e))) {
+        const first = prepared.origin[0]!.record;
+        throw this.#asFailure('KAFKA_PRODUCE', e, {
+          topic: first.topic,
+          sourcePartition: first.sourcePartition,
+          offset: writeJson(first.sourceOffset),
+        });
+      }
     } finally {
       this.#permits.release();
     }
+  }
+
+  /**
+   * errors.tolerance=all also tolerates producer send failures: each record of the failed send is reported
+   * (log / DLQ) and then counts as committed. False when the handler wants the task to fail.
+   */
+  async #tolerateSendFailure(prepared: Prepared, e: unknown): Promise<boolean> {
+    if (e instanceof TaskFailure || this.#stopping) return false;
+    const { id } = this.#input;
+    const skipped: Array<{ record: SourceRecord; handle: SubmittedRecord }> = [];
+    for (let i = 0; i < prepared.origin.length; i++) {
+      const { record, handle } = prepared.origin[i]!;
+      const decision = await this.#errors.handle({ id, stage: 'KAFKA_PRODUCE', error: e, sourceRecord: record, produced: prepared.out[i]! });
+      this.#metrics.recordErrors++;
+      if (decision === 'fail') return false;
+      this.#metrics.recordsSkipped++;
+      skipped.push({ record, handle });
+    }
+    this.#ackWhenReported(skipped);
+    return true;
   }
 
   // ------------------------------------------------------------------------------------------ offsets
@@ -405,6 +498,8 @@ class SourcePipeline {
       );
     }
     this.#subscription?.unsubscribe();
+    // Skipped records are acknowledged once their DLQ writes are: give those the same budget.
+    if (this.#reports.size > 0) await settlesWithin(Promise.allSettled([...this.#reports]), Math.max(ackBudget, 0));
     await this.#commitOffsets();
     if (this.#started) {
       try {
@@ -412,6 +507,11 @@ class SourcePipeline {
       } catch (e) {
         this.#log.error({ task: this.#input.id, err: e }, 'task.stop() threw');
       }
+    }
+    try {
+      await this.#errors.close?.(Math.max(0, deadline - Date.now()));
+    } catch (e) {
+      this.#log.warn({ task: this.#input.id, err: e }, 'closing the dead letter queue failed');
     }
     try {
       await this.#deps.producer.disconnect();
