@@ -3,7 +3,7 @@ import type { ConnectorPlugin } from './api/index.js';
 import { datagenPlugin } from './datagen/index.js';
 import { fileStreamSinkPlugin, fileStreamSourcePlugin } from './file/index.js';
 import { hdfsSinkPlugin } from './hdfs/index.js';
-import { jdbcSourcePlugin } from './jdbc/index.js';
+import { jdbcSinkPlugin, jdbcSourcePlugin } from './jdbc/index.js';
 
 export const BUILTIN_CONNECTOR_PLUGINS: readonly ConnectorPlugin[] = [
   fileStreamSourcePlugin,
@@ -11,4 +11,5 @@ export const BUILTIN_CONNECTOR_PLUGINS: readonly ConnectorPlugin[] = [
   datagenPlugin,
   hdfsSinkPlugin,
   jdbcSourcePlugin,
+  jdbcSinkPlugin,
 ];

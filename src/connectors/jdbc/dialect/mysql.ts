@@ -607,6 +607,7 @@ export class MySqlDialectImpl implements Dialect {
         if (value instanceof Uint8Array) return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
         break;
       case 'timestamp':
+        if (value instanceof Instant) return formatWall(value.toWall(column.timeKind === 'instant' ? Zone.UTC : ctx.zone), ' ', 6, value.nanos);
         if (value instanceof Date || typeof value === 'number' || typeof value === 'bigint') {
           const ms = value instanceof Date ? value.getTime() : Number(value);
           const i = Instant.fromEpochMs(ms);
@@ -627,6 +628,7 @@ export class MySqlDialectImpl implements Dialect {
         break;
     }
     if (value instanceof Struct || Array.isArray(value)) return jsonText(value);
+    if (value instanceof Instant) return formatWall(value.toWall(ctx.zone), ' ', 6, value.nanos);
     if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     if (typeof value === 'number' || typeof value === 'bigint') return value;
     if (typeof value === 'boolean') return value ? 1 : 0;

@@ -701,6 +701,9 @@ export class PostgresDialectImpl implements Dialect {
         if (typeof value === 'number' || typeof value === 'bigint') return Number(value) !== 0 ? 't' : 'f';
         break;
       case 'timestamp':
+        if (value instanceof Instant) {
+          return column.timeKind === 'instant' ? pgTimestampText(value.toWall(Zone.UTC), value.nanos) + '+00' : pgTimestampText(value.toWall(ctx.zone), value.nanos);
+        }
         if (value instanceof Date) {
           const i = Instant.fromEpochMs(value.getTime());
           if (column.timeKind === 'instant') return pgTimestampText(i.toWall(Zone.UTC), i.nanos) + '+00';
@@ -742,6 +745,7 @@ export class PostgresDialectImpl implements Dialect {
         break;
     }
     if (value instanceof Struct) return jsonText(value);
+    if (value instanceof Instant) return pgTimestampText(value.toWall(ctx.zone), value.nanos);
     if (isDecimal(schema) && value instanceof BigDecimal) return value.toString();
     if (isLogicalTimestamp(schema) && value instanceof Date) {
       return pgTimestampText(Instant.fromEpochMs(value.getTime()).toWall(ctx.zone), 0);
