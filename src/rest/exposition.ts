@@ -28,6 +28,7 @@ export function metricNamePart(name: string): string {
 }
 
 export function escapeLabelValue(v: string): string {
+  if (!/[\\\n"]/.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
@@ -39,8 +40,11 @@ export function formatValue(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
-  return Number.isInteger(v) ? String(v) : String(v);
+  return String(v);
 }
+
+/** Label names already checked (a scrape repeats the same few names thousands of times). */
+const validLabelNames = new Set<string>();
 
 function formatLabels(labels: Readonly<Record<string, string>> | undefined): string {
   if (!labels) return '';
@@ -49,7 +53,10 @@ function formatLabels(labels: Readonly<Record<string, string>> | undefined): str
   let out = '{';
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i]!;
-    if (!LABEL_NAME.test(k) || k.startsWith('__')) throw new Error(`invalid label name "${k}"`);
+    if (!validLabelNames.has(k)) {
+      if (!LABEL_NAME.test(k) || k.startsWith('__')) throw new Error(`invalid label name "${k}"`);
+      validLabelNames.add(k);
+    }
     out += `${i ? ',' : ''}${k}="${escapeLabelValue(labels[k]!)}"`;
   }
   return out + '}';
