@@ -13,6 +13,8 @@ export interface RunOptions {
   /** null: live view in a terminal, JSON log lines otherwise. */
   readonly view: 'live' | 'json' | null;
   readonly logLevel: LogLevel;
+  /** --no-rest: do not serve the REST API (absent: serve it). */
+  readonly noRest?: boolean;
 }
 
 export type Command =
@@ -39,6 +41,8 @@ Options for run:
                      pipeline whose source tasks are all finished ends by itself, once its sinks caught up).
   --idle-ms N        Quiet period before a pipeline counts as finished (default 1000).
   --keep-running     Never end by itself, like a Kafka Connect worker; stop with SIGTERM/SIGINT.
+  --no-rest          Do not serve the Kafka Connect REST API and /metrics (default: on the worker's
+                     "listeners", http://127.0.0.1:8083 when unset).
   --view live|json   Live view (default in a terminal) or JSON log lines (default otherwise).
   --log-level LEVEL  trace, debug, info (default), warn, error, fatal, silent.
   --plugin MODULE    Load connector plugins from an ES module (default export or "plugins": a ConnectorPlugin
@@ -73,6 +77,7 @@ export function parseCommand(argv: readonly string[]): Command {
         version: { type: 'boolean', short: 'v' },
         'until-idle': { type: 'boolean' },
         'keep-running': { type: 'boolean' },
+        'no-rest': { type: 'boolean' },
         'idle-ms': { type: 'string' },
         view: { type: 'string' },
         'log-level': { type: 'string' },
@@ -98,7 +103,7 @@ export function parseCommand(argv: readonly string[]): Command {
   };
   switch (command) {
     case 'run': {
-      only(['until-idle', 'keep-running', 'idle-ms', 'view', 'log-level']);
+      only(['until-idle', 'keep-running', 'idle-ms', 'view', 'log-level', 'no-rest']);
       if (rest.length === 0) throw new UsageError('sluice run needs at least one pipeline file');
       if (values['until-idle'] && values['keep-running']) throw new UsageError('--until-idle and --keep-running contradict each other');
       const view = values.view;
@@ -115,6 +120,7 @@ export function parseCommand(argv: readonly string[]): Command {
           idleMs: positiveInt('--idle-ms', values['idle-ms'], 1000),
           view: (view as 'live' | 'json' | undefined) ?? null,
           logLevel: level as LogLevel,
+          ...(values['no-rest'] ? { noRest: true } : {}),
         },
       };
     }

@@ -8,6 +8,7 @@ import { StandaloneHerder } from '../worker/standalone-herder.js';
 import { CompletionTracker } from '../worker/completion.js';
 import { WorkerConfigError } from '../worker/errors.js';
 import type { TaskProgress } from '../worker/herder.js';
+import { RestConfigError, RestServer } from '../rest/index.js';
 import { PipelineFileError, formatProblem } from './pipeline-file.js';
 import { PluginLoadError, registryWithPlugins } from './load-plugins.js';
 import { checkPipeline } from './check-pipeline.js';
@@ -101,7 +102,24 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
         return fail(EXIT_CONNECTOR, `sluice: connector "${c.name}" (${c.file}) could not be created: ${why}`);
       }
     }
-    log.info({ connectors: spec.connectors.map((c) => c.name), workerId: herder.workerId }, 'pipeline running');
+    // The REST API (Kafka Connect's, plus /metrics) on the worker's listeners, http://127.0.0.1:8083 by default.
+    let rest: RestServer | null = null;
+    if (!options.noRest) {
+      try {
+        rest = await RestServer.start({ herder, log });
+      } catch (e) {
+        const explicit = spec.worker['listeners'] !== undefined;
+        if (e instanceof RestConfigError && !explicit && /address is in use/.test(e.message)) {
+          // Only the implicit default listener may be taken by another process: run on without the API.
+          log.warn({ err: e }, 'REST API not started: its default address is in use (set "listeners" or use --no-rest)');
+        } else {
+          log.error({ err: e }, 'REST API could not start');
+          await herder.stop();
+          return fail(EXIT_CONFIG, `sluice: the REST API could not start: ${(e as Error).message}`);
+        }
+      }
+    }
+    log.info({ connectors: spec.connectors.map((c) => c.name), workerId: herder.workerId, rest: rest?.urls ?? [] }, 'pipeline running');
 
     const started = Date.now();
     const tracker = new CompletionTracker({ untilIdle: options.untilIdle, idleMs: options.idleMs });
@@ -159,6 +177,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
       );
     }
     previous = herder.progress(); // the final picture: the runs are gone once stopped
+    await rest?.stop();
     await herder.stop();
     const totals = progressLine(previous, rates);
     log.info({ reason, tasks: totals }, 'run ended');
