@@ -32,6 +32,8 @@ export { ConnectorConfigError } from './connectors/validation.js';
 export type { ConnectorState, TaskState, TargetState, Log } from './actors/index.js';
 export type { RestartStatus, RestartPolicyKind } from './actors/restart-policy.js';
 export type { TaskMetrics, TaskId } from './streams/contracts.js';
+// Kafka Connect's REST API and /metrics for a worker: `await RestServer.start({ herder: pipeline.herder })`
+export { RestServer, RestConfigError, type RestServerOptions } from './rest/index.js';
 
 // Plugin authors
 export { PluginRegistry } from './connectors/registry.js';
