@@ -1,0 +1,180 @@
+/**
+ * A worker's membership of a group: the NATS connection, the group's three KV buckets, the replicas of the
+ * config and status buckets (kept current by watches), heartbeats and the leader election. The distributed
+ * herder builds on it; it knows nothing about connectors or tasks beyond the shapes of the stored values.
+ *
+ * Buckets (named from `group.id`, see keys.ts): `<…>_config` (history 1: connector configs, target states,
+ * task configs + commits, restart requests, the assignment, the leader lease — one stream, so one total order),
+ * `<…>_status` (connector/task statuses, topics), `<…>_members` (heartbeats; entries expire after a while).
+ */
+import { silentLog, type Log } from '../actors/index.js';
+import { ConfigState, type ConfigEvent, type Fenced } from './config-state.js';
+import { LeaderElection } from './election.js';
+import { bucketsOf, type GroupBuckets } from './keys.js';
+import { Membership } from './membership.js';
+import { KvFollower, connectNats, encodeJson, isWrongLastSequence, openBucket, type KV, type NatsConnection } from './nats.js';
+import { StatusReplica, type StatusEvent } from './status-state.js';
+
+export interface GroupOptions {
+  readonly natsUrl: string;
+  readonly groupId: string;
+  /** Kafka Connect's worker_id (host:port); also the member's identity in the group. */
+  readonly workerId: string;
+  /** The worker's advertised REST URL. */
+  readonly url: string;
+  readonly sessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly fenceAfterMs?: number;
+  readonly log?: Log;
+  /** An already open connection (tests); closed by `leave()` only if the group opened it. */
+  readonly connection?: NatsConnection;
+}
+
+/** The leader is not (or no longer) the leader: its write was not made. */
+export class NotLeaderError extends Error {
+  override readonly name = 'NotLeaderError';
+}
+
+export class GroupMember {
+  readonly nc: NatsConnection;
+  readonly buckets: GroupBuckets;
+  readonly config = new ConfigState();
+  readonly status = new StatusReplica();
+  readonly membership: Membership;
+  readonly election: LeaderElection;
+  readonly configKv: KV;
+  readonly statusKv: KV;
+  readonly membersKv: KV;
+  readonly #log: Log;
+  readonly #ownsConnection: boolean;
+  readonly #configFollower: KvFollower;
+  readonly #statusFollower: KvFollower;
+  readonly #configListeners = new Set<(e: ConfigEvent) => void>();
+  readonly #statusListeners = new Set<(e: StatusEvent) => void>();
+  #left = false;
+
+  private constructor(
+    options: GroupOptions,
+    nc: NatsConnection,
+    kvs: { config: KV; status: KV; members: KV },
+    owns: boolean,
+  ) {
+    this.#log = options.log ?? silentLog;
+    this.nc = nc;
+    this.#ownsConnection = owns;
+    this.buckets = bucketsOf(options.groupId);
+    this.configKv = kvs.config;
+    this.statusKv = kvs.status;
+    this.membersKv = kvs.members;
+    this.membership = new Membership({
+      kv: kvs.members,
+      bucket: this.buckets.members,
+      workerId: options.workerId,
+      url: options.url,
+      sessionTimeoutMs: options.sessionTimeoutMs,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      ...(options.fenceAfterMs !== undefined ? { fenceAfterMs: options.fenceAfterMs } : {}),
+      log: this.#log,
+    });
+    this.election = new LeaderElection({
+      kv: kvs.config,
+      membership: this.membership,
+      lease: () => this.config.lease,
+      log: this.#log,
+      standbyDelayMs: options.heartbeatIntervalMs,
+    });
+    this.#configFollower = new KvFollower(kvs.config, this.buckets.config, (c) => {
+      const e = this.config.apply(c);
+      if (e.type === 'lease') this.election.evaluate();
+      for (const l of this.#configListeners) l(e);
+    }, this.#log);
+    this.#statusFollower = new KvFollower(kvs.status, this.buckets.status, (c) => {
+      const e = this.status.apply(c);
+      for (const l of this.#statusListeners) l(e);
+    }, this.#log);
+    this.membership.onChange(() => this.election.evaluate());
+    this.membership.onFence(() => this.election.evaluate());
+  }
+
+  /** Connects, opens (creates) the buckets, reads them to the end, joins and takes part in the election. */
+  static async join(options: GroupOptions): Promise<GroupMember> {
+    const nc = options.connection ?? (await connectNats({ servers: options.natsUrl, name: `sluice ${options.groupId} ${options.workerId}` }));
+    try {
+      const b = bucketsOf(options.groupId);
+      const ttlMs = Math.max(60_000, options.sessionTimeoutMs * 10);
+      const [config, status, members] = await Promise.all([
+        openBucket(nc, b.config, { history: 1 }),
+        openBucket(nc, b.status, { history: 1 }),
+        openBucket(nc, b.members, { history: 1, ttlMs }),
+      ]);
+      const g = new GroupMember(options, nc, { config, status, members }, !options.connection);
+      await Promise.all([g.#configFollower.start(), g.#statusFollower.start()]);
+      await g.membership.start();
+      g.election.evaluate();
+      return g;
+    } catch (e) {
+      if (!options.connection) await nc.close().catch(() => {});
+      throw e;
+    }
+  }
+
+  onConfig(listener: (e: ConfigEvent) => void): () => void {
+    this.#configListeners.add(listener);
+    return () => this.#configListeners.delete(listener);
+  }
+
+  onStatus(listener: (e: StatusEvent) => void): () => void {
+    this.#statusListeners.add(listener);
+    return () => this.#statusListeners.delete(listener);
+  }
+
+  /**
+   * Writes a leader value to the config bucket: stamped with the leader's epoch, compare-and-set against the
+   * revision this replica holds for the key. Throws NotLeaderError when this worker does not lead (or a newer
+   * leader wrote the key meanwhile).
+   */
+  async writeConfig(key: string, value: Record<string, unknown>): Promise<number> {
+    const epoch = this.election.epoch;
+    if (epoch === null) throw new NotLeaderError('this worker is not the leader');
+    const data = encodeJson({ ...value, epoch } satisfies Fenced);
+    for (let attempt = 0; ; attempt++) {
+      const expected = this.config.revisions.get(key);
+      try {
+        const rev = expected === undefined ? await this.configKv.create(key, data) : await this.configKv.update(key, data, expected);
+        if (rev > (this.config.revisions.get(key) ?? 0)) this.config.revisions.set(key, rev);
+        return rev;
+      } catch (e) {
+        if (!isWrongLastSequence(e) || attempt >= 2) throw e;
+        // Our replica is behind on this key: read it directly, and go on only if we still lead.
+        const current = await this.configKv.get(key);
+        if (current) this.config.revisions.set(key, current.revision);
+        else this.config.revisions.delete(key);
+        if (this.election.epoch !== epoch) throw new NotLeaderError('leadership lost during a write');
+      }
+    }
+  }
+
+  /** Fenced tombstone (replicas treat it as a deletion). */
+  deleteConfig(key: string): Promise<number> {
+    return this.writeConfig(key, { deleted: true });
+  }
+
+  async leave(graceful: boolean): Promise<void> {
+    if (this.#left) return;
+    this.#left = true;
+    if (graceful) await this.election.resign();
+    else this.election.stop();
+    await this.membership.stop(graceful);
+    this.#configFollower.stop();
+    this.#statusFollower.stop();
+    if (this.#ownsConnection) {
+      if (graceful) await this.nc.drain().catch(() => {});
+      await this.nc.close().catch(() => {});
+    }
+  }
+
+  /** Abrupt loss, as a killed process: no goodbye, no more heartbeats (tests and benchmarks). */
+  async crash(): Promise<void> {
+    await this.leave(false);
+  }
+}
