@@ -127,6 +127,10 @@ export interface KafkaAdmin {
   deleteGroup?(groupId: string): Promise<void>;
   /** The cluster id (`GET /` of the REST API). */
   clusterId?(): Promise<string>;
+  /** Per partition of a topic: the first offset still stored (low) and the next offset to be written (high). */
+  watermarks?(topic: string): Promise<Map<number, { readonly low: number; readonly high: number }>>;
+  /** A topic's configs as the broker reports them (e.g. `cleanup.policy`); empty for a topic that does not exist. */
+  topicConfigs?(topic: string): Promise<Record<string, string>>;
   disconnect(): Promise<void>;
 }
 

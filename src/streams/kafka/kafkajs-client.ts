@@ -43,7 +43,7 @@ import type {
 import { silentLogger } from './client.js';
 import { SerialQueue } from '../util/serial-queue.js';
 
-const { Kafka: KafkaCtor, logLevel, Partitioners } = kafkajs;
+const { Kafka: KafkaCtor, logLevel, Partitioners, ConfigResourceTypes } = kafkajs;
 
 export interface KafkajsClientOptions {
   readonly brokers: readonly string[];
@@ -505,6 +505,22 @@ class KafkajsAdmin implements KafkaAdmin {
 
   async clusterId(): Promise<string> {
     return (await this.#admin.describeCluster()).clusterId;
+  }
+
+  async watermarks(topic: string): Promise<Map<number, { low: number; high: number }>> {
+    const res = await this.#admin.fetchTopicOffsets(topic);
+    return new Map(res.map((p) => [p.partition, { low: Number(p.low), high: Number(p.high) }]));
+  }
+
+  async topicConfigs(topic: string): Promise<Record<string, string>> {
+    if (!(await this.#admin.listTopics()).includes(topic)) return {};
+    const res = await this.#admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+    });
+    const out: Record<string, string> = {};
+    for (const r of res.resources) for (const e of r.configEntries) out[e.configName] = e.configValue;
+    return out;
   }
 
   disconnect(): Promise<void> {
