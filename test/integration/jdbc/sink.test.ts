@@ -312,6 +312,28 @@ for (const kind of KINDS) {
       }
     });
 
+    test('upsert and delete: a row the database refuses (CHECK) is isolated and reported; the rest is written', async () => {
+      const t = newTable('snk_chk');
+      await db.exec(`CREATE TABLE ${t} (id INT PRIMARY KEY, qty INT CHECK (qty >= 0))`);
+      const vs = SchemaBuilder.struct().field('id', Schema.INT32).field('qty', Schema.INT32).build();
+      const ks = SchemaBuilder.struct().field('id', Schema.INT32).build();
+      const r = (id: number, qty: number | null, offset: number) => sinkRecord({
+        topic: t, offset, keySchema: ks, key: new Struct(ks).put('id', id),
+        valueSchema: qty === null ? null : vs, value: qty === null ? null : new Struct(vs).put('id', id).put('qty', qty),
+      });
+      const reporter = new RecordingReporter();
+      const { task } = await startSink(kind, { 'insert.mode': 'upsert', 'pk.mode': 'record_key', 'delete.enabled': 'true' }, reporter);
+      try {
+        await task.put([r(1, 5, 300), r(2, -1, 301), r(3, 7, 302), r(4, 1, 303)]);
+        await task.put([r(4, null, 304), r(3, -3, 305), r(1, 6, 306)]);
+        assert.deepEqual((await rows(t)).map((x) => [x.id, x.qty]), [[1, 6], [3, 7]]);
+        assert.deepEqual(reporter.reported.map((x) => x.record.kafkaOffset), [301, 305]);
+        assert.match(String(reporter.reported[0]!.error.message), /offset=301/);
+      } finally {
+        await task.stop();
+      }
+    });
+
     test('table.name.format with ${topic}, and STRING values into one column', async () => {
       const t = newTable('snk_fmt');
       const { task } = await startSink(kind, { 'auto.create': 'true', 'table.name.format': `${t}_\${topic}` });

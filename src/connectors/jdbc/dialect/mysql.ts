@@ -587,6 +587,8 @@ export class MySqlDialectImpl implements Dialect {
     return `DELETE FROM ${this.tableSql(id)} WHERE (${keyColumns.map((c) => this.quote(c)).join(',')}) IN (${this.#values(keyColumns.length, rows)})`;
   }
 
+  readonly staging = null;
+
   copySql(): null {
     return null;
   }

@@ -27,7 +27,7 @@ import {
 } from './common.js';
 import type {
   ColumnDefinition, Dialect, QueryResult, RowCursor, Session, SessionOptions, SinkEncodeContext, SourceColumn,
-  SourceMappingOptions, SqlCategory, TableDefinition, TimeKind,
+  SourceMappingOptions, SqlCategory, StagingSql, TableDefinition, TimeKind,
 } from './dialect.js';
 import { formatPgArray, parsePgArray } from '../util/pg-array.js';
 
@@ -673,6 +673,24 @@ export class PostgresDialectImpl implements Dialect {
     }
     return `DELETE FROM ${this.tableSql(id)} WHERE (${keyColumns.map((c) => this.quote(c)).join(',')}) IN (${this.#values(keyColumns.length, rows)})`;
   }
+
+  readonly staging: StagingSql = {
+    createSql: (stage, id, columns) =>
+      `CREATE TEMPORARY TABLE ${this.quoteAlways(stage)} AS SELECT ${columns.map((c) => this.quote(c)).join(',')} FROM ${this.tableSql(id)} WITH NO DATA`,
+    clearSql: (stage) => `TRUNCATE ${this.quoteAlways(stage)}`,
+    copySql: (stage, columns) => `COPY ${this.quoteAlways(stage)} (${columns.map((c) => this.quote(c)).join(',')}) FROM STDIN`,
+    upsertSql: (id, stage, keys, nonKeys) => {
+      const cols = [...keys, ...nonKeys].map((c) => this.quote(c)).join(',');
+      const conflict = `ON CONFLICT (${keys.map((c) => this.quote(c)).join(',')})`;
+      const action = nonKeys.length === 0 ? 'DO NOTHING' : `DO UPDATE SET ${nonKeys.map((c) => `${this.quote(c)}=EXCLUDED.${this.quote(c)}`).join(',')}`;
+      return `INSERT INTO ${this.tableSql(id)} (${cols}) SELECT ${cols} FROM ${this.quoteAlways(stage)} ${conflict} ${action}`;
+    },
+    updateSql: (id, stage, keys, nonKeys) =>
+      `UPDATE ${this.tableSql(id)} AS sluice_t SET ${nonKeys.map((c) => `${this.quote(c)} = sluice_s.${this.quote(c)}`).join(', ')} FROM ${this.quoteAlways(stage)} AS sluice_s` +
+      ` WHERE ${keys.map((c) => `sluice_t.${this.quote(c)} = sluice_s.${this.quote(c)}`).join(' AND ')}`,
+    deleteSql: (id, stage, keys) =>
+      `DELETE FROM ${this.tableSql(id)} AS sluice_t USING ${this.quoteAlways(stage)} AS sluice_s WHERE ${keys.map((c) => `sluice_t.${this.quote(c)} = sluice_s.${this.quote(c)}`).join(' AND ')}`,
+  };
 
   copySql(id: TableId, columns: string[]): string {
     return `COPY ${this.tableSql(id)} (${columns.map((c) => this.quote(c)).join(',')}) FROM STDIN`;

@@ -50,39 +50,53 @@ function show(value: unknown): string {
   return String(value);
 }
 
+function shownOf(value: unknown, redact: boolean): string {
+  return redact ? 'the value' : `value ${show(value)}`;
+}
+
+function isNested(value: unknown): boolean {
+  return value instanceof Struct || (typeof value === 'object' && value !== null && !Array.isArray(value) &&
+    !(value instanceof Uint8Array) && !(value instanceof Date) && !(value instanceof BigDecimal) && !(value instanceof Instant));
+}
+
 /** The reason `value` cannot go into `column`, or null when it fits (as far as can be told here). */
 export function checkValue(value: unknown, column: ColumnDefinition, redact = false): string | null {
-  const shown = (): string => (redact ? 'the value' : `value ${show(value)}`);
   if (value === null || value === undefined) {
     return column.nullable ? null : `null for NOT NULL column ${column.name} (${column.typeName})`;
   }
-  const nested = value instanceof Struct || (typeof value === 'object' && !Array.isArray(value) && !(value instanceof Uint8Array) &&
-    !(value instanceof Date) && !(value instanceof BigDecimal) && !(value instanceof Instant));
   switch (column.category) {
     case 'int': {
-      const n = integerOf(value);
-      if (n === null) return `${shown()} is not an integer for column ${column.name} (${column.typeName})`;
       const lim = INT_LIMITS[column.intBits ?? 64] ?? INT_LIMITS[64]!;
-      const [min, max] = column.unsigned ? [0n, lim[2]] : [lim[0], lim[1]];
-      if (n < min || n > max) return `${shown()} is out of range for column ${column.name} (${column.typeName})`;
+      if (typeof value === 'number' && Number.isSafeInteger(value)) {
+        const ok = column.unsigned ? value >= 0 && value <= Number(lim[2]) : value >= Number(lim[0]) && value <= Number(lim[1]);
+        return ok ? null : `${shownOf(value, redact)} is out of range for column ${column.name} (${column.typeName})`;
+      }
+      const n = integerOf(value);
+      if (n === null) return `${shownOf(value, redact)} is not an integer for column ${column.name} (${column.typeName})`;
+      const min = column.unsigned ? 0n : lim[0];
+      const max = column.unsigned ? lim[2] : lim[1];
+      if (n < min || n > max) return `${shownOf(value, redact)} is out of range for column ${column.name} (${column.typeName})`;
       return null;
     }
     case 'float':
       if (typeof value === 'number' || typeof value === 'bigint' || value instanceof BigDecimal) return null;
       if (typeof value === 'string' && (NUMBER_TEXT.test(value) || /^(NaN|-?Infinity)$/.test(value))) return null;
-      return `${shown()} is not a number for column ${column.name} (${column.typeName})`;
+      return `${shownOf(value, redact)} is not a number for column ${column.name} (${column.typeName})`;
     case 'decimal': {
+      if (!column.precision || column.scale === null || column.scale === undefined) {
+        if (value instanceof BigDecimal || typeof value === 'bigint' || (typeof value === 'number' && Number.isFinite(value))) return null;
+      }
       let d: BigDecimal;
       if (value instanceof BigDecimal) d = value;
       else if (typeof value === 'bigint') d = new BigDecimal(value, 0);
       else if (typeof value === 'number' && Number.isFinite(value)) d = BigDecimal.fromNumber(value);
       else if (typeof value === 'string' && NUMBER_TEXT.test(value)) d = BigDecimal.parse(value.trim());
-      else return `${shown()} is not a decimal number for column ${column.name} (${column.typeName})`;
+      else return `${shownOf(value, redact)} is not a decimal number for column ${column.name} (${column.typeName})`;
       if (column.precision && column.scale !== null && column.scale !== undefined) {
         const abs = d.unscaled < 0n ? -d.unscaled : d.unscaled;
         const intDigits = abs === 0n ? 0 : Math.max(0, abs.toString().length - d.scale);
         if (intDigits > column.precision - column.scale) {
-          return `${shown()} does not fit column ${column.name} (${column.typeName}): at most ${column.precision - column.scale} digits before the decimal point`;
+          return `${shownOf(value, redact)} does not fit column ${column.name} (${column.typeName}): at most ${column.precision - column.scale} digits before the decimal point`;
         }
       }
       return null;
@@ -90,33 +104,42 @@ export function checkValue(value: unknown, column: ColumnDefinition, redact = fa
     case 'string':
     case 'uuid':
     case 'json':
-      // Nested values (structs, maps, arrays) are written as JSON text into json and text columns.
-      if (nested && column.category === 'uuid') return `${shown()} cannot be written into column ${column.name} (${column.typeName})`;
-      if (column.category === 'uuid' && typeof value === 'string' && !UUID_TEXT.test(value)) {
-        return `${shown()} is not a UUID for column ${column.name}`;
+      if (typeof value === 'string') {
+        if (column.category === 'uuid' && !UUID_TEXT.test(value)) return `${shownOf(value, redact)} is not a UUID for column ${column.name}`;
+        if (column.maxLength && value.length > column.maxLength && [...value].length > column.maxLength) {
+          return `${shownOf(value, redact)} is longer than ${column.maxLength} characters for column ${column.name} (${column.typeName})`;
+        }
+        return null;
       }
-      if (column.maxLength && typeof value === 'string' && value.length > column.maxLength && [...value].length > column.maxLength) {
-        return `${shown()} is longer than ${column.maxLength} characters for column ${column.name} (${column.typeName})`;
+      // Nested values (structs, maps, arrays) are written as JSON text into json and text columns.
+      if (column.category === 'uuid' && (isNested(value) || Array.isArray(value))) {
+        return `${shownOf(value, redact)} cannot be written into column ${column.name} (${column.typeName})`;
       }
       return null;
     case 'bytes':
-      if (column.maxLength && value instanceof Uint8Array && value.length > column.maxLength) {
-        return `${shown()} is longer than ${column.maxLength} bytes for column ${column.name} (${column.typeName})`;
+      if (value instanceof Uint8Array) {
+        if (column.maxLength && value.length > column.maxLength) {
+          return `${shownOf(value, redact)} is longer than ${column.maxLength} bytes for column ${column.name} (${column.typeName})`;
+        }
+        return null;
       }
-      if (nested) return `${shown()} cannot be written into column ${column.name} (${column.typeName})`;
+      if (isNested(value)) return `${shownOf(value, redact)} cannot be written into column ${column.name} (${column.typeName})`;
       return null;
     case 'array':
-      if (!Array.isArray(value) && typeof value !== 'string') return `${shown()} is not an array for column ${column.name} (${column.typeName})`;
-      if (Array.isArray(value) && column.element) {
+      if (!Array.isArray(value)) {
+        return typeof value === 'string' ? null : `${shownOf(value, redact)} is not an array for column ${column.name} (${column.typeName})`;
+      }
+      if (column.element) {
+        const el = { ...column.element, name: `${column.name}[]`, nullable: true };
         for (const item of value) {
           if (Array.isArray(item)) continue;
-          const why = checkValue(item, { ...column.element, name: `${column.name}[]`, nullable: true }, redact);
+          const why = checkValue(item, el, redact);
           if (why) return why;
         }
       }
       return null;
     default:
-      if (nested) return `${shown()} cannot be written into column ${column.name} (${column.typeName})`;
+      if (isNested(value)) return `${shownOf(value, redact)} cannot be written into column ${column.name} (${column.typeName})`;
       return null;
   }
 }

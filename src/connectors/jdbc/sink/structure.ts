@@ -23,6 +23,8 @@ export interface BoundShape {
   table: TableDefinition;
   keys: BoundColumn[];
   nonKeys: BoundColumn[];
+  /** Keys then non-keys (the order of an op's values). */
+  all: BoundColumn[];
   /** Column definitions by (actual) column name, for casts. */
   defs: ReadonlyMap<string, ColumnDefinition>;
 }
@@ -90,11 +92,14 @@ export class DbStructure {
     const find = (name: string): ColumnDefinition =>
       def!.columns.find((c) => c.name === name) ?? def!.columns.find((c) => c.name.toLowerCase() === name.toLowerCase())!;
     const bindAll = (cols: ShapeColumn[]): BoundColumn[] => cols.map((field) => ({ field, def: find(field.name) }));
+    const keys = bindAll(shape.keyColumns);
+    const nonKeys = bindAll(shape.nonKeyColumns);
     const bound: BoundShape = {
       shape,
       table: def,
-      keys: bindAll(shape.keyColumns),
-      nonKeys: bindAll(shape.nonKeyColumns),
+      keys,
+      nonKeys,
+      all: [...keys, ...nonKeys],
       defs: new Map(def.columns.map((c) => [c.name, c])),
     };
     if (this.#bound.size > 1000) this.#bound.clear();

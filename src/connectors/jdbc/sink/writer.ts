@@ -1,8 +1,9 @@
 /**
  * One `put` (Confluent's JdbcDbWriter + BufferedRecords): records are planned first — destination table, shape,
  * CREATE/ALTER when needed (outside the transaction: DDL commits on MySQL), every value checked against its column —
- * then written in ONE transaction, per table in arrival order, with multi-row statements (COPY … FROM STDIN for plain
- * inserts on PostgreSQL). A buffer flushes on a shape change, at `batch.size`, and before a write that follows a
+ * then written in ONE transaction, per table in arrival order, with multi-row statements. On PostgreSQL plain inserts
+ * are a COPY … FROM STDIN, and upserts, updates and deletes COPY into a session-local staging table followed by one
+ * set-based INSERT … SELECT … ON CONFLICT / UPDATE … FROM / DELETE … USING. A buffer flushes on a shape change, at `batch.size`, and before a write that follows a
  * delete; within a flush, writes run before deletes, as Confluent's.
  *
  * A statement the database rejects for its data is replayed row by row inside savepoints to find the bad record.
@@ -12,12 +13,12 @@
 import { DataException, type SinkRecord } from '../../../data/index.js';
 import type { ErrantRecordReporter } from '../../api/index.js';
 import type { InsertMode } from '../config.js';
-import { describeDbError, type ColumnDefinition, type Dialect, type Session, type SinkEncodeContext } from '../dialect/index.js';
+import { describeDbError, type Dialect, type Session, type SinkEncodeContext } from '../dialect/index.js';
 import { BigDecimal } from '../../../data/index.js';
 import type { TableId } from '../util/identifiers.js';
 import { checkValue, normalizeSchemaless } from './check.js';
 import { RecordShapeError, deleteShape, writeShape, type Shape, type ShapeConfig } from './shape.js';
-import { TableAlterOrCreateException, type BoundShape, type DbStructure } from './structure.js';
+import { TableAlterOrCreateException, type BoundColumn, type BoundShape, type DbStructure } from './structure.js';
 
 export interface WriterConfig {
   insertMode: InsertMode;
@@ -73,6 +74,10 @@ export class JdbcWriter {
   readonly #cfg: WriterConfig;
   readonly #shapes = new Map<string, Shape>();
   readonly #tableIds = new Map<string, TableId>();
+  readonly #bound = new Map<string, BoundShape>();
+  /** Staging tables of this session, per bound shape and column list. */
+  readonly #stages = new Map<string, string>();
+  #stageSeq = 0;
   #defaults: { catalog: string | null; schema: string | null } | null = null;
 
   constructor(dialect: Dialect, structure: DbStructure, cfg: WriterConfig) {
@@ -84,6 +89,8 @@ export class JdbcWriter {
   /** Forget session-bound state (after a reconnect). */
   reset(): void {
     this.#defaults = null;
+    this.#bound.clear();
+    this.#stages.clear();
     this.#structure.invalidate();
   }
 
@@ -107,11 +114,15 @@ export class JdbcWriter {
     await reporter.report(record, error);
   }
 
-  /** Table, shape, DDL and value checks for one record; null when the record was reported as bad. */
-  async #plan(session: Session, r: SinkRecord, reporter: ErrantRecordReporter | null, ddlFailures: Map<string, Error>): Promise<Op | null> {
+  /**
+   * Table, shape, DDL and value checks for one record; null when the record was reported as bad. Synchronous when
+   * the table and the shape's binding are known (the common case), so a put does not pay a promise per record.
+   */
+  #plan(session: Session, r: SinkRecord, reporter: ErrantRecordReporter | null, ddlFailures: Map<string, Error>): Op | null | Promise<Op | null> {
     let table: TableId | undefined;
     try {
-      table = await this.#tableFor(session, r.topic);
+      table = this.#tableIds.get(r.topic);
+      if (!table) return this.#planSlow(session, r, reporter, ddlFailures);
       let kind: Op['kind'] = 'write';
       let shape: Shape;
       if (r.value === null || r.value === undefined) {
@@ -123,41 +134,62 @@ export class JdbcWriter {
       } else {
         shape = writeShape(r, this.#cfg.shape, this.#shapes);
       }
-      const ddlKey = `${table}\u0000${shape.id}`;
-      const failed = ddlFailures.get(ddlKey);
+      const bindKey = `${table.toString()}\u0000${shape.id}`;
+      const failed = ddlFailures.get(bindKey);
       if (failed) throw failed;
-      let bound: BoundShape;
-      try {
-        bound = await this.#structure.bind(session, table, shape);
-      } catch (e) {
-        if (e instanceof TableAlterOrCreateException) ddlFailures.set(ddlKey, e);
-        throw e;
-      }
-      const cols = kind === 'delete' ? bound.keys : [...bound.keys, ...bound.nonKeys];
+      const bound = this.#bound.get(bindKey);
+      if (!bound) return this.#planSlow(session, r, reporter, ddlFailures);
+      const cols = kind === 'delete' ? bound.keys : bound.all;
       const values = new Array<unknown>(cols.length);
       for (let i = 0; i < cols.length; i++) {
         const c = cols[i]!;
         let v = c.field.get(r);
         if (c.field.schema === null && v !== null) v = normalizeSchemaless(v, c.def, this.#cfg.encode.zone);
         const why = checkValue(v, c.def, this.#cfg.redact);
-        if (why) {
-          await this.#bad(r, new DataException(`Cannot write record to ${table}: ${why}`, recordContext(r, c.def.name)), reporter);
-          return null;
-        }
+        if (why) return this.#badOrNull(r, new DataException(`Cannot write record to ${table}: ${why}`, recordContext(r, c.def.name)), reporter);
         values[i] = v;
       }
       return { record: r, kind, table, bound, values };
     } catch (e) {
       if (e instanceof RecordShapeError || e instanceof TableAlterOrCreateException) {
-        await this.#bad(r, new DataException(`Cannot write record${table ? ` to ${table}` : ''}: ${e.message}`, recordContext(r), { cause: e }), reporter);
-        return null;
+        return this.#badOrNull(r, new DataException(`Cannot write record${table ? ` to ${table}` : ''}: ${e.message}`, recordContext(r), { cause: e }), reporter);
       }
-      if (e instanceof DataException) {
-        await this.#bad(r, e.withContext(recordContext(r)), reporter);
-        return null;
+      if (e instanceof DataException) return this.#badOrNull(r, e.withContext(recordContext(r)), reporter);
+      throw e;
+    }
+  }
+
+  async #badOrNull(r: SinkRecord, error: DataException, reporter: ErrantRecordReporter | null): Promise<null> {
+    await this.#bad(r, error, reporter);
+    return null;
+  }
+
+  /** Resolves the table and the shape's binding (running DDL when needed), then plans synchronously. */
+  async #planSlow(session: Session, r: SinkRecord, reporter: ErrantRecordReporter | null, ddlFailures: Map<string, Error>): Promise<Op | null> {
+    let table: TableId | undefined;
+    try {
+      table = await this.#tableFor(session, r.topic);
+      const shape = r.value === null || r.value === undefined
+        ? (this.#cfg.deleteEnabled ? deleteShape(r, this.#cfg.shape, this.#shapes) : null)
+        : writeShape(r, this.#cfg.shape, this.#shapes);
+      if (shape) {
+        const bindKey = `${table.toString()}\u0000${shape.id}`;
+        if (!ddlFailures.has(bindKey) && !this.#bound.has(bindKey)) {
+          try {
+            this.#bound.set(bindKey, await this.#structure.bind(session, table, shape));
+          } catch (e) {
+            if (e instanceof TableAlterOrCreateException) ddlFailures.set(bindKey, e);
+            else throw e;
+          }
+        }
+      }
+    } catch (e) {
+      if (e instanceof RecordShapeError) {
+        return this.#badOrNull(r, new DataException(`Cannot write record${table ? ` to ${table}` : ''}: ${e.message}`, recordContext(r), { cause: e }), reporter);
       }
       throw e;
     }
+    return this.#plan(session, r, reporter, ddlFailures);
   }
 
   /** Writes `records` in one transaction. Throws database errors that are not about the records' data. */
@@ -165,10 +197,12 @@ export class JdbcWriter {
     const ops: Op[] = [];
     const ddlFailures = new Map<string, Error>();
     for (const r of records) {
-      const op = await this.#plan(session, r, reporter, ddlFailures);
+      const planned = this.#plan(session, r, reporter, ddlFailures);
+      const op = planned instanceof Promise ? await planned : planned;
       if (op) ops.push(op);
     }
     if (ops.length === 0) return;
+    await this.#prepareStages(session, ops);
     const byTable = new Map<string, Op[]>();
     for (const op of ops) {
       const k = op.table.toString();
@@ -183,6 +217,31 @@ export class JdbcWriter {
     } catch (e) {
       if (!session.broken) await session.execute('ROLLBACK').catch(() => {});
       throw e;
+    }
+  }
+
+  /** Whether writes of this op go through a staging table (PostgreSQL upsert/update, deletes). */
+  #staged(op: Op): boolean {
+    if (!this.#dialect.staging) return false;
+    return op.kind === 'delete' || this.#cfg.insertMode !== 'insert';
+  }
+
+  #stageKey(op: Op): string {
+    return `${op.kind}\u0000${op.table.toString()}\u0000${(op.kind === 'delete' ? op.bound.keys : op.bound.all).map((c) => c.def.name).join('\u0000')}`;
+  }
+
+  /** Creates the staging tables this put needs, before its transaction (a rollback would drop them). */
+  async #prepareStages(session: Session, ops: Op[]): Promise<void> {
+    const staging = this.#dialect.staging;
+    if (!staging) return;
+    for (const op of ops) {
+      if (!this.#staged(op)) continue;
+      const key = this.#stageKey(op);
+      if (this.#stages.has(key)) continue;
+      const name = `sluice_stage_${++this.#stageSeq}`;
+      const cols = (op.kind === 'delete' ? op.bound.keys : op.bound.all).map((c) => c.def.name);
+      await session.execute(staging.createSql(name, op.table, cols));
+      this.#stages.set(key, name);
     }
   }
 
@@ -237,21 +296,18 @@ export class JdbcWriter {
     return out;
   }
 
-  #encode(op: Op, order: 'keysFirst' | 'nonKeysFirst' | 'keysOnly'): unknown[] {
+  #encodeInto(out: unknown[], op: Op, order: 'keysFirst' | 'nonKeysFirst' | 'keysOnly'): void {
     const b = op.bound;
     const nk = b.keys.length;
-    const out: unknown[] = [];
-    const put = (i: number, def: ColumnDefinition, schema: import('../../../data/index.js').Schema | null): void => {
-      out.push(this.#dialect.encodeParam(op.values[i], schema, def, this.#cfg.encode));
-    };
+    const d = this.#dialect;
+    const ctx = this.#cfg.encode;
     if (order === 'nonKeysFirst') {
-      b.nonKeys.forEach((c, j) => put(nk + j, c.def, c.field.schema));
-      b.keys.forEach((c, j) => put(j, c.def, c.field.schema));
-    } else {
-      b.keys.forEach((c, j) => put(j, c.def, c.field.schema));
-      if (order === 'keysFirst') b.nonKeys.forEach((c, j) => put(nk + j, c.def, c.field.schema));
+      for (let j = 0; j < b.nonKeys.length; j++) out.push(d.encodeParam(op.values[nk + j], b.nonKeys[j]!.field.schema, b.nonKeys[j]!.def, ctx));
+      for (let j = 0; j < nk; j++) out.push(d.encodeParam(op.values[j], b.keys[j]!.field.schema, b.keys[j]!.def, ctx));
+      return;
     }
-    return out;
+    const n = order === 'keysOnly' ? nk : b.all.length;
+    for (let j = 0; j < n; j++) out.push(d.encodeParam(op.values[j], b.all[j]!.field.schema, b.all[j]!.def, ctx));
   }
 
   async #flushWrites(session: Session, all: Op[], reporter: ErrantRecordReporter | null): Promise<void> {
@@ -260,40 +316,55 @@ export class JdbcWriter {
     const id = b.table.id;
     const keyNames = b.keys.map((c) => c.def.name);
     const nonKeyNames = b.nonKeys.map((c) => c.def.name);
+    const allNames = [...keyNames, ...nonKeyNames];
     const mode = this.#cfg.insertMode;
     if (mode === 'update' && nonKeyNames.length === 0) return; // nothing to set
     const ops = mode === 'insert' ? all : this.#dedupe(all, keyNames.length);
-    const cols = keyNames.length + nonKeyNames.length;
-    const copy = mode === 'insert' && this.#cfg.useCopy && session.copyIn ? d.copySql(id, [...keyNames, ...nonKeyNames]) : null;
+    const copy = mode === 'insert' && this.#cfg.useCopy && session.copyIn ? d.copySql(id, allNames) : null;
+    const stage = this.#staged(all[0]!) && session.copyIn ? this.#stages.get(this.#stageKey(all[0]!)) : undefined;
 
-    const run = async (chunk: Op[]): Promise<void> => {
-      if (copy) {
-        await session.copyIn!(copy, this.#copyRows(chunk));
+    const run = async (chunk: Op[], single: boolean): Promise<void> => {
+      if (copy && !single) {
+        await session.copyIn!(copy, this.#copyRows(chunk, b.all));
+        return;
+      }
+      if (stage && !single) {
+        const staging = d.staging!;
+        await session.execute(staging.clearSql(stage));
+        await session.copyIn!(staging.copySql(stage, allNames), this.#copyRows(chunk, b.all));
+        await session.execute(mode === 'upsert' ? staging.upsertSql(id, stage, keyNames, nonKeyNames) : staging.updateSql(id, stage, keyNames, nonKeyNames));
         return;
       }
       if (mode === 'insert') {
-        await session.execute(d.insertSql(id, [...keyNames, ...nonKeyNames], chunk.length), chunk.flatMap((op) => this.#encode(op, 'keysFirst')));
+        await session.execute(d.insertSql(id, allNames, chunk.length), this.#params(chunk, 'keysFirst'));
       } else if (mode === 'upsert') {
-        await session.execute(d.upsertSql(id, keyNames, nonKeyNames, chunk.length, b.defs), chunk.flatMap((op) => this.#encode(op, 'keysFirst')));
+        await session.execute(d.upsertSql(id, keyNames, nonKeyNames, chunk.length, b.defs), this.#params(chunk, 'keysFirst'));
       } else {
-        await session.execute(d.updateSql(id, keyNames, nonKeyNames, chunk.length, b.defs), chunk.flatMap((op) => this.#encode(op, 'nonKeysFirst')));
+        await session.execute(d.updateSql(id, keyNames, nonKeyNames, chunk.length, b.defs), this.#params(chunk, 'nonKeysFirst'));
       }
     };
-    const fixedRows = mode === 'update' && d.kind === 'mysql' ? 1 : copy ? Number.MAX_SAFE_INTEGER : undefined;
-    for (const chunk of this.#chunks(ops, cols, fixedRows)) await this.#guarded(session, chunk, run, reporter);
+    const fixedRows = mode === 'update' && d.kind === 'mysql' ? 1 : copy || stage ? Number.MAX_SAFE_INTEGER : undefined;
+    for (const chunk of this.#chunks(ops, allNames.length, fixedRows)) await this.#guarded(session, chunk, run, reporter);
   }
 
-  *#copyRows(ops: Op[]): Generator<string> {
+  #params(chunk: Op[], order: 'keysFirst' | 'nonKeysFirst' | 'keysOnly'): unknown[] {
+    const out: unknown[] = [];
+    for (const op of chunk) this.#encodeInto(out, op, order);
+    return out;
+  }
+
+  *#copyRows(ops: Op[], cols: readonly BoundColumn[]): Generator<string> {
+    const d = this.#dialect;
+    const ctx = this.#cfg.encode;
     let buf = '';
     for (const op of ops) {
-      const cols = [...op.bound.keys, ...op.bound.nonKeys];
-      let line = '';
+      const values = op.values;
       for (let i = 0; i < cols.length; i++) {
-        const v = op.values[i];
-        if (i > 0) line += '\t';
-        line += v === null || v === undefined ? '\\N' : copyEscape(this.#dialect.encodeCopy(v, cols[i]!.field.schema, cols[i]!.def, this.#cfg.encode));
+        const v = values[i];
+        if (i > 0) buf += '\t';
+        buf += v === null || v === undefined ? '\\N' : copyEscape(d.encodeCopy(v, cols[i]!.field.schema, cols[i]!.def, ctx));
       }
-      buf += line + '\n';
+      buf += '\n';
       if (buf.length >= 65536) {
         yield buf;
         buf = '';
@@ -306,27 +377,35 @@ export class JdbcWriter {
     const b = all[0]!.bound;
     const keyNames = b.keys.map((c) => c.def.name);
     const ops = this.#dedupe(all, keyNames.length);
-    const run = async (chunk: Op[]): Promise<void> => {
-      await session.execute(this.#dialect.deleteSql(b.table.id, keyNames, chunk.length), chunk.flatMap((op) => this.#encode(op, 'keysOnly')));
+    const stage = session.copyIn ? this.#stages.get(this.#stageKey(all[0]!)) : undefined;
+    const run = async (chunk: Op[], single: boolean): Promise<void> => {
+      if (stage && !single) {
+        const staging = this.#dialect.staging!;
+        await session.execute(staging.clearSql(stage));
+        await session.copyIn!(staging.copySql(stage, keyNames), this.#copyRows(chunk, b.keys));
+        await session.execute(staging.deleteSql(b.table.id, stage, keyNames));
+        return;
+      }
+      await session.execute(this.#dialect.deleteSql(b.table.id, keyNames, chunk.length), this.#params(chunk, 'keysOnly'));
     };
-    for (const chunk of this.#chunks(ops, keyNames.length)) await this.#guarded(session, chunk, run, reporter);
+    for (const chunk of this.#chunks(ops, keyNames.length, stage ? Number.MAX_SAFE_INTEGER : undefined)) await this.#guarded(session, chunk, run, reporter);
   }
 
   /**
    * Runs a statement for `chunk` inside a savepoint (PostgreSQL aborts the whole transaction on an error otherwise;
    * MySQL rolls back just the statement). On a data error, replays the chunk one row at a time to find the bad rows.
    */
-  async #guarded(session: Session, chunk: Op[], run: (ops: Op[]) => Promise<void>, reporter: ErrantRecordReporter | null): Promise<void> {
+  async #guarded(session: Session, chunk: Op[], run: (ops: Op[], single: boolean) => Promise<void>, reporter: ErrantRecordReporter | null): Promise<void> {
     const sp = this.#dialect.kind === 'postgresql';
     try {
       if (sp) await session.execute('SAVEPOINT sluice_batch');
-      await run(chunk);
+      await run(chunk, false);
       if (sp) await session.execute('RELEASE SAVEPOINT sluice_batch');
       return;
     } catch (e) {
       if (session.broken || !this.#dialect.isDataError(e)) throw e;
       if (sp) await session.execute('ROLLBACK TO SAVEPOINT sluice_batch');
-      if (chunk.length === 1) {
+      if (chunk.length === 1 && !this.#dialect.staging) {
         await this.#rejected(chunk[0]!, e, reporter);
         return;
       }
@@ -334,7 +413,7 @@ export class JdbcWriter {
     for (const op of chunk) {
       try {
         if (sp) await session.execute('SAVEPOINT sluice_row');
-        await run([op]);
+        await run([op], true);
         if (sp) await session.execute('RELEASE SAVEPOINT sluice_row');
       } catch (e) {
         if (session.broken || !this.#dialect.isDataError(e)) throw e;

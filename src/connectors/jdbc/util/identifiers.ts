@@ -9,11 +9,13 @@ export class TableId {
   readonly catalog: string | null;
   readonly schema: string | null;
   readonly table: string;
+  readonly #fqn: string;
 
   constructor(catalog: string | null, schema: string | null, table: string) {
     this.catalog = catalog || null;
     this.schema = schema || null;
     this.table = table;
+    this.#fqn = this.parts().join('.');
   }
 
   /** The parts that are set, outermost first. */
@@ -27,7 +29,7 @@ export class TableId {
 
   /** Unquoted fully-qualified name, as Confluent writes it into the source partition (`public.orders`). */
   toString(): string {
-    return this.parts().join('.');
+    return this.#fqn;
   }
 
   equals(other: TableId): boolean {
