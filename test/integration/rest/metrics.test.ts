@@ -122,3 +122,38 @@ test('restart policy state is exported', { timeout: 60_000 }, async () => {
     await w.stop();
   }
 });
+
+test('error tolerance: skipped records and dead letter queue writes are counted', { timeout: 60_000 }, async () => {
+  const n = 50;
+  const w = await startWorker();
+  try {
+    // The source writes plain text; the sink expects JSON: every record fails conversion and goes to the DLQ.
+    assert.equal((await api(w.base, 'POST', '/connectors', {
+      name: 'gen',
+      config: { 'connector.class': 'datagen', 'kafka.topic': 'text', 'max.records': String(n), 'value.converter': 'string' },
+    })).status, 201);
+    assert.equal((await api(w.base, 'POST', '/connectors', {
+      name: 'out',
+      config: {
+        'connector.class': 'FileStreamSink', topics: 'text', file: join(tempDir('dlq'), 'out.txt'),
+        'value.converter': 'json', 'value.converter.schemas.enable': 'false',
+        'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'dlq',
+      },
+    })).status, 201);
+    const labels = '{connector="out",task="0"}';
+    const m = await eventually(async () => {
+      const s = parseExposition(await (await fetch(`${w.base}/metrics`)).text());
+      return s.get(`kafka_connect_task_error_metrics_total_records_skipped${labels}`) === n ? s : null;
+    }, `${n} records skipped`);
+    assert.equal(m.get(`kafka_connect_task_error_metrics_total_record_errors${labels}`), n);
+    assert.equal(m.get(`kafka_connect_sink_task_metrics_sink_record_read_total${labels}`), n);
+    assert.equal(m.get(`kafka_connect_sink_task_metrics_sink_record_send_total${labels}`), 0);
+    await eventually(async () => {
+      const s = parseExposition(await (await fetch(`${w.base}/metrics`)).text());
+      return s.get(`kafka_connect_task_error_metrics_deadletterqueue_produce_requests${labels}`) === n;
+    }, `${n} dead letter queue writes`);
+    await waitForStates(w.base, 'out', 'RUNNING RUNNING');
+  } finally {
+    await w.stop();
+  }
+});
