@@ -1,5 +1,6 @@
 /** The Kafka Connect-compatible REST API and /metrics (see README.md in this folder). */
 export { RestServer, isJsonContentType, type RestServerOptions } from './server.js';
+export type { RestHerder } from './resources.js';
 export {
   BASIC_AUTH_EXTENSION,
   DEFAULT_LISTENER,

@@ -13,7 +13,7 @@
  * default), sampled at each scrape and every 5 s in the background; averages, maxima and percentages are over
  * the task's run (they restart with the task, as Kafka's do).
  */
-import type { StandaloneHerder } from '../worker/standalone-herder.js';
+import type { RestHerder } from './resources.js';
 import type { ConnectorStateInfo, TaskProgress } from '../worker/herder.js';
 import type { RestartStatus } from '../actors/index.js';
 import type { TaskMetrics } from '../streams/contracts.js';
@@ -98,7 +98,7 @@ export class MetricsCollector {
   readonly #rates: RateWindow;
   readonly #now: () => number;
 
-  constructor(readonly herder: StandaloneHerder, options: MetricsCollectorOptions = {}) {
+  constructor(readonly herder: RestHerder, options: MetricsCollectorOptions = {}) {
     this.#rates = new RateWindow(options.rateWindowMs ?? 60_000);
     this.#now = options.now ?? Date.now;
   }

@@ -9,6 +9,7 @@ import { configKeyInfo, pluginConfigKeyInfos } from '../connectors/validation.js
 import { transformRegistry } from '../transforms/registry.js';
 import { knownConverterNames } from '../converters/registry.js';
 import type { StandaloneHerder } from '../worker/standalone-herder.js';
+import type { Herder } from '../worker/herder.js';
 import type { ConnectorOffset, InitialState } from '../worker/herder.js';
 import { Router, type Params } from './router.js';
 import { RestError, badRequest, invalidConfigMessage, notFound, toRestError, HTTP_404 } from './errors.js';
@@ -49,8 +50,14 @@ export interface RouteDef {
   readonly readsBody: boolean;
 }
 
+/**
+ * What the REST API needs from a herder: the Herder interface plus the worker settings, the plugin registry and
+ * validation. The standalone herder and the distributed one (src/worker/distributed-herder.ts) both fit.
+ */
+export type RestHerder = Herder & Pick<StandaloneHerder, 'settings' | 'registry' | 'validateConfig'>;
+
 export interface ResourceContext {
-  readonly herder: StandaloneHerder;
+  readonly herder: RestHerder;
   readonly settings: RestSettings;
   readonly store: ConnectorStore | null;
   readonly loggers: LoggerLevels;

@@ -11,11 +11,10 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import type { StandaloneHerder } from '../worker/standalone-herder.js';
 import { silentLog, type Log } from '../actors/index.js';
 import { BadPathError, type Router } from './router.js';
 import { HTTP_404, HTTP_405, HTTP_415, RestError, toRestError } from './errors.js';
-import { buildRouter, type RestResponse, type RouteDef } from './resources.js';
+import { buildRouter, type RestHerder, type RestResponse, type RouteDef } from './resources.js';
 import { checkExposure, parseRestSettings, RestConfigError, type Listener, type RestSettings } from './config.js';
 import { BasicAuth, UNAUTHORIZED_MESSAGE } from './basic-auth.js';
 import { ConnectorStore, connectorsFileFor } from './connector-store.js';
@@ -24,7 +23,7 @@ import { MetricsCollector } from './metrics.js';
 
 export interface RestServerOptions {
   /** A started herder. */
-  readonly herder: StandaloneHerder;
+  readonly herder: RestHerder;
   /** The worker config to read the REST keys from (default: the herder's). */
   readonly worker?: Readonly<Record<string, string>>;
   /** Logs requests and problems; when it is a pino logger, `PUT /admin/loggers/root` changes its level. */
@@ -77,7 +76,7 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 }
 
 export class RestServer {
-  readonly herder: StandaloneHerder;
+  readonly herder: RestHerder;
   readonly settings: RestSettings;
   readonly store: ConnectorStore | null;
   readonly loggers: LoggerLevels;
