@@ -129,3 +129,24 @@ export async function startMiniHdfs(baseDir = join(STACK, `cluster-${process.pid
     },
   };
 }
+
+/** Classpath of the parquet-avro reader (test/java-hdfs/parquet-avro), built once. */
+export function parquetAvroClasspath(): string {
+  const out = join(STACK, 'parquet-avro');
+  const cpFile = join(out, 'classpath.txt');
+  const classes = join(out, 'target', 'classes', 'dev', 'sluice', 'hdfs', 'ReadParquetAvro.class');
+  const sources = ['test/java-hdfs/parquet-avro/pom.xml', 'test/java-hdfs/parquet-avro/src/main/java/dev/sluice/hdfs/ReadParquetAvro.java'].map((p) => join(ROOT, p));
+  const stale = !existsSync(cpFile) || !existsSync(classes) || sources.some((s) => statSync(s).mtimeMs > statSync(classes).mtimeMs);
+  if (stale) {
+    mkdirSync(out, { recursive: true });
+    mvn(['-f', 'test/java-hdfs/parquet-avro/pom.xml', 'compile', 'dependency:build-classpath', `-Dmdep.outputFile=${cpFile}`, `-Dparquet.avro.out=${out}`], 'build the parquet-avro reader');
+  }
+  return `${join(out, 'target', 'classes')}:${readFileSync(cpFile, 'utf8').trim()}`;
+}
+
+/** The records of Parquet files as parquet-avro reads them (longs, decimals as exact strings; bytes as hex). */
+export function parquetAvroRecords(...files: string[]): Record<string, unknown>[] {
+  const r = spawnSync('java', ['-cp', parquetAvroClasspath(), 'dev.sluice.hdfs.ReadParquetAvro', ...files], { encoding: 'utf8', maxBuffer: 512 << 20 });
+  if (r.status !== 0) throw new Error(`parquet-avro reader failed (exit ${r.status}): ${r.stderr}`);
+  return r.stdout.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+}

@@ -11,6 +11,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { topicPartition } from '../../../src/connectors/api/index.js';
 import { listTree, removeDir, sinkRecord, startTask, tempDir } from '../../unit/hdfs/support.js';
 import { ALL, expected, struct } from './all-types.js';
+import { parquetAvroRecords } from './java-tools.js';
 
 const N = 1000;
 const PARQUET = 'io.confluent.connect.hdfs.parquet.ParquetFormat';
@@ -49,8 +50,8 @@ function check(r: Record<string, unknown>, i: number): void {
   assert.equal(r['bytes'], hex(e.bytes), at);
   assert.equal(r['dec'], e.dec, `${at} dec (DECIMAL(20,2), exact)`);
   // dec_default is DECIMAL(64,3) (AvroData's default precision without connect.decimal.precision). DuckDB 1.5
-  // reads precision > 38 as DOUBLE and mis-decodes variable-length values (-1.001 comes back as -2.8e14; the
-  // same bytes at precision 38 read right, and so does hyparquet's reader), so only its presence is checked here.
+  // reads precision > 38 as DOUBLE and mis-decodes the values (-1.001 comes back as -1.1e12; the same bytes at
+  // precision 38 read right), so only its presence is checked here; parquet-avro checks it exactly below.
   assert.equal(typeof r['dec_default'], 'number', at);
   assert.equal(Number(r['date']) * 86_400_000, e.date, at);
   assert.equal(Number(r['time']), e.time, at);
@@ -116,6 +117,40 @@ describe('Parquet files read by DuckDB', { timeout: 600_000 }, () => {
     });
   }
 
+  test('parquet-avro (parquet-mr, what Hive/Spark-era readers and Confluent use) reads the files through the stored Avro schema; DECIMAL(64,3) exact', async () => {
+    const dir = await tempDir();
+    try {
+      const files = await writeAll(dir, { 'parquet.codec': 'gzip' });
+      const rows = parquetAvroRecords(...files.map((f) => join(dir, 'topics/all', f)));
+      assert.equal(rows.length, N);
+      const hexOf = (b: number[] | null): string | null => (b === null ? null : b.map((x) => x.toString(16).padStart(2, '0').toUpperCase()).join(''));
+      rows.forEach((r, i) => {
+        const e = expected(i);
+        const at = `record ${i}`;
+        assert.deepEqual(
+          [r['i8'], r['i16'], r['i32'], r['i64'], r['f64'], r['bool'], r['str'], r['bytes'], r['dec'], r['dec_default'], r['date'], r['time'], r['ts']],
+          [e.i8, e.i16, e.i32, String(e.i64), e.f64, e.bool, e.str, hexOf(e.bytes), e.dec, e.dec_default, e.date / 86_400_000, e.time, String(e.ts)],
+          at,
+        );
+        assert.equal(Math.fround(r['f32'] as number), e.f32, at);
+        assert.deepEqual(
+          [r['o_i64'], r['o_str'], r['o_f64'], r['o_bytes'], r['o_dec'], r['o_ts'], r['o_date']],
+          [e.o_i64 === null ? null : String(e.o_i64), e.o_str, e.o_f64, hexOf(e.o_bytes), e.o_dec, e.o_ts === null ? null : String(e.o_ts), e.o_date === null ? null : e.o_date / 86_400_000],
+          at,
+        );
+        assert.deepEqual(r['address'], { street: e.street, zip: e.zip }, at);
+        assert.deepEqual(r['o_address'], e.city === null ? null : { city: e.city }, at);
+        assert.deepEqual(r['arr'], e.arr, at);
+        assert.deepEqual(r['tags'], e.tags, at);
+        assert.deepEqual(Object.entries(r['smap'] as object).sort(), e.smap.map(([k, v]) => [k, String(v)]).sort(), at);
+        assert.deepEqual(r['imap'], e.imap.map(([k, s]) => ({ key: k, value: { street: s, zip: null } })), at);
+        assert.deepEqual(r['lmap'] === null ? null : Object.entries(r['lmap'] as object), e.lmap, at);
+      });
+    } finally {
+      await removeDir(dir);
+    }
+  });
+
   test('zstd on a Node.js without zlib zstd is refused with a clear error', { skip: zstdAvailable ? 'this Node.js has zstd' : false }, async () => {
     const dir = await tempDir();
     try {
@@ -156,6 +191,12 @@ describe('Parquet files read by DuckDB', { timeout: 600_000 }, () => {
       const { task } = await startTask({ 'hdfs.url': `file://${dir}`, 'flush.size': '2', 'format.class': PARQUET }, [topicPartition('p', 1)]);
       await assert.rejects(task.put([sinkRecord('p', 1, 9, null, { a: 1 })]), /Parquet format needs records with a STRUCT value schema.*topic=p, partition=1, offset=9/);
       await assert.rejects(task.put([sinkRecord('p', 1, 10, Schema.STRING, 'x')]), /STRUCT values.*offset=10/);
+      const { BigDecimal, Decimal, SchemaBuilder, Struct } = await import('../../../src/data/index.js');
+      const small = SchemaBuilder.struct().field('d', Decimal.builder(1).parameter('connect.decimal.precision', '4').build()).build();
+      await assert.rejects(
+        task.put([sinkRecord('p', 1, 11, small, new Struct(small).put('d', BigDecimal.parse('12345.6')))]),
+        /more than the 4 digits of its precision.*field=d.*offset=11|offset=11.*field=d/,
+      );
       await task.stop();
     } finally {
       await removeDir(dir);

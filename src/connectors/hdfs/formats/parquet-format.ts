@@ -53,6 +53,11 @@ function fail(path: string, schema: Schema, value: unknown): never {
   throw new DataException(`invalid value for ${schema.type}${schema.name ? ` (${schema.name})` : ''}: got ${got}`, { path });
 }
 
+/** Bytes of a two's-complement FIXED that holds every unscaled value of `precision` digits (Parquet's rule). */
+export function decimalBytes(precision: number): number {
+  return Math.ceil((Math.log2(10) * precision + 1) / 8);
+}
+
 function decimalPrecision(schema: Schema): number {
   const p = schema.parameters?.get(CONNECT_DECIMAL_PRECISION);
   return p === undefined ? DEFAULT_DECIMAL_PRECISION : Number.parseInt(p, 10);
@@ -95,19 +100,30 @@ function required(
   if (schema.type === 'BYTES' && schema.name === Decimal.LOGICAL_NAME) {
     const scale = Decimal.scaleOf(schema);
     const precision = decimalPrecision(schema);
+    // FIXED_LEN_BYTE_ARRAY sized for the precision (parquet-avro writes Avro bytes decimals as BINARY, but
+    // hyparquet-writer 0.17 writes a BINARY decimal 0 as zero bytes, which Java's BigInteger — parquet-avro,
+    // Spark, Hive — refuses; the fixed form is sign-extended to its length and read the same by all of them).
     out.push({
-      name, type: 'BYTE_ARRAY', repetition_type: repetition, converted_type: 'DECIMAL', scale, precision,
+      name, type: 'FIXED_LEN_BYTE_ARRAY', type_length: decimalBytes(precision), repetition_type: repetition, converted_type: 'DECIMAL', scale, precision,
       logical_type: { type: 'DECIMAL', scale, precision },
     });
+    const limit = 10n ** BigInt(precision);
     return (v, size) => {
       size.bytes += 16;
       if (!(v instanceof BigDecimal)) return fail(path, schema, v);
-      if (v.scale === scale) return v.unscaled;
-      try {
-        return v.setScale(scale).unscaled;
-      } catch {
-        throw new DataException(`decimal ${v.toString()} does not fit the schema's scale ${scale} without rounding`, { path });
+      let unscaled: bigint;
+      if (v.scale === scale) unscaled = v.unscaled;
+      else {
+        try {
+          unscaled = v.setScale(scale).unscaled;
+        } catch {
+          throw new DataException(`decimal ${v.toString()} does not fit the schema's scale ${scale} without rounding`, { path });
+        }
       }
+      if (unscaled >= limit || unscaled <= -limit) {
+        throw new DataException(`decimal ${v.toString()} has more than the ${precision} digits of its precision (connect.decimal.precision)`, { path });
+      }
+      return unscaled;
     };
   }
   if (schema.type === 'INT32' && schema.name === LogicalDate.LOGICAL_NAME) {
