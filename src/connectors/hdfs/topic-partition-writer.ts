@@ -89,6 +89,8 @@ export class TopicPartitionWriter {
   /** After a seek back: drop records above this offset until the re-read ones arrive. */
   #awaitingSeekAtOrBelow = -1;
   #closed = false;
+  /** Committed-file directories created by this writer (forgotten on recovery, bounded). */
+  readonly #knownDirs = new Set<string>();
 
   constructor(tp: TopicPartition, deps: WriterDeps) {
     this.tp = tp;
@@ -127,6 +129,7 @@ export class TopicPartitionWriter {
    */
   async recover(): Promise<number | null> {
     await this.#abortOpenFiles();
+    this.#knownDirs.clear();
     const fromWal = await this.#wal.apply();
     await this.#d.storage.delete(this.#tempDir, true);
     let last = fromWal;
@@ -318,7 +321,11 @@ export class TopicPartitionWriter {
       });
       await this.#wal.append(entries);
       for (const e of entries) {
-        await this.#d.storage.mkdirs(e.dir);
+        if (!this.#knownDirs.has(e.dir)) {
+          await this.#d.storage.mkdirs(e.dir);
+          if (this.#knownDirs.size > 10_000) this.#knownDirs.clear();
+          this.#knownDirs.add(e.dir);
+        }
         if (await this.#d.storage.exists(e.committedPath)) {
           // Written before by a task that died after its rename: same offsets, same file. Drop ours.
           this.#d.log.warn(`${e.committedPath} exists already; discarding the duplicate temp file ${e.tempPath}`);

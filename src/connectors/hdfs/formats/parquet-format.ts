@@ -1,7 +1,7 @@
 /**
  * `io.confluent.connect.hdfs.parquet.ParquetFormat`: Parquet files (`.parquet`) laid out as parquet-avro lays
  * out the AvroData schema — struct → group, optional → OPTIONAL, INT8/INT16/INT32 → INT32, INT64 → INT64,
- * string → BYTE_ARRAY (UTF8), bytes → BYTE_ARRAY, Decimal → BYTE_ARRAY DECIMAL(precision, scale), Date → INT32
+ * string → BYTE_ARRAY (UTF8), bytes → BYTE_ARRAY, Decimal → DECIMAL(precision, scale) (FIXED_LEN_BYTE_ARRAY, see below), Date → INT32
  * DATE, Time → INT32 TIME_MILLIS, Timestamp → INT64 TIMESTAMP_MILLIS (UTC), array → LIST, map with string keys →
  * MAP, other maps → LIST of {key, value} groups — using the standard three-level LIST/MAP structure. The Avro
  * schema is stored as `parquet.avro.schema` like parquet-avro does.

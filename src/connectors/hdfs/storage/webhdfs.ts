@@ -401,10 +401,8 @@ export class WebHdfsStorage implements Storage {
     return new Uint8Array(await res.arrayBuffer());
   }
 
+  /** HDFS's RENAME answers false (and does nothing) when the target file exists, so no separate check is needed. */
   async rename(from: string, to: string): Promise<void> {
-    if (await this.exists(to)) {
-      throw new StorageException(`webhdfs: cannot rename ${from} to ${to}: the target exists`, { retriable: false });
-    }
     let ok: boolean;
     try {
       ok = await this.#booleanOp('PUT', from, 'RENAME', { destination: to }, false);
@@ -414,8 +412,10 @@ export class WebHdfsStorage implements Storage {
       throw e;
     }
     if (!ok) {
-      if ((await this.exists(to)) && !(await this.exists(from))) return;
-      throw new StorageException(`webhdfs RENAME ${from} to ${to} returned false (source missing, target exists, or no parent)`);
+      const [toExists, fromExists] = [await this.exists(to), await this.exists(from)];
+      if (toExists && !fromExists) return;
+      if (toExists) throw new StorageException(`webhdfs: cannot rename ${from} to ${to}: the target exists`, { retriable: false });
+      throw new StorageException(`webhdfs RENAME ${from} to ${to} returned false (${fromExists ? 'no parent directory?' : 'the source does not exist'})`);
     }
   }
 
