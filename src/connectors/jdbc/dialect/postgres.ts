@@ -91,29 +91,47 @@ class PgSession implements Session {
     const cursor = this.client.query(new Cursor(sql, [...params], { rowMode: 'array', types: RAW_TYPES }));
     let fields: unknown[] = [];
     let done = false;
+    // The next batch is fetched while the caller converts the current one (one batch of read-ahead).
+    let prefetch: Promise<unknown[][]> | null = null;
     const session = this;
+    const fetch = (n: number): Promise<unknown[][]> => new Promise((resolve, reject) => {
+      cursor.read(n, (err, rows, result) => {
+        if (err) {
+          if (isPgConnectionError(err)) session.#broken = true;
+          reject(err);
+          return;
+        }
+        if (result?.fields) fields = result.fields;
+        resolve(rows as unknown as unknown[][]);
+      });
+    });
     return {
       get fields() {
         return fields;
       },
-      read(n: number): Promise<unknown[][]> {
-        if (done) return Promise.resolve([]);
-        return new Promise((resolve, reject) => {
-          cursor.read(n, (err, rows, result) => {
-            if (err) {
-              done = true;
-              if (isPgConnectionError(err)) session.#broken = true;
-              reject(err);
-              return;
-            }
-            if (result?.fields) fields = result.fields;
-            if (rows.length === 0) done = true;
-            resolve(rows as unknown as unknown[][]);
-          });
-        });
+      async read(n: number): Promise<unknown[][]> {
+        if (done) return [];
+        const pending = prefetch ?? fetch(n);
+        prefetch = null;
+        let rows: unknown[][];
+        try {
+          rows = await pending;
+        } catch (e) {
+          done = true;
+          throw e;
+        }
+        if (rows.length < n) done = true;
+        else {
+          prefetch = fetch(n);
+          prefetch.catch(() => {});
+        }
+        return rows;
       },
       async close(): Promise<void> {
         done = true;
+        const pending = prefetch;
+        prefetch = null;
+        if (pending) await pending.catch(() => {});
         if (session.#broken) return;
         await cursor.close();
       },

@@ -121,7 +121,8 @@ export function parseTimestampText(text: string): ParsedTimestamp | null {
 /** The instant a parsed timestamp denotes: its own offset when it has one, else wall-clock time in `zone`. */
 export function parsedToInstant(p: ParsedTimestamp, zone: Zone): Instant {
   if (p.offsetSeconds !== null) {
-    const local = utcFromFields(p.wall.year, p.wall.month, p.wall.day, p.wall.hour, p.wall.minute, p.wall.second);
+    const w = p.wall;
+    const local = w.year >= 100 ? Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) : utcFromFields(w.year, w.month, w.day, w.hour, w.minute, w.second);
     return new Instant(Math.floor(local / 1000) - p.offsetSeconds, p.nanos);
   }
   return wallToInstant(p.wall, p.nanos, zone);
