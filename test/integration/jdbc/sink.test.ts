@@ -334,6 +334,54 @@ for (const kind of KINDS) {
       }
     });
 
+    test('batch.size splits statements; writes, deletes and re-inserts interleave correctly across flushes', async () => {
+      const t = newTable('snk_bs');
+      const { task } = await startSink(kind, { 'auto.create': 'true', 'insert.mode': 'upsert', 'pk.mode': 'record_key', 'delete.enabled': 'true', 'batch.size': '2' });
+      try {
+        const ops: SinkRecord[] = [];
+        for (let i = 1; i <= 7; i++) ops.push(rec(t, i, `v${i}`));
+        ops.push(rec(t, 2, null, { tombstone: true }), rec(t, 5, null, { tombstone: true }), rec(t, 5, 'five'), rec(t, 6, null, { tombstone: true }), rec(t, 7, 'seven'));
+        await task.put(ops);
+        assert.deepEqual(await names(t), [['1', 'v1'], ['3', 'v3'], ['4', 'v4'], ['5', 'five'], ['7', 'seven']]);
+      } finally {
+        await task.stop();
+      }
+    });
+
+    test('db.timezone: Connect timestamps are written as wall-clock time of that zone into timestamp/DATETIME columns', async () => {
+      const t = newTable('snk_tz');
+      await db.exec(kind === 'postgresql'
+        ? `CREATE TABLE ${t} (id INT PRIMARY KEY, local_ts TIMESTAMP(3), utc_ts TIMESTAMPTZ(3))`
+        : `CREATE TABLE ${t} (id INT PRIMARY KEY, local_ts DATETIME(3), utc_ts TIMESTAMP(3) NULL)`);
+      const vs = SchemaBuilder.struct().field('id', Schema.INT32).field('local_ts', LogicalTimestamp.schema()).field('utc_ts', LogicalTimestamp.schema()).build();
+      const at = new Date(Date.UTC(2024, 6, 1, 10, 0, 0, 250));
+      const { task } = await startSink(kind, { 'db.timezone': 'Asia/Tokyo' });
+      try {
+        await task.put([sinkRecord({ topic: t, valueSchema: vs, value: new Struct(vs).put('id', 1).put('local_ts', at).put('utc_ts', at) })]);
+        const got = await db.rows(`SELECT CAST(local_ts AS CHAR(23)) AS l, ${kind === 'postgresql' ? `(utc_ts AT TIME ZONE 'UTC')::text` : 'CAST(utc_ts AS CHAR(23))'} AS u FROM ${db.q(t)}`);
+        const norm = (v: unknown): string => String(v).trim().slice(0, 23).replace(/0+$/, '');
+        assert.equal(norm(got[0]!.l), '2024-07-01 19:00:00.25');
+        assert.equal(norm(got[0]!.u), '2024-07-01 10:00:00.25');
+      } finally {
+        await task.stop();
+      }
+    });
+
+    test('quote.sql.identifiers=never writes unquoted identifiers (folded by the database)', async () => {
+      const t = newTable('snk_never');
+      const { task } = await startSink(kind, { 'auto.create': 'true', 'quote.sql.identifiers': 'never', 'table.name.format': t.toUpperCase() });
+      try {
+        const vs = SchemaBuilder.struct().field('Id', Schema.INT32).field('Name', Schema.STRING).build();
+        await task.put([sinkRecord({ topic: 'x', valueSchema: vs, value: new Struct(vs).put('Id', 1).put('Name', 'n') })]);
+        await task.put([sinkRecord({ topic: 'x', valueSchema: vs, value: new Struct(vs).put('Id', 2).put('Name', 'm') })]);
+        const got = await db.rows(`SELECT * FROM ${kind === 'postgresql' ? t : t.toUpperCase()} ORDER BY 1`);
+        assert.equal(got.length, 2);
+      } finally {
+        await task.stop();
+      }
+      if (kind === 'mysql') tables.push(t.toUpperCase());
+    });
+
     test('table.name.format with ${topic}, and STRING values into one column', async () => {
       const t = newTable('snk_fmt');
       const { task } = await startSink(kind, { 'auto.create': 'true', 'table.name.format': `${t}_\${topic}` });
