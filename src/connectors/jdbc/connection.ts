@@ -1,5 +1,5 @@
 /** Opening sessions from a connector config: URL, credentials, dialect, `connection.attempts` with backoff. */
-import { ConnectException, ConfigException, Password } from '../api/index.js';
+import { ConnectException, ConfigException, Password, type ConfigValue } from '../api/index.js';
 import {
   CONNECTION_ATTEMPTS, CONNECTION_BACKOFF, CONNECTION_PASSWORD, CONNECTION_URL, CONNECTION_USER, DIALECT_NAME,
   QUOTE_SQL_IDENTIFIERS,
@@ -43,6 +43,20 @@ export function connectionSettings(values: Record<string, unknown>): ConnectionS
     attempts: Number(values[CONNECTION_ATTEMPTS] ?? 3),
     backoffMs: Number(values[CONNECTION_BACKOFF] ?? 10_000),
   };
+}
+
+/**
+ * Adds the URL / dialect problems `settings()` reports to the validation result (only when the keys themselves
+ * parsed, so each problem is reported once, on its key).
+ */
+export function urlProblems(values: Map<string, ConfigValue>, settings: () => unknown): void {
+  if ([...values.values()].some((v) => v.errorMessages.length > 0)) return;
+  try {
+    settings();
+  } catch (e) {
+    if (e instanceof ConfigException && e.key && values.has(e.key)) values.get(e.key)!.errorMessages.push(e.message);
+    else if (e instanceof Error) values.get(CONNECTION_URL)?.errorMessages.push(e.message);
+  }
 }
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -209,3 +209,18 @@ describe('numeric.mapping', () => {
     assert.throws(() => int64FromText('9223372036854775808'), /INT64 range/);
   });
 });
+
+describe('connector validation', () => {
+  test('a bad URL or dialect is reported on its key; other keys keep their own errors', async () => {
+    const { JdbcSinkConnector, JdbcSourceConnector } = await import('../../../src/connectors/jdbc/index.js');
+    const sink = new JdbcSinkConnector().validate({ 'connection.url': 'jdbc:oracle:thin:@h:1521:x' });
+    assert.match(sink.get('connection.url')!.errorMessages.join(), /Unsupported database.*oracle/);
+    const bad = new JdbcSinkConnector().validate({ 'connection.url': 'jdbc:postgresql://h/db', 'insert.mode': 'merge' });
+    assert.match(bad.get('insert.mode')!.errorMessages.join(), /must be one of/);
+    assert.deepEqual(bad.get('connection.url')!.errorMessages, []);
+    const src = new JdbcSourceConnector().validate({ 'connection.url': 'jdbc:postgresql://h/db', mode: 'bulk', 'table.whitelist': 'a', 'dialect.name': 'OracleDatabaseDialect' });
+    assert.match(src.get('dialect.name')!.errorMessages.join(), /not available/);
+    const ok = new JdbcSourceConnector().validate({ 'connection.url': 'jdbc:postgresql://h/db', mode: 'bulk', 'table.whitelist': 'a' });
+    assert.deepEqual([...ok.values()].flatMap((v) => v.errorMessages), []);
+  });
+});

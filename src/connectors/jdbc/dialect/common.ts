@@ -28,17 +28,6 @@ export function int64FromText(text: string): number | bigint {
   return b >= -SAFE_MAX && b <= SAFE_MAX ? Number(b) : b;
 }
 
-export function toBigIntValue(v: unknown): bigint {
-  if (typeof v === 'bigint') return v;
-  if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
-  if (typeof v === 'string' && /^[+-]?\d+$/.test(v.trim())) return BigInt(v.trim());
-  if (v instanceof BigDecimal) {
-    const d = v.scale > 0 ? v.setScale(0) : v.setScale(0);
-    return d.unscaled;
-  }
-  throw new Error(`not an integer: ${String(v)}`);
-}
-
 export function offsetNumber(v: bigint): number | bigint {
   return v >= -SAFE_MAX && v <= SAFE_MAX ? Number(v) : v;
 }
@@ -144,23 +133,10 @@ function epochUnits(i: Instant, unitNanos: number): bigint {
   return BigInt(i.seconds) * BigInt(1_000_000_000 / unitNanos) + BigInt(Math.floor(i.nanos / unitNanos));
 }
 
-/** Parses back a timestamp offset written under a non-logical granularity is not needed: offsets always hold ms+nanos. */
-
-export function bytesOf(raw: unknown): Uint8Array {
-  if (raw instanceof Uint8Array) return raw;
-  if (typeof raw === 'string') return Buffer.from(raw, 'utf8');
-  throw new Error(`cannot read ${typeof raw} as bytes`);
-}
-
 export function textOf(raw: unknown): string {
   if (typeof raw === 'string') return raw;
   if (raw instanceof Uint8Array) return Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
   return String(raw);
-}
-
-/** Logical type name of a schema, or undefined. */
-export function logicalName(schema: Schema | null): string | undefined {
-  return schema?.name;
 }
 
 export function isLogicalDate(schema: Schema | null): boolean {

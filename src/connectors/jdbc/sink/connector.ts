@@ -4,7 +4,7 @@
  */
 import { SinkConnector, type ConfigDef, type ConfigValue, type ConnectorConfig, type SinkTaskClass } from '../../api/index.js';
 import { parseOrThrow, sinkConfigDef, sinkCrossKeyProblems } from '../config.js';
-import { connectionSettings } from '../connection.js';
+import { connectionSettings, urlProblems } from '../connection.js';
 import { JDBC_VERSION } from '../version.js';
 import { JdbcSinkTask } from './task.js';
 
@@ -23,15 +23,7 @@ export class JdbcSinkConnector extends SinkConnector {
   override validate(config: ConnectorConfig): Map<string, ConfigValue> {
     const values = this.config().validate(config);
     for (const [key, message] of sinkCrossKeyProblems(config)) values.get(key)?.errorMessages.push(message);
-    const url = values.get('connection.url');
-    if (url && url.errorMessages.length === 0 && typeof config['connection.url'] === 'string') {
-      try {
-        connectionSettings(this.config().parse({ ...config }));
-      } catch (e) {
-        if (!(e instanceof Error) || !/connection\.url|dialect/.test(e.message)) throw e;
-        url.errorMessages.push(e.message);
-      }
-    }
+    urlProblems(values, () => connectionSettings(this.config().parse(config)));
     return values;
   }
 

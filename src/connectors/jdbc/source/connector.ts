@@ -8,7 +8,7 @@ import {
   ConnectException, SourceConnector, type ConfigDef, type ConfigValue, type ConnectorConfig, type SourceTaskClass,
 } from '../../api/index.js';
 import { S, TABLE_TYPES, parseOrThrow, sourceConfigDef, sourceCrossKeyProblems } from '../config.js';
-import { connectionSettings, openSession, type ConnectionSettings } from '../connection.js';
+import { connectionSettings, openSession, urlProblems, type ConnectionSettings } from '../connection.js';
 import { describeDbError, type Session } from '../dialect/index.js';
 import type { TableId } from '../util/identifiers.js';
 import { JDBC_VERSION } from '../version.js';
@@ -40,6 +40,7 @@ export class JdbcSourceConnector extends SourceConnector {
   override validate(config: ConnectorConfig): Map<string, ConfigValue> {
     const values = this.config().validate(config);
     for (const [key, message] of sourceCrossKeyProblems(config)) values.get(key)?.errorMessages.push(message);
+    urlProblems(values, () => connectionSettings(this.config().parse(config)));
     return values;
   }
 
