@@ -89,6 +89,7 @@ export class HdfsSinkTask extends SinkTask {
       scheduleZone: s.scheduleZone,
       rotateOnIdle: s.rotateOnIdle,
       zeroPadWidth: s.zeroPadWidth,
+      retryBackoffMs: s.retryBackoffMs,
       behaviorOnNullValues: s.behaviorOnNullValues,
       clock: this.#opts.clock ?? Date.now,
       log: this.#opts.log ?? defaultLog,

@@ -42,6 +42,8 @@ export interface WriterDeps {
   readonly scheduleZone: Zone | null;
   readonly rotateOnIdle: boolean;
   readonly zeroPadWidth: number;
+  /** Pause after a failed recovery before the task goes on (Confluent's context.timeout(retry.backoff.ms)). */
+  readonly retryBackoffMs: number;
   readonly behaviorOnNullValues: 'ignore' | 'fail';
   readonly clock: () => number;
   readonly log: WriterLogger;
@@ -163,7 +165,12 @@ export class TopicPartitionWriter {
   /** Writes this partition's records (in offset order). Storage failures recover and seek back. */
   async write(records: readonly SinkRecord[]): Promise<void> {
     if (this.#closed) return;
-    if (this.#needsRecovery && !(await this.#tryRecover())) return;
+    if (this.#needsRecovery) {
+      // Whether or not recovery works now, this batch is dropped: after a successful recovery the consumer was
+      // sought back and delivers these records again, in order.
+      await this.#tryRecover();
+      return;
+    }
     for (const r of records) {
       if (r.kafkaOffset > this.#highestSeen) this.#highestSeen = r.kafkaOffset;
       if (this.#firstSeen < 0) this.#firstSeen = r.kafkaOffset;
@@ -368,7 +375,9 @@ export class TopicPartitionWriter {
       return true;
     } catch (err) {
       this.#needsRecovery = true;
-      this.#d.log.warn(`${this.tp.topic}-${this.tp.partition}: recovery failed, will retry: ${(err as Error)?.message ?? String(err)}`, err);
+      this.#d.log.warn(`${this.tp.topic}-${this.tp.partition}: recovery failed, retrying in ${this.#d.retryBackoffMs} ms: ${(err as Error)?.message ?? String(err)}`, err);
+      // Records keep arriving meanwhile; they are dropped and read again after the seek that follows a recovery.
+      if (this.#d.retryBackoffMs > 0) await new Promise((r) => setTimeout(r, this.#d.retryBackoffMs));
       return false;
     }
   }

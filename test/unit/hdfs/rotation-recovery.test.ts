@@ -289,3 +289,31 @@ describe('exactly-once at every crash point of a commit (two files per commit)',
     }
   });
 });
+
+describe('storage outages', () => {
+  test('while recovery keeps failing, records are dropped (not lost: re-read after the seek) and the task backs off', async () => {
+    const dir = await tempDir();
+    try {
+      const tp = topicPartition('t', 0);
+      let down = false;
+      const faulty = new FaultyStorage(new LocalStorage(`file://${dir}`), () => (down ? 'fail' : 'ok'));
+      const { task, ctx } = await startTask({ 'hdfs.url': `file://${dir}`, 'flush.size': '5', 'retry.backoff.ms': '50' }, [tp], { storage: () => faulty, log: { info() {}, warn() {} } });
+      await task.put(range(0, 6));
+      down = true;
+      const t0 = Date.now();
+      await task.put(range(7, 12)); // the commit of 5-9 fails; recovery fails too
+      await task.put(range(13, 14)); // still down: dropped after one more failed recovery
+      assert.ok(Date.now() - t0 >= 100, 'backed off after each failed recovery');
+      assert.equal((await task.preCommit(new Map())).get('t-0')?.offset, 5, 'only what is in committed files');
+      down = false;
+      await task.put(range(15, 15)); // recovery succeeds: seek back to 5
+      assert.equal(ctx.seeks.get('t-0'), 5);
+      ctx.seeks.clear();
+      await consume(task, ctx, 5, 20, 3, tp);
+      await task.stop();
+      assert.deepEqual(await offsetsInFiles(dir), Array.from({ length: 20 }, (_, i) => i));
+    } finally {
+      await removeDir(dir);
+    }
+  });
+});
