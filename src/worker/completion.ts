@@ -46,7 +46,8 @@ export class CompletionTracker {
       const unfinished = sources.filter((p) => !p.finished);
       if (unfinished.length > 0) return wait(`source tasks to finish (${unfinished.map((p) => `${p.connector}-${p.task}`).join(', ')})`);
       const written = sum(sources.map((p) => p.metrics?.recordsWritten ?? 0));
-      const put = sum(progress.filter((p) => p.type === 'sink').map((p) => p.metrics?.recordsWritten ?? 0));
+      // A sink record a transform filtered or errors.tolerance=all skipped is through, like one put.
+      const put = sum(progress.filter((p) => p.type === 'sink').map((p) => (p.metrics ? p.metrics.recordsWritten + p.metrics.recordsFiltered + (p.metrics.recordsSkipped ?? 0) : 0)));
       const hasSinks = progress.some((p) => p.type === 'sink');
       if (hasSinks && put < written) return wait(`sinks to catch up (${put} of ${written} records)`);
     }
@@ -59,10 +60,11 @@ export class CompletionTracker {
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
 
 /**
- * Records taken in but not yet through: polled and not yet acknowledged or filtered (source), consumed and not
- * yet put (sink). Not `inFlightBatches`, which also counts a poll that is waiting for data.
+ * Records taken in but not yet through: polled and not yet acknowledged, filtered or skipped by error tolerance
+ * (source), consumed and not yet put, filtered or skipped (sink). Not `inFlightBatches`, which also counts a poll
+ * that is waiting for data.
  */
 function recordsInFlight(p: TaskProgress): number {
   const m = p.metrics;
-  return m ? Math.max(0, m.recordsPolled - m.recordsWritten - m.recordsFiltered) : 0;
+  return m ? Math.max(0, m.recordsPolled - m.recordsWritten - m.recordsFiltered - (m.recordsSkipped ?? 0)) : 0;
 }

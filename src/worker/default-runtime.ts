@@ -9,7 +9,7 @@ import type { Log } from '../actors/index.js';
 import type { WorkerSettings } from './worker-config.js';
 import type { TaskStartSpec, WorkerRuntime } from './runtime.js';
 import { taskConverters } from './converters.js';
-import { sinkTransform, sourceTransform } from './transforms.js';
+import { closeWhenDone, sinkTaskTransform, sourceTaskTransform } from './transforms.js';
 
 /**
  * The config a pipeline gets: the task config over the connector config. The pipelines read framework keys
@@ -70,9 +70,15 @@ export function defaultRuntime(settings: WorkerSettings, log: Log): WorkerRuntim
       const converters = taskConverters(spec.connectorConfig, settings.raw);
       const options = settings.pipeline;
       const onTopic = spec.onTopic ? { onTopic: spec.onTopic } : {};
-      return spec.type === 'source'
-        ? transport.startSource({ id: spec.id, task: spec.task, config, converters, transform: sourceTransform(config), offsets, options, ...onTopic })
-        : transport.startSink({ id: spec.id, task: spec.task, config, converters, transform: sinkTransform(config), options, ...onTopic });
+      // The transform chain is built once per task and closed when its pipeline ends.
+      if (spec.type === 'source') {
+        const t = sourceTaskTransform(config);
+        return closeWhenDone(t, () =>
+          transport.startSource({ id: spec.id, task: spec.task, config, converters, transform: t.transform, offsets, options, ...onTopic }),
+        );
+      }
+      const t = sinkTaskTransform(config);
+      return closeWhenDone(t, () => transport.startSink({ id: spec.id, task: spec.task, config, converters, transform: t.transform, options, ...onTopic }));
     },
     admin: () => transport.admin(),
     async close() {

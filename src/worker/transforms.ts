@@ -1,28 +1,89 @@
 /**
- * The seam for single message transforms (`transforms`, `predicates`): the worker asks this module for each
- * task's transform. Transforms are a later issue; until they land a config that asks for any is refused at
- * validation (key `transforms`) rather than silently passing records through untransformed.
+ * The seam for single message transforms (`transforms`, `predicates`): the worker builds each task's chain
+ * here, once per task, from the connector config (Kafka Connect's `TransformationChain`: Java class names,
+ * `transforms.<a>.predicate`, `transforms.<a>.negate`), and closes it when the task's pipeline ends. Sources run
+ * it after poll (before the converters), sinks after the converters (before put).
  */
-import type { ConnectorConfig } from '../connectors/api/index.js';
+import { ConfigException, type ConnectorConfig } from '../connectors/api/index.js';
 import type { ConnectRecord, SinkRecord, SourceRecord } from '../data/index.js';
-import type { RecordTransform } from '../streams/contracts.js';
+import type { RecordTransform, TaskRun } from '../streams/contracts.js';
+import { buildTransformChain, transformConfigDefFor, transformsConfigDef, type TransformChain } from '../transforms/index.js';
 import type { ConfigProblem } from './errors.js';
 
-function aliases(config: ConnectorConfig): string[] {
-  return (config['transforms'] ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
+function aliases(config: ConnectorConfig, key: 'transforms' | 'predicates'): string[] {
+  return (config[key] ?? '').split(',').map((a) => a.trim()).filter((a) => a !== '');
 }
 
-/** Problems with the transform keys this build cannot honour. */
+/** Whether the config asks for any transform or predicate. */
+export function hasTransforms(config: ConnectorConfig): boolean {
+  return aliases(config, 'transforms').length > 0 || aliases(config, 'predicates').length > 0;
+}
+
+/**
+ * Problems building the chain (the checks Kafka makes when it instantiates and configures each transform and
+ * predicate: cross-key rules, regexes, specs). The per-key definitions of each transform (types, required keys,
+ * unknown classes) are reported by the connector validation through the `transformConfigDef` hook; when those
+ * already find a problem, this adds nothing (one report per problem).
+ */
 export function transformProblems(config: ConnectorConfig): ConfigProblem[] {
-  const requested = aliases(config);
-  if (requested.length === 0) return [];
-  return [{ key: 'transforms', reason: `transforms (${requested.join(', ')}) are not supported by this version of Sluice yet` }];
+  if (!hasTransforms(config)) return [];
+  try {
+    for (const cv of transformsConfigDef(config).validate(config).values()) if (cv.errorMessages.length > 0) return [];
+  } catch {
+    return [];
+  }
+  try {
+    buildTransformChain(config).close();
+    return [];
+  } catch (e) {
+    if (e instanceof ConfigException) {
+      // Duplicate aliases are reported by the `transforms` / `predicates` keys' own validator.
+      if ((e.key === 'transforms' || e.key === 'predicates') && /Duplicate alias/.test(e.message)) return [];
+      return [{ key: e.key ?? 'transforms', reason: e.reason }];
+    }
+    return [{ key: 'transforms', reason: e instanceof Error ? e.message : String(e) }];
+  }
 }
 
-function chain<R extends ConnectRecord>(config: ConnectorConfig): RecordTransform<R> {
-  if (aliases(config).length > 0) throw new Error('transforms requested but not supported; validation should have refused this config');
-  return (record) => record;
+/** For `ValidationOptions.transformConfigDef`: the own ConfigDef of a transformation or predicate class. */
+export const transformConfigDef = transformConfigDefFor;
+
+/** A task's transform and the way to release it. */
+export interface TaskTransform<R extends ConnectRecord> {
+  readonly transform: RecordTransform<R>;
+  /** Closes every transformation and predicate of the chain (idempotent). */
+  close(): void;
 }
 
-export const sourceTransform = (config: ConnectorConfig): RecordTransform<SourceRecord> => chain<SourceRecord>(config);
-export const sinkTransform = (config: ConnectorConfig): RecordTransform<SinkRecord> => chain<SinkRecord>(config);
+const passThrough = <R>(record: R): R => record;
+
+function taskTransform<R extends ConnectRecord>(config: ConnectorConfig): TaskTransform<R> {
+  if (!hasTransforms(config)) return { transform: passThrough, close() {} };
+  const chain: TransformChain<R> = buildTransformChain<R>(config);
+  let closed = false;
+  return {
+    transform: (record) => chain.apply(record),
+    close() {
+      if (closed) return;
+      closed = true;
+      chain.close();
+    },
+  };
+}
+
+export const sourceTaskTransform = (config: ConnectorConfig): TaskTransform<SourceRecord> => taskTransform<SourceRecord>(config);
+export const sinkTaskTransform = (config: ConnectorConfig): TaskTransform<SinkRecord> => taskTransform<SinkRecord>(config);
+
+/** Closes the transform once the run ended (stopped or failed); closes it at once if starting the run threw. */
+export function closeWhenDone<R extends ConnectRecord>(transform: TaskTransform<R>, start: () => TaskRun): TaskRun {
+  let run: TaskRun;
+  try {
+    run = start();
+  } catch (e) {
+    transform.close();
+    throw e;
+  }
+  const close = () => transform.close();
+  void run.done.then(close, close);
+  return run;
+}

@@ -8,11 +8,18 @@ import type { PluginRegistry } from '../connectors/registry.js';
 import { ConnectorConfigError, connectorConfigProblems, type ProblemOptions } from '../connectors/validation.js';
 import { parseRestartPolicy, restartPolicyConfigDef } from '../actors/restart-policy.js';
 import type { ConfigProblem } from './errors.js';
-import { transformProblems } from './transforms.js';
+import { transformConfigDef, transformProblems } from './transforms.js';
+import { DLQ_PREFIX, errorHandlingProblems } from '../streams/errors/error-handling-config.js';
 import { converterExists } from './converters.js';
 
 /** Connector key prefixes the worker defines and checks itself. */
 export const WORKER_CONNECTOR_PREFIXES = ['sluice.restart.'] as const;
+
+/**
+ * Prefixes the worker accepts beyond Kafka's per-kind keys: the dead letter queue keys, which Sluice also
+ * honours on source connectors (checked by workerKeyProblems).
+ */
+const WORKER_ACCEPTED_PREFIXES = [DLQ_PREFIX] as const;
 
 /**
  * The options to give the plugins' validation: the worker's own keys are not reported as unknown, and converter
@@ -21,15 +28,21 @@ export const WORKER_CONNECTOR_PREFIXES = ['sluice.restart.'] as const;
 export function withWorkerKeys(options: ProblemOptions = {}): ProblemOptions {
   return {
     converterExists,
+    transformConfigDef,
     ...options,
-    allowedPrefixes: [...(options.allowedPrefixes ?? []), ...WORKER_CONNECTOR_PREFIXES],
+    allowedPrefixes: [...(options.allowedPrefixes ?? []), ...WORKER_CONNECTOR_PREFIXES, ...WORKER_ACCEPTED_PREFIXES],
   };
 }
 
-/** Problems of the worker's own connector keys: unknown `sluice.restart.*` keys, bad values. */
+/**
+ * Problems of the worker's own connector keys: unknown `sluice.restart.*` keys, bad values; what building the
+ * transform chain finds beyond the per-key checks; the dead letter queue keys (a source connector's too).
+ */
 export function workerKeyProblems(config: ConnectorConfig): ConfigProblem[] {
   const def = restartPolicyConfigDef();
-  const problems: ConfigProblem[] = [...transformProblems(config)];
+  // A sink's framework ConfigDef defines the DLQ keys and checks their types; a source's does not.
+  const looksLikeSink = (config['topics'] ?? '').trim() !== '' || (config['topics.regex'] ?? '').trim() !== '';
+  const problems: ConfigProblem[] = [...transformProblems(config), ...errorHandlingProblems(config, { dlqValues: !looksLikeSink })];
   for (const key of Object.keys(config)) {
     if (WORKER_CONNECTOR_PREFIXES.some((p) => key.startsWith(p)) && !def.key(key)) {
       problems.push({ key, reason: `unknown connector configuration key "${key}" (known: ${def.names().join(', ')})` });

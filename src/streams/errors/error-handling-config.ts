@@ -81,24 +81,26 @@ export function errorHandlingSettings(config: Raw): ErrorHandlingSettings {
 }
 
 /**
- * Problems of the `errors.*` keys the framework's ConfigDef does not cover: the DLQ keys on a source connector
- * (Sluice accepts them there), unknown `errors.deadletterqueue.*` keys, and a replication factor of 0.
+ * Problems of the `errors.*` keys the framework's ConfigDef does not cover: unknown `errors.deadletterqueue.*`
+ * keys, a replication factor of 0 or below -1, and — with `dlqValues` (source connectors, whose framework
+ * ConfigDef has no DLQ keys) — the types of the DLQ keys.
  */
-export function errorHandlingProblems(config: Raw): Array<{ key: string; reason: string }> {
+export function errorHandlingProblems(config: Raw, options: { dlqValues?: boolean } = {}): Array<{ key: string; reason: string }> {
   const problems: Array<{ key: string; reason: string }> = [];
   for (const key of Object.keys(config)) {
     if (key.startsWith(DLQ_PREFIX) && !(DLQ_KEYS as readonly string[]).includes(key)) {
       problems.push({ key, reason: `unknown dead letter queue key "${key}" (known: ${DLQ_KEYS.join(', ')})` });
     }
   }
+  const dlqOnly: Raw = Object.fromEntries(DLQ_KEYS.filter((k) => config[k] !== undefined).map((k) => [k, config[k]]));
   try {
-    const s = errorHandlingSettings(config);
+    const s = errorHandlingSettings(dlqOnly);
     if (s.dlqReplicationFactor === 0 || s.dlqReplicationFactor < -1) {
       problems.push({ key: DLQ_TOPIC_REPLICATION_FACTOR, reason: "must be at least 1, or -1 for the broker's default" });
     }
   } catch (e) {
     if (!(e instanceof ConfigException)) throw e;
-    problems.push({ key: e.key ?? ERRORS_TOLERANCE, reason: e.reason });
+    if (options.dlqValues) problems.push({ key: e.key ?? DLQ_TOPIC_NAME, reason: e.reason });
   }
   return problems;
 }

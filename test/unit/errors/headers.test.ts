@@ -13,7 +13,8 @@ import {
 } from '../../../src/streams/errors/index.js';
 
 const dec = new TextDecoder();
-const text = (headers: ReturnType<typeof contextHeaders>) => headers.map((h) => [h.key, h.value === null ? null : dec.decode(h.value)]);
+const text = (headers: ReturnType<typeof contextHeaders>): Array<[string, string | null]> =>
+  headers.map((h) => [h.key, h.value === null ? null : dec.decode(h.value)]);
 
 describe('dead letter queue context headers', () => {
   test('a sink record: Kafka\'s ten headers, in its order, numbers as decimal strings', () => {
@@ -153,6 +154,8 @@ describe('errors.* settings', () => {
     assert.throws(() => errorHandlingSettings({ 'errors.tolerance': 'some' }), (e: ConfigException) => e.key === 'errors.tolerance');
     assert.throws(() => errorHandlingSettings({ 'errors.retry.timeout': '1s' }), (e: ConfigException) => e.key === 'errors.retry.timeout');
     assert.throws(() => errorHandlingSettings({ 'errors.log.enable': 'yes' }), (e: ConfigException) => e.key === 'errors.log.enable');
+    assert.deepEqual(errorHandlingProblems({ 'errors.deadletterqueue.topic.replication.factor': 'three' }, { dlqValues: true }).map((p) => p.key), ['errors.deadletterqueue.topic.replication.factor']);
+    assert.deepEqual(errorHandlingProblems({ 'errors.deadletterqueue.topic.replication.factor': 'three' }), []);
     assert.deepEqual(errorHandlingProblems({ 'errors.deadletterqueue.topic.replication.factor': '0', 'errors.deadletterqueue.topic.nam': 'x' }).map((p) => p.key), [
       'errors.deadletterqueue.topic.nam',
       'errors.deadletterqueue.topic.replication.factor',

@@ -335,7 +335,7 @@ describe('errant record reporter', () => {
     const { client } = setup();
     const sink = new Reporting();
     const converters = jsonConverters();
-    for (const config of [{ topics: 't' }, { topics: 't', 'errors.tolerance': 'all' }]) {
+    for (const config of [{ topics: 't' }, { topics: 't', 'errors.tolerance': 'all' }] as Array<Record<string, string>>) {
       const run = startSinkTask(
         { id: { connector: 'c', task: 0 }, task: sink, config, converters, transform: identity, options: opts },
         { consumer: client.consumer({ groupId: 'connect-c', clientId: 'c' }), errors: handlerFor(client, 'sink', config, sink, converters) },
