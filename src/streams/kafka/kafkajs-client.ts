@@ -158,7 +158,7 @@ class KafkajsProducer implements KafkaProducer {
         const jobs = this.#queue.splice(0, take);
         const all = jobs.length === 1 ? jobs[0]!.records : jobs.flatMap((j) => j.records);
         try {
-          const metadata = await this.#sendNow(all);
+          const metadata = await this.#sendInRequests(all);
           let i = 0;
           for (const j of jobs) {
             j.resolve(metadata.slice(i, i + j.records.length));
@@ -171,6 +171,19 @@ class KafkajsProducer implements KafkaProducer {
     } finally {
       this.#draining = false;
     }
+  }
+
+  /**
+   * Splits a send into requests below the broker's default message.max.bytes (1 MiB per record batch), as
+   * Kafka's producer does with batch.size/max.request.size; kafkajs sends whatever it is given as one request.
+   * Requests go one after another, so order per partition is kept.
+   */
+  async #sendInRequests(records: readonly ProducerRecord[]): Promise<ProducedRecordMetadata[]> {
+    const chunks = chunkByBytes(records, MAX_REQUEST_BYTES);
+    if (chunks.length === 1) return this.#sendNow(records);
+    const out: ProducedRecordMetadata[] = [];
+    for (const chunk of chunks) out.push(...(await this.#sendNow(chunk)));
+    return out;
   }
 
   async #sendNow(records: readonly ProducerRecord[]): Promise<ProducedRecordMetadata[]> {
@@ -219,6 +232,35 @@ class KafkajsProducer implements KafkaProducer {
 
 const EMPTY = Buffer.alloc(0);
 const MAX_MERGED_RECORDS = 1000;
+/** Below the broker's default message.max.bytes (1048588), leaving room for batch and request framing. */
+const MAX_REQUEST_BYTES = 900 * 1024;
+/** Per-record framing in a v2 record batch (varints, attributes, header keys) — a generous upper bound. */
+const RECORD_OVERHEAD_BYTES = 32;
+
+function recordBytes(r: ProducerRecord): number {
+  let n = RECORD_OVERHEAD_BYTES + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+  for (const h of r.headers) n += h.key.length * 3 + (h.value?.length ?? 0) + 8;
+  return n;
+}
+
+/** Consecutive runs of records whose estimated size stays within `maxBytes` (a single larger record stands alone). */
+export function chunkByBytes<T extends ProducerRecord>(records: readonly T[], maxBytes: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const r of records) {
+    const n = recordBytes(r);
+    if (current.length > 0 && size + n > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(r);
+    size += n;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
 
 function toKafkajsHeaders(headers: readonly KafkaHeader[]): IHeaders | undefined {
   if (headers.length === 0) return undefined;

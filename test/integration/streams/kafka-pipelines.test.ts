@@ -279,6 +279,28 @@ describe('stream pipelines on a real Kafka broker', () => {
     assert.ok(a.flushed.length > 0 && b.flushed.length > 0, 'both tasks got records');
   });
 
+  test('a send larger than the broker message limit is split into requests, in order, all acknowledged', async () => {
+    const topic = uniqueName('big');
+    const client = createKafkajsClient({ brokers: KAFKA_BROKERS });
+    const producer = client.producer({ clientId: 'big-producer' });
+    await producer.connect();
+    const total = 1500; // 1500 × 2 KiB ≈ 3 MiB in one send: three times the broker's default message.max.bytes
+    const records = Array.from({ length: total }, (_, i) => ({
+      topic, partition: 0, key: null, value: new TextEncoder().encode(String(i).padEnd(2048, '.')), headers: [],
+    }));
+    const md = await producer.send(records);
+    await producer.disconnect();
+    assert.deepEqual(md.map((m) => m.offset), [...Array(total).keys()], 'one offset per record, in send order');
+    const consumer = kafka.consumer({ groupId: uniqueName('big-reader') });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [topic], fromBeginning: true });
+    const seen: number[] = [];
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(Number.parseInt(message.value!.toString(), 10)) });
+    await until(() => seen.length >= total, 'every big record read back');
+    await consumer.disconnect();
+    assert.deepEqual(seen, [...Array(total).keys()]);
+  });
+
   test('the kafkajs client port: per-record produce metadata and admin group offsets', async () => {
     const topic = uniqueName('port');
     const client = createKafkajsClient({ brokers: KAFKA_BROKERS });
