@@ -97,6 +97,8 @@ export class ConfigState {
   readonly revisions = new Map<string, number>();
   /** Keys whose latest value was refused as stale (the leader rewrites them). */
   readonly staleKeys = new Set<string>();
+  /** The last accepted value of every leader-written key (what the leader writes back over a stale value). */
+  readonly accepted = new Map<string, Record<string, unknown> | null>();
 
   apply(change: KvChange): ConfigEvent {
     let c = change;
@@ -123,6 +125,7 @@ export class ConfigState {
     }
     this.revisions.set(c.key, c.revision);
     this.staleKeys.delete(c.key);
+    this.accepted.set(c.key, c.deleted ? null : (c.value as Record<string, unknown>));
     c = { ...c, deleted: c.deleted || tombstone };
     switch (key.kind) {
       case 'assignment':

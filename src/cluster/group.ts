@@ -118,6 +118,29 @@ export class GroupMember {
     }
   }
 
+  /** The last config-bucket revision this replica applied. */
+  get configRevision(): number {
+    return this.#configFollower.revision;
+  }
+
+  /** Resolves once the config replica applied `revision` (read-your-writes for a forwarded request); false on timeout. */
+  awaitConfigRevision(revision: number, timeoutMs = 10_000): Promise<boolean> {
+    if (this.configRevision >= revision) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        off();
+        resolve(false);
+      }, timeoutMs);
+      const off = this.onConfig(() => {
+        if (this.configRevision >= revision) {
+          clearTimeout(timer);
+          off();
+          resolve(true);
+        }
+      });
+    });
+  }
+
   onConfig(listener: (e: ConfigEvent) => void): () => void {
     this.#configListeners.add(listener);
     return () => this.#configListeners.delete(listener);

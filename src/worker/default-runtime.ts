@@ -3,7 +3,7 @@
  * broker otherwise), source offsets in `offset.storage.file.filename` (memory when absent), converters from the
  * connector or worker config, and the transforms seam.
  */
-import { FileOffsetStore, MemoryOffsetStore, createKafkajsClient, createTransport, type Transport } from '../streams/index.js';
+import { FileOffsetStore, MemoryOffsetStore, createKafkajsClient, createTransport, type OffsetStore, type Transport } from '../streams/index.js';
 import type { ConnectorConfig } from '../connectors/api/index.js';
 import type { Log } from '../actors/index.js';
 import type { WorkerSettings } from './worker-config.js';
@@ -52,8 +52,13 @@ async function checkKafka(bootstrapServers: readonly string[], timeoutMs: number
   }
 }
 
-export function defaultRuntime(settings: WorkerSettings, log: Log): WorkerRuntime {
-  const offsets = settings.offsetFile ? new FileOffsetStore(settings.offsetFile) : new MemoryOffsetStore();
+/** What a caller may supply instead of the defaults (the distributed worker keeps offsets in a Kafka topic). */
+export interface RuntimeOverrides {
+  readonly offsets?: OffsetStore;
+}
+
+export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: RuntimeOverrides = {}): WorkerRuntime {
+  const offsets = overrides.offsets ?? (settings.offsetFile ? new FileOffsetStore(settings.offsetFile) : new MemoryOffsetStore());
   const transport: Transport = createTransport(
     settings.bootstrapServers
       ? { kind: 'kafka', bootstrapServers: settings.bootstrapServers, logger: log }
