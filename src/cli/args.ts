@@ -1,5 +1,7 @@
 /** The `sluice` command line, parsed with node's util.parseArgs into one typed command. */
 import { parseArgs } from 'node:util';
+import type { WorkerOptions } from './worker-command.js';
+import type { ApplyOptions } from './apply-command.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -22,7 +24,9 @@ export type Command =
   | { readonly kind: 'version' }
   | { readonly kind: 'run'; readonly options: RunOptions }
   | { readonly kind: 'validate'; readonly files: string[]; readonly plugins: string[]; readonly json: boolean }
-  | { readonly kind: 'plugins'; readonly plugins: string[]; readonly json: boolean; readonly all: boolean };
+  | { readonly kind: 'plugins'; readonly plugins: string[]; readonly json: boolean; readonly all: boolean }
+  | { readonly kind: 'worker'; readonly options: WorkerOptions }
+  | { readonly kind: 'apply'; readonly options: ApplyOptions };
 
 /** A command line that cannot be understood (exit code 1). */
 export class UsageError extends Error {
@@ -35,6 +39,12 @@ Commands:
   run FILE...        Run a standalone worker with the connectors of the pipeline file(s).
   validate FILE...   Check pipeline files; print every problem (file, connector, key, reason).
   plugins            List the connector plugins and their config keys.
+  dlq replay         Re-produce dead letter queue records to their original topics (sluice dlq --help).
+  worker CONFIG      Run a distributed worker (a connect-distributed .properties or JSON worker config with
+                     group.id, nats.url, bootstrap.servers, offset.storage.topic): it joins its group over NATS,
+                     serves the REST API and runs what the group assigns it, until SIGTERM/SIGINT.
+  apply FILE...      Create or update the connectors of pipeline files in a running cluster, idempotently:
+                     --cluster NATS_URL --group GROUP_ID, or --url REST_URL (any worker).
 
 Options for run:
   --until-idle       End once no record moved for --idle-ms, whatever the sources (default: only a
@@ -47,6 +57,8 @@ Options for run:
   --log-level LEVEL  trace, debug, info (default), warn, error, fatal, silent.
   --plugin MODULE    Load connector plugins from an ES module (default export or "plugins": a ConnectorPlugin
                      or an array of them). Repeatable. Also for validate and plugins.
+
+Options for worker: --log-level, --plugin, --no-rest. Options for apply: --cluster, --group, --url, --json, --plugin.
 
 Options for validate and plugins:
   --json             Machine-readable output.
@@ -84,6 +96,9 @@ export function parseCommand(argv: readonly string[]): Command {
         plugin: { type: 'string', multiple: true },
         json: { type: 'boolean' },
         all: { type: 'boolean' },
+        cluster: { type: 'string' },
+        group: { type: 'string' },
+        url: { type: 'string' },
       },
     });
   } catch (e) {
@@ -132,6 +147,24 @@ export function parseCommand(argv: readonly string[]): Command {
       only(['json', 'all']);
       if (rest.length > 0) throw new UsageError(`sluice plugins takes no arguments, got "${rest[0]}"`);
       return { kind: 'plugins', plugins, json: values.json ?? false, all: values.all ?? false };
+    case 'worker': {
+      only(['log-level', 'no-rest']);
+      if (rest.length !== 1) throw new UsageError('sluice worker needs exactly one worker config file');
+      const level = values['log-level'] ?? 'info';
+      if (!LOG_LEVELS.includes(level as LogLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+      return { kind: 'worker', options: { config: rest[0]!, plugins, logLevel: level as LogLevel, ...(values['no-rest'] ? { noRest: true } : {}) } };
+    }
+    case 'apply': {
+      only(['cluster', 'group', 'url', 'json']);
+      if (rest.length === 0) throw new UsageError('sluice apply needs at least one pipeline file');
+      const { cluster, group, url } = values;
+      if (url !== undefined && (cluster !== undefined || group !== undefined)) throw new UsageError('use either --url or --cluster with --group, not both');
+      if (url === undefined && (cluster === undefined || group === undefined)) throw new UsageError('sluice apply needs --cluster NATS_URL and --group GROUP_ID, or --url REST_URL');
+      return {
+        kind: 'apply',
+        options: { files: rest, plugins, json: values.json ?? false, ...(url !== undefined ? { url } : { cluster: cluster!, group: group! }) },
+      };
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }

@@ -5,6 +5,9 @@ import { processIo, type CliIo } from './io.js';
 import { runCommand } from './run.js';
 import { validateCommand } from './validate-command.js';
 import { pluginsCommand } from './plugins-command.js';
+import { dlqCommand } from './dlq.js';
+import { workerCommand } from './worker-command.js';
+import { applyCommand } from './apply-command.js';
 
 export const EXIT_USAGE = 1;
 
@@ -14,6 +17,8 @@ export function version(): string {
 }
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  // `sluice dlq …` has its own options (dlq.ts).
+  if (argv[0] === 'dlq') return dlqCommand(argv.slice(1), io);
   let command;
   try {
     command = parseCommand(argv);
@@ -35,5 +40,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return validateCommand(command.files, command.plugins, command.json, io);
     case 'plugins':
       return pluginsCommand(command.plugins, command.json, command.all, io);
+    case 'worker':
+      return workerCommand(command.options, io);
+    case 'apply':
+      return applyCommand(command.options, io);
   }
 }

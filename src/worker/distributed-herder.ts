@@ -55,7 +55,7 @@ import { targetStateValue, type AssignmentValue } from '../cluster/config-state.
 import { GroupMember, NotLeaderError } from '../cluster/group.js';
 import { ASSIGNMENT_KEY, configKeys, rpcSubject, statusKeys } from '../cluster/keys.js';
 import { KafkaOffsetStore } from '../cluster/kafka-offset-store.js';
-import { decodeJson, encodeJson, sleep } from '../cluster/nats.js';
+import { encodeJson, sleep } from '../cluster/nats.js';
 import { canWriteSafely, type StatusValue } from '../cluster/status-state.js';
 import type {
   ConnectorInfo,
@@ -81,6 +81,18 @@ import { sinkOffsetEntry, sourceOffsetEntry } from './connector-offsets.js';
 import { defaultRuntime } from './default-runtime.js';
 import { OFFSETS_ALTERED, OFFSETS_RESET, StandaloneHerder, sinkGroupId } from './standalone-herder.js';
 import { parseDistributedSettings, standalonePart, type DistributedSettings } from './distributed-config.js';
+import {
+  CONFLICT_MESSAGE,
+  NO_LEADER_MESSAGE,
+  decodeRequest,
+  encodeReply,
+  requestOp,
+  toWire,
+  type LeaderOp,
+  type OpResult,
+} from './distributed-client.js';
+
+export { CONFLICT_MESSAGE, NO_LEADER_MESSAGE };
 
 export interface DistributedHerderOptions {
   /** The worker config (Kafka Connect's connect-distributed keys plus `nats.url`). */
@@ -121,84 +133,11 @@ interface LocalTask {
   lastStatus: string;
 }
 
-/** Kafka's 409 texts (§1.5). */
-export const NO_LEADER_MESSAGE =
-  'Cannot complete request momentarily due to no known leader URL, likely because a rebalance was underway.';
-export const CONFLICT_MESSAGE = 'Cannot complete request because of a conflicting operation (e.g. worker rebalance)';
-
 const connectorActorId = (name: string): string => `connector:${name}`;
 const taskActorId = (name: string, task: number): string => `task:${name}-${task}`;
 const frameworkOnly = (what: 'altered' | 'reset'): string =>
   `The Connect framework-managed offsets for this connector have been ${what} successfully. However, if this connector ` +
   `manages offsets externally, they will need to be manually ${what} in the system that the connector uses.`;
-
-/** The operations a worker forwards to the leader. */
-type LeaderOp =
-  | 'addConnector'
-  | 'putConnectorConfig'
-  | 'patchConnectorConfig'
-  | 'deleteConnector'
-  | 'pauseConnector'
-  | 'resumeConnector'
-  | 'stopConnector'
-  | 'restartConnector'
-  | 'restartTask'
-  | 'alterConnectorOffsets'
-  | 'resetConnectorOffsets'
-  | 'putTaskConfigs';
-
-interface OpResult {
-  readonly value: unknown;
-  /** The config-bucket revision after the op's writes (the caller waits for its replica to reach it). */
-  readonly revision: number;
-}
-
-interface WireError {
-  readonly name: string;
-  readonly message: string;
-  readonly connector?: string;
-  readonly task?: number;
-  readonly problems?: ReadonlyArray<{ key?: string; reason: string }>;
-}
-
-function toWire(e: unknown): WireError {
-  const err = e instanceof Error ? e : new Error(String(e));
-  const x = err as Error & { connector?: string; task?: number; problems?: WireError['problems'] };
-  return {
-    name: err.name,
-    message: err.message,
-    ...(x.connector !== undefined ? { connector: x.connector } : {}),
-    ...(x.task !== undefined ? { task: x.task } : {}),
-    ...(x.problems !== undefined ? { problems: x.problems } : {}),
-  };
-}
-
-function fromWire(w: WireError): Error {
-  switch (w.name) {
-    case 'NotFoundError':
-      return new NotFoundError(w.connector ?? '', w.task);
-    case 'AlreadyExistsError':
-      return new AlreadyExistsError(w.connector ?? '');
-    case 'BadRequestError':
-      return new BadRequestError(w.message);
-    case 'ConflictError':
-      return new ConflictError(w.message);
-    case 'ConnectorConfigError':
-      return new ConnectorConfigError(w.connector, w.problems ?? []);
-    case 'ConfigException':
-      return new ConfigException(undefined, undefined, w.message);
-    case 'NotLeaderError':
-      return new NotLeaderError(w.message);
-    default: {
-      const e = new Error(w.message);
-      e.name = w.name;
-      return e;
-    }
-  }
-}
-
-/** JSON with bigint (offsets beyond 2^53) as strings is not needed here: REST bodies carry plain numbers. */
-const bigintSafe = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? v.toString() : v);
 
 /** Resolves once the actor has ended (or at once if it is not running). */
 async function ended(actor: AnyActorRef | undefined): Promise<void> {
@@ -607,25 +546,17 @@ export class DistributedHerder implements Herder {
     }
   }
 
-  async #request(member: string, op: LeaderOp, args: unknown[]): Promise<OpResult> {
-    const msg = await this.#group!.nc.request(
-      rpcSubject(this.cluster.groupId, member),
-      encodeJson({ op, args: JSON.parse(JSON.stringify(args, bigintSafe)) }),
-      { timeout: 60_000 },
-    );
-    const reply = decodeJson(msg.data) as { ok?: OpResult; error?: WireError };
-    if (reply.error) throw fromWire(reply.error);
-    return reply.ok!;
+  #request(member: string, op: LeaderOp, args: unknown[]): Promise<OpResult> {
+    return requestOp(this.#group!.nc, this.cluster.groupId, member, op, args);
   }
 
   async #serveRpc(data: Uint8Array): Promise<Uint8Array> {
     try {
-      const { op, args } = decodeJson(data) as { op: LeaderOp; args: unknown[] };
+      const { op, args } = decodeRequest(data);
       if (this.#state !== 'running' || !this.#group!.election.isLeader) throw new NotLeaderError('not the leader');
-      const ok = await this.#asLeader(op, args);
-      return encodeJson({ ok: JSON.parse(JSON.stringify(ok, bigintSafe)) });
+      return encodeReply({ ok: await this.#asLeader(op, args) });
     } catch (e) {
-      return encodeJson({ error: toWire(e) });
+      return encodeReply({ error: toWire(e) });
     }
   }
 

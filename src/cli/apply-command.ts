@@ -1,0 +1,167 @@
+/**
+ * `sluice apply FILE… (--cluster NATS_URL --group ID | --url REST_URL)`: seeds the connectors of pipeline files
+ * into a running cluster, idempotently. A connector that does not exist is created (with its initial_state);
+ * one whose stored config differs is updated (its target state is left as it is); an identical one is left
+ * alone. The files' `worker` sections are not used (the cluster's workers have their own config).
+ *
+ * With --cluster the writes go to the group's leader over NATS, as a worker's would; with --url they go
+ * through any worker's Kafka Connect REST API (POST /connectors, PUT /connectors/{c}/config).
+ */
+import { ConnectorConfigError } from '../connectors/validation.js';
+import { ClusterClient } from '../worker/distributed-client.js';
+import type { ConnectorConfig } from '../connectors/api/index.js';
+import type { InitialState } from '../worker/herder.js';
+import { PipelineFileError, formatProblem, type PipelineConnectorSpec } from './pipeline-file.js';
+import { PluginLoadError, registryWithPlugins } from './load-plugins.js';
+import { checkPipeline } from './check-pipeline.js';
+import type { CliIo } from './io.js';
+
+export interface ApplyOptions {
+  readonly files: string[];
+  readonly plugins: string[];
+  readonly cluster?: string;
+  readonly group?: string;
+  readonly url?: string;
+  readonly json: boolean;
+}
+
+export type ApplyOutcome = 'created' | 'updated' | 'unchanged';
+
+export const EXIT_CONFIG = 2;
+export const EXIT_CONNECTOR = 3;
+
+/** Same keys and values (order does not matter). */
+export function sameConfig(a: ConnectorConfig, b: ConnectorConfig): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
+interface Target {
+  current(name: string): Promise<ConnectorConfig | undefined>;
+  create(name: string, config: ConnectorConfig, initialState: InitialState): Promise<void>;
+  update(name: string, config: ConnectorConfig): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function natsTarget(url: string, group: string): Promise<Target> {
+  const client = await ClusterClient.connect(url, group);
+  return {
+    current: async (name) => client.connectorConfig(name),
+    create: async (name, config, initialState) => {
+      await client.addConnector(name, config, initialState);
+    },
+    update: async (name, config) => {
+      await client.putConnectorConfig(name, config);
+    },
+    close: () => client.close(),
+  };
+}
+
+class RestFailure extends Error {
+  override readonly name = 'RestFailure';
+}
+
+function restTarget(base: string): Target {
+  const root = base.replace(/\/+$/, '');
+  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> => {
+    const res = await fetch(`${root}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text === '' ? null : JSON.parse(text);
+    } catch {
+      // not JSON
+    }
+    return { status: res.status, body: parsed };
+  };
+  const check = (r: { status: number; body: unknown }, what: string) => {
+    if (r.status >= 400) {
+      const message = (r.body as { message?: string } | null)?.message ?? JSON.stringify(r.body);
+      throw new RestFailure(`${what}: HTTP ${r.status}: ${message}`);
+    }
+  };
+  return {
+    async current(name) {
+      const r = await call('GET', `/connectors/${encodeURIComponent(name)}/config`);
+      if (r.status === 404) return undefined;
+      check(r, `GET /connectors/${name}/config`);
+      return r.body as ConnectorConfig;
+    },
+    async create(name, config, initialState) {
+      check(await call('POST', '/connectors', { name, config, initial_state: initialState }), 'POST /connectors');
+    },
+    async update(name, config) {
+      check(await call('PUT', `/connectors/${encodeURIComponent(name)}/config`, config), `PUT /connectors/${name}/config`);
+    },
+    close: async () => {},
+  };
+}
+
+/** Applies the connectors; returns each one's outcome (throws on the first that cannot be applied). */
+export async function applyConnectors(
+  connectors: readonly PipelineConnectorSpec[],
+  target: Target,
+  onOutcome: (c: PipelineConnectorSpec, outcome: ApplyOutcome) => void = () => {},
+): Promise<Map<string, ApplyOutcome>> {
+  const out = new Map<string, ApplyOutcome>();
+  for (const c of connectors) {
+    const current = await target.current(c.name);
+    let outcome: ApplyOutcome;
+    if (current === undefined) {
+      await target.create(c.name, c.config, c.initialState);
+      outcome = 'created';
+    } else if (sameConfig(current, c.config)) {
+      outcome = 'unchanged';
+    } else {
+      await target.update(c.name, c.config);
+      outcome = 'updated';
+    }
+    out.set(c.name, outcome);
+    onOutcome(c, outcome);
+  }
+  return out;
+}
+
+export async function applyCommand(options: ApplyOptions, io: CliIo): Promise<number> {
+  const fail = (code: number, message: string): number => {
+    io.stderr.write(message.endsWith('\n') ? message : message + '\n');
+    return code;
+  };
+  let registry;
+  try {
+    registry = await registryWithPlugins(options.plugins);
+  } catch (e) {
+    if (e instanceof PluginLoadError) return fail(EXIT_CONFIG, `sluice: ${e.message}`);
+    throw e;
+  }
+  let spec;
+  try {
+    spec = await checkPipeline(options.files, registry);
+  } catch (e) {
+    if (e instanceof PipelineFileError) {
+      return fail(EXIT_CONFIG, `sluice: the pipeline cannot be applied (${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}):\n${e.problems.map(formatProblem).join('\n')}`);
+    }
+    throw e;
+  }
+  let target: Target;
+  try {
+    target = options.url ? restTarget(options.url) : await natsTarget(options.cluster!, options.group!);
+  } catch (e) {
+    return fail(EXIT_CONFIG, `sluice: cannot reach the cluster: ${(e as Error).message}`);
+  }
+  try {
+    await applyConnectors(spec.connectors, target, (c, outcome) => {
+      io.stdout.write(options.json ? `${JSON.stringify({ connector: c.name, outcome })}\n` : `${c.name}: ${outcome}\n`);
+    });
+    return 0;
+  } catch (e) {
+    const why = e instanceof ConnectorConfigError ? e.message : (e as Error).message;
+    return fail(EXIT_CONNECTOR, `sluice: ${why}`);
+  } finally {
+    await target.close();
+  }
+}
