@@ -100,7 +100,7 @@ describe('dlq replay', () => {
       dryRun: true,
       json: false,
     });
-    assert.deepEqual(parseDlqArgs(['replay', '--from', 'd'], { SLUICE_BOOTSTRAP_SERVERS: 'k:9' }).bootstrapServers, ['k:9']);
+    assert.deepEqual((parseDlqArgs(['replay', '--from', 'd'], { SLUICE_BOOTSTRAP_SERVERS: 'k:9' }) as { bootstrapServers: string[] }).bootstrapServers, ['k:9']);
     assert.deepEqual(parseDlqArgs([], {}), { help: true });
     assert.throws(() => parseDlqArgs(['replay'], {}), /needs --from/);
     assert.throws(() => parseDlqArgs(['resend', '--from', 'd'], {}), /unknown dlq command/);
