@@ -5,7 +5,7 @@ import { transformRegistry, type Transformation } from '../../../src/transforms/
 export const REJECT_TRANSFORM = 'test.sluice.RejectEvery';
 
 /**
- * `every` and `remainder`: rejects (DataException) records whose `order_id` (Struct or map value) or `n` satisfies
+ * `every` and `remainder`: rejects (DataException) records whose id (see idOf) satisfies
  * id % every == remainder; `fixed=true` turns it into a pass-through (the "fixed" connector of a replay).
  */
 class RejectEvery implements Transformation<ConnectRecord> {
@@ -19,8 +19,7 @@ class RejectEvery implements Transformation<ConnectRecord> {
   }
   apply(record: ConnectRecord): ConnectRecord {
     if (this.fixed) return record;
-    const v = record.value;
-    const id = v instanceof Struct ? Number(v.get('order_id')) : v instanceof Map ? Number(v.get('order_id') ?? v.get('n')) : Number((v as Record<string, unknown>)?.['order_id'] ?? (v as Record<string, unknown>)?.['n']);
+    const id = idOf(record.value);
     if (id % this.every === this.remainder) throw new DataException(`record ${id} rejected on purpose`);
     return record;
   }
@@ -28,6 +27,15 @@ class RejectEvery implements Transformation<ConnectRecord> {
     return CONFIG_DEF;
   }
   close(): void {}
+}
+
+/** `order_id` or `n` of a Struct, map or object value; a number value itself. */
+export function idOf(v: unknown): number {
+  if (typeof v === 'number') return v;
+  if (v instanceof Struct) return Number(v.get(v.schema.field('order_id') ? 'order_id' : 'n'));
+  if (v instanceof Map) return Number(v.get('order_id') ?? v.get('n'));
+  const o = v as Record<string, unknown> | null;
+  return Number(o?.['order_id'] ?? o?.['n']);
 }
 
 const CONFIG_DEF = new ConfigDef()
