@@ -8,8 +8,8 @@
  * Only connectors created through the REST API are kept (connectors from pipeline files are defined by those
  * files). Every change replaces the file atomically: temp file, fsync, rename, fsync of the folder.
  */
-import { open, readFile, rename, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../streams/util/atomic-file.js';
 import type { ConnectorConfig } from '../connectors/api/index.js';
 import type { InitialState } from '../worker/herder.js';
 import type { TargetState } from '../actors/index.js';
@@ -84,24 +84,7 @@ export class ConnectorStore {
   #write(): Promise<void> {
     const run = async () => {
       const text = JSON.stringify({ connectors: [...this.#connectors.values()] }, null, 2) + '\n';
-      await mkdir(dirname(this.path), { recursive: true });
-      const tmp = `${this.path}.tmp`;
-      const fh = await open(tmp, 'w');
-      try {
-        await fh.writeFile(text, 'utf8');
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, this.path);
-      const dir = await open(dirname(this.path), 'r');
-      try {
-        await dir.sync();
-      } catch {
-        // some filesystems refuse fsync on a directory; the rename is still atomic
-      } finally {
-        await dir.close();
-      }
+      await writeFileAtomic(this.path, text);
     };
     const p = this.#tail.then(run, run);
     this.#tail = p.catch(() => {});

@@ -6,11 +6,11 @@
  * Every write replaces the file atomically: temp file, fsync, rename, fsync of the folder. A crash leaves either
  * the old or the new file, never a torn one; a leftover temp file is ignored at start.
  */
-import { open, readFile, rename, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { OffsetMap } from '../../data/index.js';
 import type { OffsetStore } from '../contracts.js';
 import { SerialQueue } from '../util/serial-queue.js';
+import { writeFileAtomic } from '../util/atomic-file.js';
 import { KeyedOffsets } from './keyed-offsets.js';
 import { OffsetFormatException, readJson, writeJson } from './offset-json.js';
 
@@ -91,25 +91,7 @@ export class FileOffsetStore implements OffsetStore {
   }
 
   async #persist(): Promise<void> {
-    const tmp = `${this.path}.tmp`;
-    await mkdir(dirname(this.path), { recursive: true });
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(this.serialize(), 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, this.path);
-    // Make the rename itself durable.
-    const dir = await open(dirname(this.path), 'r');
-    try {
-      await dir.sync();
-    } catch {
-      // Some filesystems refuse fsync on a directory; the rename is still atomic there.
-    } finally {
-      await dir.close();
-    }
+    await writeFileAtomic(this.path, this.serialize());
   }
 }
 
