@@ -129,7 +129,12 @@ export class SourceHarness {
   static async start(config: Record<string, string>, opts: { maxTasks?: number; offsets?: OffsetStore } = {}): Promise<SourceHarness> {
     const h = new SourceHarness(opts.offsets ?? new OffsetStore());
     await h.connector.start(config);
-    await h.startTasks(opts.maxTasks ?? 1);
+    try {
+      await h.startTasks(opts.maxTasks ?? 1);
+    } catch (e) {
+      await h.stop();
+      throw e;
+    }
     return h;
   }
 
@@ -139,7 +144,12 @@ export class SourceHarness {
     for (const tc of this.taskConfigs) {
       const t = new JdbcSourceTask();
       t.initialize({ configs: () => tc, offsetStorageReader: this.offsets.reader() });
-      await t.start(tc);
+      try {
+        await t.start(tc);
+      } catch (e) {
+        await t.stop();
+        throw e;
+      }
       this.tasks.push(t);
     }
   }

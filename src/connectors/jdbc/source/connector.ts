@@ -60,6 +60,10 @@ export class JdbcSourceConnector extends SourceConnector {
     });
     try {
       this.#tables = await Promise.race([first, timedOut]);
+    } catch (e) {
+      first.catch(() => {});
+      await this.stop();
+      throw e;
     } finally {
       clearTimeout(timeout);
     }
