@@ -1,10 +1,10 @@
 /**
  * Multi-process clusters for the integration tests: `sluice worker` processes (bin/sluice.js) with configs
  * written to a temp dir, REST helpers, the probe event log, and cleanup (every process killed, the group's
- * buckets deleted). Everything is bounded in time.
+ * buckets deleted, the temp dir removed unless SLUICE_KEEP_TEST_DIRS is set). Everything is bounded in time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, writeFileSync, existsSync, closeSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, writeFileSync, existsSync, closeSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -242,6 +242,7 @@ export class TestCluster {
     } finally {
       await nc.close();
     }
+    if (process.env['SLUICE_KEEP_TEST_DIRS'] === undefined) rmSync(this.dir, { recursive: true, force: true });
   }
 
   logs(): string {
