@@ -148,6 +148,18 @@ for (const kind of KINDS) {
       }
     });
 
+    test('upsert into a table without a matching unique key fails at once with the reason (PostgreSQL)', { skip: kind !== 'postgresql' }, async () => {
+      const t = newTable('snk_nouniq');
+      await db.exec(`CREATE TABLE ${t} (id BIGINT, name TEXT)`);
+      const { task, ctx } = await startSink(kind, { 'insert.mode': 'upsert', 'pk.mode': 'record_value', 'pk.fields': 'id', 'fields.whitelist': 'name' });
+      try {
+        await assert.rejects(task.put([rec(t, 1, 'a')]), /needs a primary key or unique constraint on exactly \(id\)/);
+        assert.deepEqual(ctx.timeouts, [], 'not retried');
+      } finally {
+        await task.stop();
+      }
+    });
+
     test('upsert with pk.mode=record_key and a primitive key (pk.fields names the column)', async () => {
       const t = newTable('snk_prim');
       const { task } = await startSink(kind, { 'auto.create': 'true', 'insert.mode': 'upsert', 'pk.mode': 'record_key', 'pk.fields': 'k' });

@@ -15,7 +15,7 @@ import { describeDbError, type Session } from '../dialect/index.js';
 import { Zone } from '../util/zone.js';
 import { JDBC_VERSION } from '../version.js';
 import { DbStructure } from './structure.js';
-import { JdbcWriter } from './writer.js';
+import { JdbcWriter, SinkConfigurationError } from './writer.js';
 
 export class JdbcSinkTask extends SinkTask {
   static readonly className = 'io.confluent.connect.jdbc.sink.JdbcSinkTask';
@@ -88,7 +88,7 @@ export class JdbcSinkTask extends SinkTask {
       this.#remainingRetries = this.#maxRetries;
     } catch (e) {
       // A record the database or the checks refused, without a reporter: retrying cannot help.
-      if (e instanceof DataException) throw e;
+      if (e instanceof DataException || e instanceof SinkConfigurationError) throw e;
       await this.#closeSession();
       this.#writer!.reset();
       if (this.#remainingRetries > 0) {

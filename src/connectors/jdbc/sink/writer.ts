@@ -11,7 +11,7 @@
  * fails with a DataException naming the record's topic, partition, offset and column.
  */
 import { DataException, type SinkRecord } from '../../../data/index.js';
-import type { ErrantRecordReporter } from '../../api/index.js';
+import { ConnectException, type ErrantRecordReporter } from '../../api/index.js';
 import type { InsertMode } from '../config.js';
 import { describeDbError, type Dialect, type Session, type SinkEncodeContext } from '../dialect/index.js';
 import { BigDecimal } from '../../../data/index.js';
@@ -43,6 +43,11 @@ interface Op {
 
 /** Approximate statement size limit, for MySQL's max_allowed_packet. */
 const MAX_STATEMENT_BYTES = 4 * 1024 * 1024;
+
+/** A problem of the connector's configuration against the database that no retry can fix: fails the task. */
+export class SinkConfigurationError extends ConnectException {
+  override readonly name = 'SinkConfigurationError';
+}
 
 export function recordContext(r: SinkRecord, path?: string): { topic: string; partition: number; offset: number; path?: string } {
   return { topic: r.topic, partition: r.kafkaPartition ?? -1, offset: r.kafkaOffset, ...(path ? { path } : {}) };
@@ -403,6 +408,14 @@ export class JdbcWriter {
       if (sp) await session.execute('RELEASE SAVEPOINT sluice_batch');
       return;
     } catch (e) {
+      if ((e as { code?: unknown }).code === '42P10') {
+        const op = chunk[0]!;
+        throw new SinkConfigurationError(
+          `insert.mode=upsert needs a primary key or unique constraint on exactly (${op.bound.keys.map((k) => k.def.name).join(', ')}) in ${op.table}, ` +
+            `the pk.fields of pk.mode=${this.#cfg.shape.pkMode}: ${describeDbError(e)}`,
+          { cause: e },
+        );
+      }
       if (session.broken || !this.#dialect.isDataError(e)) throw e;
       if (sp) await session.execute('ROLLBACK TO SAVEPOINT sluice_batch');
       if (chunk.length === 1 && !this.#dialect.staging) {
