@@ -125,6 +125,8 @@ interface LocalTask {
   readonly task: number;
   readonly key: string;
   readonly generation: number;
+  /** The connector config revision it started with (framework keys such as converters come from it). */
+  readonly connectorRevision: number;
   readonly config: ConnectorConfig;
   readonly type: 'source' | 'sink';
   target: 'STARTED' | 'PAUSED';
@@ -928,7 +930,8 @@ export class DistributedHerder implements Herder {
         cfg.connectors.has(t.connector) &&
         cfg.targetState(t.connector) !== 'STOPPED' &&
         t.task < configs.length &&
-        cfg.taskGeneration(t.connector) === t.generation;
+        cfg.taskGeneration(t.connector) === t.generation &&
+        cfg.connectors.get(t.connector)!.revision === t.connectorRevision;
       if (!keep) {
         const why = !cfg.connectors.has(t.connector) || t.task >= configs.length ? 'deleted' : fenced ? 'fenced' : 'revoked';
         stops.push(this.#stopTask(t, why, generation));
@@ -972,7 +975,7 @@ export class DistributedHerder implements Herder {
       const configs = cfg.taskConfigs(connector);
       const record = cfg.connectors.get(connector);
       if (!record || task >= configs.length || cfg.targetState(connector) === 'STOPPED') continue;
-      this.#startTask(connector, task, record.config, configs[task]!, cfg.taskGeneration(connector), cfg.targetState(connector));
+      this.#startTask(connector, task, record, configs[task]!, cfg.taskGeneration(connector), cfg.targetState(connector));
     }
   }
 
@@ -1087,7 +1090,15 @@ export class DistributedHerder implements Herder {
 
   // ---- tasks on this worker ------------------------------------------------------------------------------------
 
-  #startTask(connector: string, task: number, connectorConfig: ConnectorConfig, taskConfig: ConnectorConfig, generation: number, target: TargetState): void {
+  #startTask(
+    connector: string,
+    task: number,
+    record: { config: ConnectorConfig; revision: number },
+    taskConfig: ConnectorConfig,
+    generation: number,
+    target: TargetState,
+  ): void {
+    const connectorConfig = record.config;
     let plugin: ConnectorPlugin;
     try {
       plugin = this.registry.resolve(connectorConfig['connector.class'] ?? '');
@@ -1100,6 +1111,7 @@ export class DistributedHerder implements Herder {
       task,
       key,
       generation,
+      connectorRevision: record.revision,
       config: taskConfig,
       type: plugin.type,
       target: target === 'PAUSED' ? 'PAUSED' : 'STARTED',
@@ -1174,12 +1186,22 @@ export class DistributedHerder implements Herder {
     this.#tasks.delete(entry.key);
     entry.unsubscribe();
     const actor = this.#taskActor(entry);
+    if (why === 'fenced') {
+      // The others will take this task for gone `session.timeout.ms` after our last stored heartbeat; it must
+      // be stopped by then, so the graceful stop gets only what is left of that.
+      void actor?.getSnapshot().context.run?.stop(this.#fencedStopBudgetMs()).catch(() => {});
+    }
     actor?.send({ type: 'SHUTDOWN' });
     await ended(actor);
     this.#worker!.send({ type: 'REMOVE', id: taskActorId(entry.connector, entry.task) });
     const key = statusKeys.task(entry.connector, entry.task);
     if (why === 'deleted') this.#deleteStatus(key);
     else if (why === 'revoked' || why === 'shutdown') this.#writeStatusSafely(key, this.#group!.status.task(entry.connector, entry.task), generation);
+  }
+
+  #fencedStopBudgetMs(): number {
+    const { sessionTimeoutMs, fenceAfterMs, heartbeatIntervalMs } = this.cluster;
+    return Math.max(0, Math.min(this.settings.shutdownTimeoutMs, sessionTimeoutMs - fenceAfterMs - heartbeatIntervalMs));
   }
 
   #recordTopic(entry: LocalTask, topic: string): void {

@@ -36,8 +36,10 @@ describe('cluster of worker processes', { timeout: 180_000 }, () => {
     }, 60_000);
     const before = await cluster.status('probe', w1!.port);
     // The probe log agrees: each task runs once, on the process the status names.
-    const running = cluster.checkNoOverlap();
-    assert.equal(running.size, 9);
+    const running = await until('the probe log shows 9 running tasks', () => {
+      const r = cluster.checkNoOverlap();
+      return r.size === 9 ? r : false;
+    }, 30_000);
     const pidOf = new Map(cluster.workers.map((w) => [w.workerId, w.pid]));
     for (const t of before.tasks) assert.equal(running.get(`probe-${t.id}`), pidOf.get(t.worker_id), `task ${t.id}`);
     // Same answers everywhere.
@@ -57,9 +59,11 @@ describe('cluster of worker processes', { timeout: 180_000 }, () => {
     const moved = after4.tasks.filter((t: any) => before.tasks.find((b: any) => b.id === t.id).worker_id !== t.worker_id);
     assert.equal(moved.length, 2, `moved: ${JSON.stringify(moved)}`);
     assert.ok(moved.every((t: any) => t.worker_id === w4.workerId));
-    const now = cluster.checkNoOverlap();
+    const now = await until('the probe log shows the moved tasks on w4', () => {
+      const r = cluster.checkNoOverlap();
+      return r.size === 9 && moved.every((t: any) => r.get(`probe-${t.id}`) === w4.pid) ? r : false;
+    }, 30_000);
     assert.equal(now.size, 9);
-    for (const t of moved) assert.equal(now.get(`probe-${t.id}`), w4.pid);
     // The connector itself did not move.
     assert.equal(after4.connector.worker_id, before.connector.worker_id);
   });

@@ -35,7 +35,11 @@ describe('a partitioned worker process', { timeout: 240_000 }, () => {
       const s = await cluster.status('probe', w2.port);
       return s?.tasks.length === 6 && [...tasksPerWorker(s).values()].sort().join() === '2,2,2' && tasksPerWorker(s).get(cut.workerId) === 2;
     });
-    const before = cluster.checkNoOverlap();
+    // RUNNING is reported once the pipeline runs; the task's own start() logs a moment later.
+    const before = await until('the probe log shows 6 running tasks', () => {
+      const r = cluster.checkNoOverlap();
+      return r.size === 6 ? r : false;
+    }, 30_000);
     const itsTasks = [...before].filter(([, pid]) => pid === cut.pid).map(([k]) => k);
     assert.equal(itsTasks.length, 2);
 
