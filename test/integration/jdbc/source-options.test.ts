@@ -93,6 +93,22 @@ describe('JDBC source options (PostgreSQL)', { timeout: 120_000 }, () => {
     }
   });
 
+  test('a connection killed mid-cursor: the task reconnects and resumes after the last record it returned', async () => {
+    const t = await newTable('opt_kill');
+    await db.exec(`INSERT INTO ${t} (name) SELECT 'n' || g FROM generate_series(1, 50) g`);
+    const h = await SourceHarness.start(base({ mode: 'incrementing', 'incrementing.column.name': 'id', 'table.whitelist': t, 'batch.max.rows': '10' }));
+    try {
+      const first = await h.pollUntil((x) => x.length >= 10);
+      const killed = await db.rows(`SELECT pg_terminate_backend(pid) AS k FROM pg_stat_activity WHERE application_name = 'sluice-jdbc' AND query LIKE '%${t}%' AND query NOT LIKE '%pg_attribute%'`);
+      assert.equal(killed.length, 1, 'the cursor session was terminated');
+      const rest = await h.pollUntil((x) => x.length >= 40, 20_000);
+      const ids = [...first, ...rest].map((r) => Number(field(r, 'id')));
+      assert.deepEqual(ids, Array.from({ length: 50 }, (_, i) => i + 1));
+    } finally {
+      await h.stop();
+    }
+  });
+
   test('a query that cannot run (column dropped) fails the task with the database message', async () => {
     const t = await newTable('opt_fail');
     await db.exec(`INSERT INTO ${t} (name) VALUES ('a')`);
