@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs every *.test.ts below the given folders with node's own test runner (through tsx).
-// Node 20 has no glob support in `node --test`, so the files are listed here.
+// Node 20 has no glob support in `node --test`, so the files are listed here. --test-force-exit ends a test
+// file once its tests are done even if a handle (a pool, a socket) is still open, so a leak cannot hang CI.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -24,7 +25,7 @@ if (files.length === 0) {
 const concurrency = process.env.SLUICE_TEST_CONCURRENCY ?? '1';
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...passThrough, ...files],
+  ['--import', 'tsx', '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, ...passThrough, ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
