@@ -35,8 +35,13 @@ class IdleTask extends SourceTask {
   start(): void {}
   async poll(signal: AbortSignal): Promise<SourceRecord[] | null> {
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, 250);
-      signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+      const done = () => {
+        clearTimeout(t);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const t = setTimeout(done, 250);
+      signal.addEventListener('abort', done, { once: true });
     });
     return null;
   }

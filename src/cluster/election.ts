@@ -30,6 +30,8 @@ export interface ElectionOptions {
   readonly membership: Membership;
   /** The lease as the config replica last saw it (null: never written). */
   readonly lease: () => LeaseEntry | null;
+  /** False while the replica may be stale (after a fencing, until it caught up): no leadership then. */
+  readonly ready?: () => boolean;
   readonly log?: Log;
   /** How long a worker that is not the first live member waits before it competes (default 1000 ms). */
   readonly standbyDelayMs?: number;
@@ -53,7 +55,7 @@ export class LeaderElection {
   get epoch(): number | null {
     const lease = this.#o.lease();
     const self = this.#o.membership.self;
-    if (this.#stopped || this.#o.membership.fenced || !lease?.value) return null;
+    if (this.#stopped || this.#o.membership.fenced || !lease?.value || this.#o.ready?.() === false) return null;
     return lease.value.member === self.member && lease.value.incarnation === self.incarnation ? lease.revision : null;
   }
 
@@ -89,7 +91,7 @@ export class LeaderElection {
       this.#timer = undefined;
       return;
     }
-    if (this.#o.membership.fenced) return;
+    if (this.#o.membership.fenced || this.#o.ready?.() === false) return;
     const live = this.#o.membership.live();
     const first = live[0]?.member === this.#o.membership.self.member;
     if (first) void this.#attempt();
@@ -126,7 +128,7 @@ export class LeaderElection {
   }
 
   async #attempt(): Promise<void> {
-    if (this.#attempting || this.#stopped || this.#o.membership.fenced) return;
+    if (this.#attempting || this.#stopped || this.#o.membership.fenced || this.#o.ready?.() === false) return;
     this.#attempting = true;
     const lease = this.#o.lease();
     const self = this.#o.membership.self;

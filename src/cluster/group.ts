@@ -12,7 +12,7 @@ import { ConfigState, type ConfigEvent, type Fenced } from './config-state.js';
 import { LeaderElection } from './election.js';
 import { bucketsOf, type GroupBuckets } from './keys.js';
 import { Membership } from './membership.js';
-import { KvFollower, connectNats, encodeJson, isWrongLastSequence, openBucket, type KV, type NatsConnection } from './nats.js';
+import { KvFollower, connectNats, encodeJson, isWrongLastSequence, openBucket, sleep, type KV, type NatsConnection } from './nats.js';
 import { StatusReplica, type StatusEvent } from './status-state.js';
 
 export interface GroupOptions {
@@ -51,7 +51,10 @@ export class GroupMember {
   readonly #statusFollower: KvFollower;
   readonly #configListeners = new Set<(e: ConfigEvent) => void>();
   readonly #statusListeners = new Set<(e: StatusEvent) => void>();
+  readonly #readyListeners = new Set<(ready: boolean) => void>();
   #left = false;
+  #synced = true;
+  #resyncing = false;
 
   private constructor(
     options: GroupOptions,
@@ -80,6 +83,7 @@ export class GroupMember {
       kv: kvs.config,
       membership: this.membership,
       lease: () => this.config.lease,
+      ready: () => this.#synced,
       log: this.#log,
       standbyDelayMs: options.heartbeatIntervalMs,
     });
@@ -93,7 +97,10 @@ export class GroupMember {
       for (const l of this.#statusListeners) l(e);
     }, this.#log);
     this.membership.onChange(() => this.election.evaluate());
-    this.membership.onFence(() => this.election.evaluate());
+    this.membership.onFence((fenced) => {
+      this.#onFence(fenced);
+      this.election.evaluate();
+    });
   }
 
   /** Connects, opens (creates) the buckets, reads them to the end, joins and takes part in the election. */
@@ -139,6 +146,74 @@ export class GroupMember {
         }
       });
     });
+  }
+
+  /**
+   * Catches the config replica up with the bucket as it is now (after an outage the watch may still be
+   * behind): resolves once every change stored before the call has been applied; rejects when NATS cannot be
+   * asked or the watch does not catch up within `timeoutMs`.
+   */
+  async syncConfig(timeoutMs = 10_000): Promise<void> {
+    const status = await this.configKv.status();
+    const last = status.streamInfo.state.last_seq;
+    if (this.configRevision >= last) return;
+    // Behind: the watch may be waiting out a missed server heartbeat; watch again from where it is.
+    this.#configFollower.rewatch();
+    this.#statusFollower.rewatch();
+    if (!(await this.awaitConfigRevision(last, timeoutMs))) {
+      throw new Error(`the config replica did not reach revision ${last} within ${timeoutMs} ms (at ${this.configRevision})`);
+    }
+  }
+
+  /**
+   * Whether this worker may act on what its replicas say: not fenced, and caught up since the last fencing
+   * (while it could not reach NATS the others may have moved its work and its leadership).
+   */
+  get ready(): boolean {
+    return this.#synced && !this.membership.fenced;
+  }
+
+  /** Called when `ready` changes. */
+  onReady(listener: (ready: boolean) => void): () => void {
+    this.#readyListeners.add(listener);
+    return () => this.#readyListeners.delete(listener);
+  }
+
+  #onFence(fenced: boolean): void {
+    if (fenced) {
+      if (this.#synced) {
+        this.#synced = false;
+        this.#emitReady();
+      }
+      return;
+    }
+    void this.#resync();
+  }
+
+  async #resync(): Promise<void> {
+    if (this.#resyncing) return;
+    this.#resyncing = true;
+    try {
+      for (let attempt = 0; !this.#left && !this.membership.fenced && !this.#synced; attempt++) {
+        try {
+          await this.syncConfig();
+          this.#synced = true;
+          this.#log.info({ revision: this.configRevision }, 'caught up with the group');
+          this.election.evaluate();
+          this.#emitReady();
+        } catch (e) {
+          this.#log.warn({ err: e, attempt }, 'could not catch up with the group yet; retrying');
+          await sleep(500);
+        }
+      }
+    } finally {
+      this.#resyncing = false;
+    }
+  }
+
+  #emitReady(): void {
+    const ready = this.ready;
+    for (const l of this.#readyListeners) l(ready);
   }
 
   onConfig(listener: (e: ConfigEvent) => void): () => void {

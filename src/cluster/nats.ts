@@ -121,6 +121,11 @@ export class KvFollower {
     });
   }
 
+  /** Drops the current watch and watches again from the last revision (a watch that may be stuck after an outage). */
+  rewatch(): void {
+    this.#iterator?.stop();
+  }
+
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#retry);

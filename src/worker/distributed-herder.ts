@@ -294,8 +294,8 @@ export class DistributedHerder implements Herder {
       g.membership.onChange(() => {
         this.#scheduleRebalance();
       }),
-      g.membership.onFence((fenced) => {
-        this.#log.warn({ fenced }, fenced ? 'fenced: stopping every connector and task' : 'unfenced: resuming the assignment');
+      g.onReady((ready) => {
+        this.#log.warn({ ready }, ready ? 'caught up with the group again: resuming the assignment' : 'fenced: stopping every connector and task');
         this.#scheduleReconcile();
       }),
       g.election.onChange(() => {
@@ -522,6 +522,12 @@ export class DistributedHerder implements Herder {
     const deadline = Date.now() + Math.min(15_000, this.cluster.sessionTimeoutMs * 2);
     for (let hop = 0; ; hop++) {
       let result: OpResult;
+      if (!g.ready) {
+        // This worker cannot reach the group: it knows no leader it could reach.
+        if (Date.now() > deadline) throw new ConflictError(NO_LEADER_MESSAGE);
+        await sleep(Math.min(200, this.cluster.heartbeatIntervalMs));
+        continue;
+      }
       try {
         if (g.election.isLeader) {
           result = await this.#asLeader(op, args);
@@ -914,7 +920,8 @@ export class DistributedHerder implements Herder {
     if (this.#state !== 'running') return;
     const cfg = g.config;
     const a = cfg.assignment;
-    const fenced = g.membership.fenced;
+    // Fenced, or not caught up since: act on nothing (a stale assignment may hand out what moved meanwhile).
+    const fenced = !g.ready;
     const me = g.membership.self.member;
     const mine = !fenced && a ? a.members[me] : undefined;
     const myConnectors = new Set(mine?.connectors ?? []);

@@ -59,8 +59,11 @@ describe('a partitioned worker process', { timeout: 240_000 }, () => {
       assert.ok(start.at - cutAt >= SESSION - 300, `${k} started elsewhere ${start.at - cutAt} ms after the cut, before the session timeout`);
       t.diagnostic(`${k}: stopped on the partitioned worker ${stop.at - cutAt} ms after the cut, started elsewhere after ${start.at - cutAt} ms`);
     }
-    // Its REST API still answers reads (from its last view).
+    // Its REST API still answers reads (from its last view); a write gets Kafka Connect's 409 (no leader it can reach).
     assert.equal((await rest(cut.port, 'GET', '/connectors')).status, 200);
+    const write = await rest(cut.port, 'PUT', '/connectors/probe/pause');
+    assert.equal(write.status, 409, JSON.stringify(write.body));
+    assert.match(write.body.message, /no known leader URL, likely because a rebalance was underway/);
 
     // Healed: it rejoins and takes its share back; never two at once.
     await proxy.heal();

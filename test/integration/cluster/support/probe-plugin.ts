@@ -35,11 +35,13 @@ export class ProbeTask extends SourceTask {
   }
   async poll(signal: AbortSignal): Promise<SourceRecord[] | null> {
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, 100);
-      signal.addEventListener('abort', () => {
+      const done = () => {
         clearTimeout(t);
+        signal.removeEventListener('abort', done);
         resolve();
-      }, { once: true });
+      };
+      const t = setTimeout(done, 100);
+      signal.addEventListener('abort', done, { once: true });
     });
     return null;
   }
