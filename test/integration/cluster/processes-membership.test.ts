@@ -5,7 +5,15 @@
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestCluster, rest, tasksPerWorker, until } from './support/cluster.js';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { NATS_URL } from '../../support/services.js';
+import { PROBE_PLUGIN, TestCluster, rest, tasksPerWorker, until } from './support/cluster.js';
+
+const sluice = (args: string[]) =>
+  promisify(execFile)(process.execPath, [resolve(import.meta.dirname, '../../../bin/sluice.js'), ...args], { timeout: 60_000 });
 
 const cluster = new TestCluster({ delayMs: 3000 });
 after(() => cluster.stop());
@@ -66,5 +74,22 @@ describe('cluster of worker processes', { timeout: 180_000 }, () => {
     assert.equal(now.size, 9);
     // The connector itself did not move.
     assert.equal(after4.connector.worker_id, before.connector.worker_id);
+  });
+
+  test('sluice apply seeds pipeline files into the cluster idempotently, over NATS or through a worker\'s REST API', async () => {
+    const file = join(cluster.dir, 'pipeline.json');
+    const probe = { 'connector.class': 'test.cluster.ProbeConnector', 'tasks.max': '9', 'probe.log': cluster.probeLog };
+    const extra = { 'connector.class': 'test.cluster.ProbeConnector', 'tasks.max': '1', 'probe.log': cluster.probeLog };
+    writeFileSync(file, JSON.stringify({ connectors: [{ name: 'probe', config: probe }, { name: 'extra', config: extra, initial_state: 'PAUSED' }] }));
+    const viaNats = ['apply', file, '--cluster', NATS_URL, '--group', cluster.group, '--plugin', PROBE_PLUGIN];
+    assert.equal((await sluice(viaNats)).stdout, 'probe: unchanged\nextra: created\n');
+    assert.equal((await sluice(viaNats)).stdout, 'probe: unchanged\nextra: unchanged\n');
+    const port = cluster.live()[0]!.port;
+    await until('extra PAUSED (its initial state)', async () => (await cluster.status('extra', port))?.connector.state === 'PAUSED');
+    writeFileSync(file, JSON.stringify({ connectors: [{ name: 'extra', config: { ...extra, 'tasks.max': '2' } }] }));
+    const viaRest = ['apply', file, '--url', `http://127.0.0.1:${port}`, '--plugin', PROBE_PLUGIN, '--json'];
+    assert.equal((await sluice(viaRest)).stdout, '{"connector":"extra","outcome":"updated"}\n');
+    assert.equal((await sluice(viaRest)).stdout, '{"connector":"extra","outcome":"unchanged"}\n');
+    assert.equal((await rest(port, 'GET', '/connectors/extra/config')).body['tasks.max'], '2');
   });
 });
