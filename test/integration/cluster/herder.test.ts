@@ -115,6 +115,17 @@ describe('distributed herder (three in-process workers)', () => {
     for (const t of c.connectorStatus('gen').tasks) assert.equal(t.worker_id, placement.get(t.id)![0]);
     assert.equal(c.taskConfigs('gen').length, 6);
 
+    // KIP-558 topics, seen from every worker.
+    await until('active topics everywhere', () => all.every((h) => h.connectorActiveTopics('gen').includes(topic)));
+    // A task restart requested through a worker that does not run it: its owner restarts it.
+    const owner = all.find((h) => h.workerId === placement.get(0)![0])!;
+    const other = all.find((h) => h !== owner)!;
+    const attempts = owner.workerCounters().taskStartupAttempts;
+    await other.restartTask('gen', 0);
+    await until('the owner restarted task 0', () => owner.workerCounters().taskStartupAttempts > attempts);
+    await assert.rejects(other.restartTask('gen', 99), NotFoundError);
+    await until('running after the restart', () => all.every((h) => h.connectorStatus('gen').tasks.every((t) => t.state === 'RUNNING')));
+
     // Pause through one worker, resume through another.
     await b.pauseConnector('gen');
     await until('paused everywhere', () => all.every((h) => h.connectorStatus('gen').tasks.every((t) => t.state === 'PAUSED') && h.connectorStatus('gen').connector.state === 'PAUSED'));
