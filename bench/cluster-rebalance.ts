@@ -132,6 +132,17 @@ async function inProcess(tasks: number): Promise<Record<string, string | number>
   const balanced = (placed: number[]) => Math.max(...placed) - Math.min(...placed) <= 1;
   try {
     await waitFor('a leader', () => hs.some((h) => h.isLeader));
+    // Let the joins settle (each join is a round of its own).
+    let settled = '';
+    let since = performance.now();
+    await waitFor('settled', () => {
+      const gens = hs.map((h) => h.generation).join();
+      if (gens !== settled) {
+        settled = gens;
+        since = performance.now();
+      }
+      return new Set(hs.map((h) => h.generation)).size === 1 && performance.now() - since > 300;
+    });
     const follower = hs.find((h) => !h.isLeader)!;
     const g0 = follower.generation;
     let t = performance.now();
