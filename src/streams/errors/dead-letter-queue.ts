@@ -7,6 +7,9 @@
  * In-process mode the DLQ is a topic of the in-process broker. Its acknowledgement means "a consumer group
  * reading the topic committed it", so there writes are not awaited (a DLQ nobody reads must not stall the
  * pipeline); read it with another connector of the same worker (e.g. a FileStreamSink) to keep its records.
+ * Unread records pile up in memory, and a full in-process topic would make every producer of the worker wait,
+ * so past `maxUnacknowledged` unread DLQ records the task fails instead, saying so (nothing is committed past
+ * the record that did not fit).
  */
 import { ConnectException } from '../../connectors/api/index.js';
 import type { TaskId } from '../contracts.js';
@@ -22,6 +25,8 @@ export interface DeadLetterQueueOptions {
   readonly admin?: KafkaAdmin;
   /** Whether `flush()` waits for acknowledgements (Kafka: yes; in-process: no, see above). */
   readonly awaitAcks: boolean;
+  /** Without awaitAcks: most records written and not yet acknowledged (read) before writes fail. Default 1000. */
+  readonly maxUnacknowledged?: number;
   readonly logger: StreamLogger;
 }
 
@@ -35,6 +40,7 @@ export class DeadLetterQueue {
   readonly #pending = new Set<Promise<void>>();
   #error: unknown;
   #connected = false;
+  #unacknowledged = 0;
   requests = 0;
   failures = 0;
 
@@ -73,6 +79,18 @@ export class DeadLetterQueue {
    */
   write(record: ProducerRecord): Promise<void> {
     this.requests++;
+    if (!this.#o.awaitAcks && this.#unacknowledged >= (this.#o.maxUnacknowledged ?? 1000)) {
+      this.failures++;
+      const error = new DeadLetterQueueException(
+        `the in-process dead letter queue topic "${this.topic}" holds ${this.#unacknowledged} records nobody read; ` +
+          `add a connector of this worker that reads it (e.g. a FileStreamSink with topics=${this.topic}) to keep them`,
+      );
+      this.#error ??= error;
+      const rejected = Promise.reject(error);
+      rejected.catch(() => {});
+      return rejected;
+    }
+    this.#unacknowledged++;
     const sent = this.#o.producer.send([record]).then(
       () => {},
       (e: unknown) => {
@@ -87,6 +105,7 @@ export class DeadLetterQueue {
       },
     );
     sent.catch(() => {});
+    void sent.catch(() => {}).finally(() => this.#unacknowledged--);
     if (this.#o.awaitAcks) {
       this.#pending.add(sent);
       void sent.catch(() => {}).finally(() => this.#pending.delete(sent));

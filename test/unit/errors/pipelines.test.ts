@@ -67,6 +67,16 @@ function produceMixed(client: ReturnType<typeof createInProcessClient>, topic: s
 
 const ns = (records: readonly SinkRecord[]) => records.map((r) => (r.value as { n: number }).n);
 
+/** Every record of partition 0 of an in-process topic (fetch returns at most maxBatch at a time). */
+function readAll(broker: InProcessBroker, topic: string) {
+  const out = [];
+  for (;;) {
+    const { records } = broker.fetch({ topic, partition: 0 }, out.length);
+    if (records.length === 0) return out;
+    out.push(...records);
+  }
+}
+
 describe('sink error tolerance (in-process)', () => {
   test('tolerance all + DLQ with context headers: good records delivered, bad ones in the DLQ with original bytes; offsets past all', async () => {
     const { broker, client } = setup();
@@ -91,7 +101,7 @@ describe('sink error tolerance (in-process)', () => {
     await run.stop(5000);
     await run.done;
     assert.deepEqual(ns(sink.flushed), [...Array(30).keys()].filter((n) => !bad.has(n)));
-    const dlq = broker.fetch({ topic: 'dlq', partition: 0 }, 0).records;
+    const dlq = readAll(broker, 'dlq');
     assert.equal(dlq.length, 5);
     assert.equal(broker.partitionCount('dlq'), 1);
     assert.deepEqual(dlq.map((r) => dec.decode(r.value!)), [...bad].map((n) => `{broken ${n}`));
@@ -130,7 +140,7 @@ describe('sink error tolerance (in-process)', () => {
     assert.equal(failure.stage, 'VALUE_CONVERTER');
     assert.deepEqual(failure.coordinates, { topic: 'orders', partition: 0, offset: 4 });
     assert.match(failure.message, /"offset":4/);
-    assert.equal(broker.fetch({ topic: 'dlq', partition: 0 }, 0).records.length, 0);
+    assert.equal(readAll(broker, 'dlq').length, 0);
   });
 
   test('tolerance all without a DLQ or log: skipped records are counted and a warning says so', async () => {
@@ -191,7 +201,7 @@ describe('sink error tolerance (in-process)', () => {
     await until(() => sink.flushed.length === 8, 'good records');
     const m = run.metrics();
     await run.stop(5000);
-    const dlq = broker.fetch({ topic: 'dlq', partition: 0 }, 0).records;
+    const dlq = readAll(broker, 'dlq');
     assert.equal(dlq.length, 1);
     assert.equal(headerText(dlq[0]!.headers, '__connect.errors.stage'), 'TRANSFORMATION');
     assert.equal(headerText(dlq[0]!.headers, '__connect.errors.offset'), '7');
@@ -279,7 +289,7 @@ describe('retries (errors.retry.timeout)', () => {
     await until(() => sink.flushed.length === 3, 'second batch delivered');
     await until(async () => (await client.admin().fetchGroupOffsets('connect-c', ['orders']))[0]?.offset === 10, 'committed past all');
     await run.stop(5000);
-    const dlq = broker.fetch({ topic: 'dlq', partition: 0 }, 0).records;
+    const dlq = readAll(broker, 'dlq');
     assert.deepEqual(dlq.map((r) => dec.decode(r.value!)), [...Array(7).keys()].map((n) => JSON.stringify({ n })));
     assert.ok(dlq.every((r) => headerText(r.headers, '__connect.errors.stage') === 'TASK_PUT'));
     assert.ok(dlq.every((r) => headerText(r.headers, '__connect.errors.exception.class.name') === 'org.apache.kafka.connect.errors.RetriableException'));
@@ -360,7 +370,7 @@ describe('errant record reporter', () => {
     await until(async () => (await client.admin().fetchGroupOffsets('connect-c', ['orders']))[0]?.offset === 10, 'committed past all');
     const m = run.metrics();
     await run.stop(5000);
-    const dlq = broker.fetch({ topic: 'dlq', partition: 0 }, 0).records;
+    const dlq = readAll(broker, 'dlq');
     assert.deepEqual(dlq.map((r) => dec.decode(r.value!)), ['{"n":0}', '{"n":4}', '{"n":8}']);
     assert.deepEqual(dlq.map((r) => headerText(r.headers, '__connect.errors.offset')), ['0', '4', '8']);
     assert.ok(dlq.every((r) => headerText(r.headers, '__connect.errors.stage') === 'TASK_PUT'));
@@ -380,7 +390,7 @@ describe('errant record reporter', () => {
       { consumer: client.consumer({ groupId: 'connect-c', clientId: 'c' }), errors: handlerFor(client, 'sink', config, sink, converters) },
     );
     await assert.rejects(run.done, (e: TaskFailure) => e.stage === 'TASK_PUT' && /Tolerance exceeded/.test(e.message));
-    assert.equal(broker.fetch({ topic: 'dlq', partition: 0 }, 0).records.length, 1);
+    assert.equal(readAll(broker, 'dlq').length, 1);
   });
 });
 
@@ -410,7 +420,7 @@ describe('source error tolerance (in-process)', () => {
     await run.stop(5000);
     await sinkRun.stop(5000);
     assert.deepEqual(ns(sink.flushed), [...Array(40).keys()].filter((n) => n % 10 !== 3));
-    const dlq = broker.fetch({ topic: 'src-dlq', partition: 0 }, 0).records;
+    const dlq = readAll(broker, 'src-dlq');
     assert.deepEqual(dlq.map((r) => dec.decode(r.value!)), ['{"n":3}', '{"n":13}', '{"n":23}', '{"n":33}']);
     assert.deepEqual(dlq.map((r) => dec.decode(r.key!)), ['"k3"', '"k13"', '"k23"', '"k33"']);
     assert.deepEqual(dlq.map((r) => headerText(r.headers, '__connect.errors.source.offset')), ['{"n":3}', '{"n":13}', '{"n":23}', '{"n":33}']);
@@ -441,5 +451,82 @@ describe('source error tolerance (in-process)', () => {
     await sinkRun.stop(5000);
     assert.equal(failure.stage, 'TRANSFORMATION');
     assert.deepEqual(failure.coordinates, { topic: 'numbers', sourcePartition: { source: 'p0' }, offset: '{"n":12}' });
+  });
+});
+
+describe('source producer send failures (KAFKA_PRODUCE)', () => {
+  /** A producer whose sends fail while they carry record n = `poison`. */
+  function failingProducer(poison: number) {
+    const sent: number[] = [];
+    let offset = 0;
+    return {
+      sent,
+      producer: {
+        async connect() {},
+        async disconnect() {},
+        async send(records: readonly { topic: string; value: Uint8Array | null }[]) {
+          const ns = records.map((r) => (JSON.parse(dec.decode(r.value!)) as { n: number }).n);
+          if (ns.includes(poison)) throw new Error('MESSAGE_TOO_LARGE (on purpose)');
+          sent.push(...ns);
+          return records.map((r) => ({ topic: r.topic, partition: 0, offset: offset++, timestamp: null }));
+        },
+      },
+    };
+  }
+
+  test('tolerance all: the failed send\'s records are reported (DLQ, stage KAFKA_PRODUCE, converted bytes) and count as committed', async () => {
+    const { broker, client } = setup();
+    const source = new CountingSourceTask('numbers', 30, 10);
+    const converters = jsonConverters();
+    const config = { 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'dlq', 'errors.deadletterqueue.context.headers.enable': 'true' };
+    const { producer, sent } = failingProducer(15);
+    const offsets = new MemoryOffsetStore();
+    const run = startSourceTask(
+      { id: { connector: 'c', task: 0 }, task: source, config, converters, transform: identity, offsets, options: opts },
+      { producer, errors: handlerFor(client, 'source', config, source, converters) },
+    );
+    await until(() => source.committedRecords === 30, 'every record committed');
+    await until(async () => JSON.stringify(await offsets.all('c')) === JSON.stringify([[{ source: 'p0' }, { n: 29 }]]), 'offsets past all');
+    await run.stop(5000);
+    await run.done;
+    assert.deepEqual(sent, [...Array(30).keys()].filter((n) => n < 10 || n >= 20));
+    const dlq = readAll(broker, 'dlq');
+    assert.deepEqual(dlq.map((r) => dec.decode(r.value!)), [...Array(10).keys()].map((i) => `{"n":${10 + i}}`));
+    assert.ok(dlq.every((r) => headerText(r.headers, '__connect.errors.stage') === 'KAFKA_PRODUCE'));
+    assert.ok(dlq.every((r) => /MESSAGE_TOO_LARGE/.test(headerText(r.headers, '__connect.errors.exception.message') ?? '')));
+  });
+
+  test('tolerance none: the task fails in KAFKA_PRODUCE with the first record\'s source coordinates', async () => {
+    const { client } = setup();
+    const source = new CountingSourceTask('numbers', 30, 10);
+    const converters = jsonConverters();
+    const { producer } = failingProducer(15);
+    const run = startSourceTask(
+      { id: { connector: 'c', task: 0 }, task: source, config: {}, converters, transform: identity, offsets: new MemoryOffsetStore(), options: opts },
+      { producer, errors: handlerFor(client, 'source', {}, source, converters) },
+    );
+    const failure = (await run.done.then(() => null, (e: unknown) => e)) as TaskFailure;
+    assert.equal(failure.stage, 'KAFKA_PRODUCE');
+    assert.deepEqual(failure.coordinates, { topic: 'numbers', sourcePartition: { source: 'p0' }, offset: '{"n":10}' });
+  });
+});
+
+describe('in-process DLQ nobody reads', () => {
+  test('past 1000 unread records the task fails saying so, instead of stalling every producer of the worker', async () => {
+    const { client } = setup();
+    const total = 1200;
+    produceMixed(client, 'orders', total, new Set([...Array(total).keys()]));
+    const sink = new CollectingSinkTask();
+    const converters = jsonConverters();
+    const config = { topics: 'orders', 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'unread' };
+    const run = startSinkTask(
+      { id: { connector: 'c', task: 0 }, task: sink, config, converters, transform: identity, options: { ...opts, offsetFlushIntervalMs: 60_000 } },
+      { consumer: client.consumer({ groupId: 'connect-c', clientId: 'c' }), errors: handlerFor(client, 'sink', config, sink, converters) },
+    );
+    const failure = (await run.done.then(() => null, (e: unknown) => e)) as TaskFailure;
+    assert.ok(failure instanceof TaskFailure);
+    assert.match(failure.message, /in-process dead letter queue topic "unread" holds 1000 records nobody read/);
+    const committed = await client.admin().fetchGroupOffsets('connect-c', ['orders']);
+    assert.ok((committed[0]?.offset ?? 0) <= 1000, 'nothing committed past what is in the DLQ');
   });
 });
