@@ -224,10 +224,15 @@ export class MySqlDialectImpl implements Dialect {
       conn.connect((err) => (err ? reject(err) : resolve()));
     });
     const session = new MySession(this, conn);
-    await session.execute("SET time_zone = '+00:00'");
-    if (options.isolationLevel) {
-      const sql = this.isolationSql(options.isolationLevel);
-      if (sql) await session.execute(sql);
+    try {
+      await session.execute("SET time_zone = '+00:00'");
+      if (options.isolationLevel) {
+        const sql = this.isolationSql(options.isolationLevel);
+        if (sql) await session.execute(sql);
+      }
+    } catch (e) {
+      await session.close();
+      throw e;
     }
     return session;
   }

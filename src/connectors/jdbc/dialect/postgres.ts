@@ -350,9 +350,14 @@ export class PostgresDialectImpl implements Dialect {
     });
     await client.connect();
     const session = new PgSession(this, client);
-    if (options.isolationLevel) {
-      const sql = this.isolationSql(options.isolationLevel);
-      if (sql) await session.execute(sql);
+    try {
+      if (options.isolationLevel) {
+        const sql = this.isolationSql(options.isolationLevel);
+        if (sql) await session.execute(sql);
+      }
+    } catch (e) {
+      await session.close();
+      throw e;
     }
     return session;
   }

@@ -83,7 +83,13 @@ export class JdbcSourceConnector extends SourceConnector {
   async #listTables(): Promise<TableId[]> {
     if (!this.#session || this.#session.broken) {
       await this.#session?.close().catch(() => {});
-      this.#session = await openSession(this.#settings!);
+      const session = await openSession(this.#settings!);
+      if (this.#stopped) {
+        // stop() already ran (e.g. the startup listing timed out): nothing would close this session.
+        await session.close().catch(() => {});
+        throw new ConnectException('JDBC source connector stopped');
+      }
+      this.#session = session;
     }
     const dialect = this.#settings!.dialect;
     const all = await dialect.listTables(this.#session, {

@@ -70,6 +70,11 @@ export class JdbcSourceTask extends SourceTask {
     }
 
     this.#session = await openSession(this.#settings, { isolationLevel: this.#isolation });
+    if (this.#stopped) {
+      // stop() ran while the session was opening: it saw no session to close.
+      await this.#closeSession();
+      return;
+    }
     const session = this.#session;
     const common = {
       mode, dialect, suffix: String(v[S.QUERY_SUFFIX] ?? ''), delayMs: v[S.TIMESTAMP_DELAY] as number, zone, mapping,
@@ -182,6 +187,10 @@ export class JdbcSourceTask extends SourceTask {
       let session: Session;
       try {
         session = await this.#ensureSession();
+        if (this.#stopped) {
+          await this.#closeSession();
+          return null;
+        }
         if (!head.querying) await head.start(session, this.#batchMaxRows);
         const { records, exhausted } = await head.next(session, this.#batchMaxRows);
         if (exhausted) await head.reset(Date.now());
