@@ -67,6 +67,7 @@ export class Membership {
   #beat: NodeJS.Timeout | undefined;
   #check: NodeJS.Timeout | undefined;
   #stopped = false;
+  #expiring = false;
   #liveKeys = '';
 
   constructor(options: MembershipOptions) {
@@ -92,7 +93,8 @@ export class Membership {
     await this.#heartbeat(true);
     await this.#follower.start();
     this.#beat = setInterval(() => void this.#heartbeat(false), this.#o.heartbeatIntervalMs);
-    this.#check = setInterval(() => void this.#expire(), Math.max(50, Math.floor(this.#o.heartbeatIntervalMs / 2)));
+    // Local bookkeeping only (a member is read from NATS once, when it looks gone): check often.
+    this.#check = setInterval(() => void this.#expire(), Math.max(20, Math.min(200, Math.floor(this.#o.heartbeatIntervalMs / 2))));
     this.#emitIfChanged(true);
   }
 
@@ -211,7 +213,16 @@ export class Membership {
 
   async #expire(): Promise<void> {
     this.#checkFence();
-    if (this.#fenced || this.#stopped) return; // we cannot judge the others while we cannot reach NATS
+    if (this.#fenced || this.#stopped || this.#expiring) return; // we cannot judge the others while we cannot reach NATS
+    this.#expiring = true;
+    try {
+      await this.#expireNow();
+    } finally {
+      this.#expiring = false;
+    }
+  }
+
+  async #expireNow(): Promise<void> {
     const now = this.#now();
     let changed = false;
     for (const [m, s] of [...this.#seen]) {
