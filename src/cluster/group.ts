@@ -257,16 +257,22 @@ export class GroupMember {
     return this.writeConfig(key, { deleted: true });
   }
 
-  async leave(graceful: boolean): Promise<void> {
+  /**
+   * Leaves the group. Graceful: the lease is given up and the membership entry deleted, so the others react at
+   * once — bounded by `goodbyeTimeoutMs` (NATS may be unreachable; then the others time this worker out).
+   */
+  async leave(graceful: boolean, goodbyeTimeoutMs = 5_000): Promise<void> {
     if (this.#left) return;
     this.#left = true;
-    if (graceful) await this.election.resign();
+    const bounded = (p: Promise<unknown>) =>
+      Promise.race([p.catch(() => {}), new Promise<void>((r) => setTimeout(r, goodbyeTimeoutMs).unref())]);
+    if (graceful) await bounded(this.election.resign());
     else this.election.stop();
-    await this.membership.stop(graceful);
+    await bounded(this.membership.stop(graceful));
     this.#configFollower.stop();
     this.#statusFollower.stop();
     if (this.#ownsConnection) {
-      if (graceful) await this.nc.drain().catch(() => {});
+      if (graceful) await bounded(this.nc.drain());
       await this.nc.close().catch(() => {});
     }
   }
