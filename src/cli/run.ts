@@ -3,6 +3,7 @@
  * for a bounded pipeline, until it has finished (worker/completion.ts has the rule).
  */
 import type { Logger } from 'pino';
+import { sleep } from '../async/index.js';
 import { ConnectorConfigError } from '../connectors/validation.js';
 import { StandaloneHerder } from '../worker/standalone-herder.js';
 import { CompletionTracker } from '../worker/completion.js';
@@ -164,7 +165,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
         lastJson = now;
       }
       if (finished) break;
-      await Promise.race([woken(), new Promise((r) => setTimeout(r, SAMPLE_MS))]);
+      await Promise.race([woken(), sleep(SAMPLE_MS)]);
     }
 
     const reason = stopSignal ? `signal ${stopSignal}` : 'pipeline finished';

@@ -12,7 +12,8 @@ import { ConfigState, type ConfigEvent, type Fenced } from './config-state.js';
 import { LeaderElection } from './election.js';
 import { bucketsOf, type GroupBuckets } from './keys.js';
 import { Membership } from './membership.js';
-import { KvFollower, connectNats, encodeJson, isWrongLastSequence, openBucket, sleep, type KV, type NatsConnection } from './nats.js';
+import { KvFollower, connectNats, encodeJson, isWrongLastSequence, openBucket, type KV, type NatsConnection } from './nats.js';
+import { settlesWithin, sleep } from '../async/index.js';
 import { StatusReplica, type StatusEvent } from './status-state.js';
 
 export interface GroupOptions {
@@ -264,8 +265,7 @@ export class GroupMember {
   async leave(graceful: boolean, goodbyeTimeoutMs = 5_000): Promise<void> {
     if (this.#left) return;
     this.#left = true;
-    const bounded = (p: Promise<unknown>) =>
-      Promise.race([p.catch(() => {}), new Promise<void>((r) => setTimeout(r, goodbyeTimeoutMs).unref())]);
+    const bounded = (p: Promise<unknown>) => settlesWithin(p, goodbyeTimeoutMs, { unref: true });
     if (graceful) await bounded(this.election.resign());
     else this.election.stop();
     await bounded(this.membership.stop(graceful));

@@ -11,6 +11,7 @@
  * current end (as Kafka's store does), so a task moved from another worker sees what that worker committed.
  */
 import { randomBytes } from 'node:crypto';
+import { sleep } from '../async/index.js';
 import type { OffsetMap } from '../data/index.js';
 import type { OffsetStore } from '../streams/contracts.js';
 import type { KafkaAdmin, KafkaClient, KafkaConsumer, KafkaProducer, ProducerRecord } from '../streams/kafka/client.js';
@@ -225,7 +226,7 @@ export class KafkaOffsetStore implements OffsetStore {
         return;
       } catch (e) {
         this.#log.warn({ err: e, attempt }, 'offsets topic reader could not restart; retrying');
-        await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
+        await sleep(Math.min(5000, 200 * 2 ** attempt));
       }
     }
   }

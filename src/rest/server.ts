@@ -8,6 +8,7 @@
  *   await rest.stop();
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { withTimeout } from '../async/index.js';
 import { createServer as createHttpsServer } from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -63,16 +64,6 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RestError(500, 'Request timed out')), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
 
 export class RestServer {
@@ -291,6 +282,7 @@ export class RestServer {
         route.handler({ method, params: match.params, query, body: parsed, baseUrl: `${listener.protocol}://${host}` }),
       ),
       this.#timeoutMs,
+      () => new RestError(500, 'Request timed out'),
     );
     return Object.keys(cors).length > 0 ? { ...response, headers: { ...cors, ...response.headers } } : response;
   }

@@ -9,7 +9,8 @@ import type { ConnectorConfig } from '../connectors/api/index.js';
 import { ConfigState } from '../cluster/config-state.js';
 import { bucketsOf, rpcSubject } from '../cluster/keys.js';
 import { NotLeaderError } from '../cluster/group.js';
-import { KvFollower, connectNats, decodeJson, encodeJson, openBucket, sleep, type NatsConnection } from '../cluster/nats.js';
+import { KvFollower, connectNats, decodeJson, encodeJson, openBucket, type NatsConnection } from '../cluster/nats.js';
+import { sleep } from '../async/index.js';
 import { AlreadyExistsError, BadRequestError, ConflictError, NotFoundError } from './errors.js';
 import type { ConnectorInfo, InitialState } from './herder.js';
 

@@ -55,7 +55,8 @@ import { targetStateValue, type AssignmentValue } from '../cluster/config-state.
 import { GroupMember, NotLeaderError } from '../cluster/group.js';
 import { ASSIGNMENT_KEY, configKeys, rpcSubject, statusKeys } from '../cluster/keys.js';
 import { KafkaOffsetStore } from '../cluster/kafka-offset-store.js';
-import { encodeJson, sleep } from '../cluster/nats.js';
+import { encodeJson } from '../cluster/nats.js';
+import { sleep } from '../async/index.js';
 import { canWriteSafely, type StatusValue } from '../cluster/status-state.js';
 import type {
   ConnectorInfo,

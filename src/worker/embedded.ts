@@ -5,6 +5,7 @@
  *   await p.start(); p.status(); await p.stop();
  */
 import type { ConnectorPlugin } from '../connectors/api/index.js';
+import { sleep } from '../async/index.js';
 import { PluginRegistry } from '../connectors/registry.js';
 import { silentLog, type Log } from '../actors/index.js';
 import { StandaloneHerder } from './standalone-herder.js';
@@ -95,7 +96,7 @@ export class Pipeline {
     for (;;) {
       rule.signal?.throwIfAborted();
       if (tracker.observe(this.herder.progress(), Date.now()).done) return;
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      await sleep(pollMs);
     }
   }
 

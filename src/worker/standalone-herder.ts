@@ -52,7 +52,7 @@ import { sameTaskConfigs, storedTaskConfigs, taskClassName } from './task-config
 import { parseWorkerSettings, type WorkerSettings } from './worker-config.js';
 import type { WorkerRuntime } from './runtime.js';
 import { assertValidConnector, withWorkerKeys, workerKeyProblems } from './validate.js';
-import { Serial } from './serial.js';
+import { SerialQueue } from '../async/index.js';
 import { sinkOffsetEntry, sourceOffsetEntry } from './connector-offsets.js';
 import { defaultRuntime } from './default-runtime.js';
 
@@ -83,7 +83,7 @@ interface ConnectorEntry {
   taskConfigs: ConnectorConfig[];
   /** The task instance each running task actor started last (for isFinished). */
   readonly taskInstances: Map<number, AnyTask>;
-  readonly serial: Serial;
+  readonly serial: SerialQueue;
   removing: boolean;
 }
 
@@ -176,7 +176,7 @@ export class StandaloneHerder implements Herder {
     const full: ConnectorConfig = { ...config, name };
     await this.#assertValid(name, { ...config, ...(config['name'] === undefined ? { name } : {}) });
     if (this.#connectors.has(name)) throw new AlreadyExistsError(name); // created meanwhile
-    const entry = this.#newEntry(name, full, initialState === 'RUNNING' ? 'STARTED' : initialState, new Serial());
+    const entry = this.#newEntry(name, full, initialState === 'RUNNING' ? 'STARTED' : initialState, new SerialQueue());
     this.#connectors.set(name, entry);
     this.#spawnConnector(entry);
     this.#log.info({ connector: name, class: entry.plugin.className, target: entry.target }, 'connector added');
@@ -484,7 +484,7 @@ export class StandaloneHerder implements Herder {
 
   // ---- internals ----------------------------------------------------------------------------------------------
 
-  #newEntry(name: string, config: ConnectorConfig, target: TargetState, serial: Serial): ConnectorEntry {
+  #newEntry(name: string, config: ConnectorConfig, target: TargetState, serial: SerialQueue): ConnectorEntry {
     const plugin = this.registry.resolve(config['connector.class']!);
     return {
       name,

@@ -5,3 +5,4 @@ export * from './sink.js';
 export * from './topic-partition.js';
 export * from './errors.js';
 export * from './plugin.js';
+export { sleep, withTimeout, settlesWithin, TimeoutError, SerialQueue } from '../../async/index.js';

@@ -3,7 +3,7 @@
  * only on `random.seed` and its id. Once its share of `max.records` is done, `isFinished()` is true and
  * `poll` returns null forever.
  */
-import { ConnectException, SourceTask, type ConnectorConfig } from '../api/index.js';
+import { ConnectException, SourceTask, sleep, type ConnectorConfig } from '../api/index.js';
 import { SourceRecord, type Field, type OffsetMap, type Schema } from '../../data/index.js';
 import {
   BATCH_SIZE_CONFIG, KEY_FIELD_CONFIG, MAX_RECORDS_CONFIG, QUICKSTART_CONFIG, RATE_CONFIG, SEED_CONFIG,
@@ -130,15 +130,3 @@ export class DatagenTask extends SourceTask {
   stop(): void {}
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

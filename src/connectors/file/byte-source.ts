@@ -4,6 +4,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { sleep } from '../api/index.js';
 
 export interface ByteSource {
   /** The next bytes (at most the chunk size), or null when nothing new is available now. */
@@ -17,19 +18,6 @@ export interface ByteSource {
 
 export const DEFAULT_CHUNK_SIZE = 64 * 1024;
 
-/** Waits `ms`, or less if `signal` aborts; never rejects. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 export class FileByteSource implements ByteSource {
   readonly ended = false;

@@ -4,9 +4,9 @@
  * `{"position"}` of its `{"filename"}` partition.
  */
 import type { Readable } from 'node:stream';
-import { ConnectException, SourceTask, type ConnectorConfig } from '../api/index.js';
+import { ConnectException, SourceTask, sleep, type ConnectorConfig } from '../api/index.js';
 import { Schema, SourceRecord, type OffsetMap } from '../../data/index.js';
-import { FileByteSource, StreamByteSource, sleep, type ByteSource } from './byte-source.js';
+import { FileByteSource, StreamByteSource, type ByteSource } from './byte-source.js';
 import { LineSplitter, type Line } from './line-splitter.js';
 import { FILENAME_FIELD, POSITION_FIELD, fileStreamSourceConfigDef } from './file-source-config.js';
 import { FILE_CONNECTORS_VERSION } from './version.js';

@@ -12,7 +12,7 @@
  * truncate the WAL, and seek the consumer to end + 1. A crash at any point therefore loses no record and
  * writes none twice: files become visible only by rename, and resuming starts right after the last visible one.
  */
-import type { TopicPartition } from '../api/index.js';
+import { sleep, type TopicPartition } from '../api/index.js';
 import { DataException, type Schema, type SinkRecord } from '../../data/index.js';
 import type { Format, RecordWriter } from './formats/format.js';
 import { committedFileName, parseCommittedFileName, resolveDirTemplate, TEMP_DIR } from './naming.js';
@@ -377,7 +377,7 @@ export class TopicPartitionWriter {
       this.#needsRecovery = true;
       this.#d.log.warn(`${this.tp.topic}-${this.tp.partition}: recovery failed, retrying in ${this.#d.retryBackoffMs} ms: ${(err as Error)?.message ?? String(err)}`, err);
       // Records keep arriving meanwhile; they are dropped and read again after the seek that follows a recovery.
-      if (this.#d.retryBackoffMs > 0) await new Promise((r) => setTimeout(r, this.#d.retryBackoffMs));
+      await sleep(this.#d.retryBackoffMs);
       return false;
     }
   }

@@ -1,5 +1,5 @@
 /** Opening sessions from a connector config: URL, credentials, dialect, `connection.attempts` with backoff. */
-import { ConnectException, ConfigException, Password, type ConfigValue } from '../api/index.js';
+import { ConnectException, ConfigException, Password, sleep, type ConfigValue } from '../api/index.js';
 import {
   CONNECTION_ATTEMPTS, CONNECTION_BACKOFF, CONNECTION_PASSWORD, CONNECTION_URL, CONNECTION_USER, DIALECT_NAME,
   QUOTE_SQL_IDENTIFIERS,
@@ -59,18 +59,6 @@ export function urlProblems(values: Map<string, ConfigValue>, settings: () => un
   }
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 /** Connects, trying `connection.attempts` times with `connection.backoff.ms` between attempts. */
 export async function openSession(s: ConnectionSettings, options: SessionOptions = {}, signal?: AbortSignal): Promise<Session> {

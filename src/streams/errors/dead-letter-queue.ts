@@ -12,6 +12,7 @@
  * the record that did not fit).
  */
 import { ConnectException } from '../../connectors/api/index.js';
+import { settlesWithin } from '../../async/index.js';
 import type { TaskId } from '../contracts.js';
 import type { KafkaAdmin, KafkaProducer, ProducerRecord, StreamLogger } from '../kafka/client.js';
 
@@ -122,13 +123,7 @@ export class DeadLetterQueue {
 
   /** Waits (bounded) for outstanding writes, then disconnects the producer. */
   async close(timeoutMs: number): Promise<void> {
-    if (this.#pending.size > 0) {
-      let t: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.allSettled([...this.#pending]),
-        new Promise((r) => (t = setTimeout(r, Math.max(0, timeoutMs)))),
-      ]).finally(() => clearTimeout(t));
-    }
+    if (this.#pending.size > 0) await settlesWithin(Promise.allSettled([...this.#pending]), timeoutMs);
     if (this.#connected) {
       this.#connected = false;
       await this.#o.producer.disconnect();

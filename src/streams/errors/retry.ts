@@ -5,7 +5,7 @@
  * `errors.retry.delay.max.ms`, a random delay in [0, cap) — and never sleeping past the deadline.
  */
 import { RetriableException } from '../../connectors/api/index.js';
-import { sleep } from '../util/misc.js';
+import { sleep } from '../../async/index.js';
 
 /** The first retry waits this long (Kafka's RETRIES_DELAY_MIN_MS). */
 export const RETRY_DELAY_MIN_MS = 300;

@@ -20,7 +20,7 @@ import type {
   Subscription,
   TopicPartitionOffset,
 } from '../kafka/client.js';
-import { SerialQueue } from '../util/serial-queue.js';
+import { SerialQueue } from '../../async/index.js';
 import { partitionForKey } from './murmur2.js';
 
 export interface InProcessBrokerOptions {

@@ -15,7 +15,7 @@ import type {
   Subscription,
   TopicPartitionOffset,
 } from '../kafka/client.js';
-import { SerialQueue } from '../util/serial-queue.js';
+import { SerialQueue } from '../../async/index.js';
 import type { GroupMember, InProcessBroker } from './broker.js';
 
 export function createInProcessClient(broker: InProcessBroker): KafkaClient {

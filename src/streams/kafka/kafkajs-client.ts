@@ -41,7 +41,7 @@ import type {
   TopicPartitionOffset,
 } from './client.js';
 import { silentLogger } from './client.js';
-import { SerialQueue } from '../util/serial-queue.js';
+import { SerialQueue } from '../../async/index.js';
 
 const { Kafka: KafkaCtor, logLevel, Partitioners, ConfigResourceTypes } = kafkajs;
 

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import type { OffsetMap } from '../../data/index.js';
 import type { OffsetStore } from '../contracts.js';
-import { SerialQueue } from '../util/serial-queue.js';
+import { SerialQueue } from '../../async/index.js';
 import { writeFileAtomic } from '../util/atomic-file.js';
 import { KeyedOffsets } from './keyed-offsets.js';
 import { OffsetFormatException, readJson, writeJson } from './offset-json.js';

@@ -16,8 +16,9 @@ import type { ConsumedBatch, ConsumedMessage, KafkaConsumer, StreamLogger, Subsc
 import { silentLogger } from '../kafka/client.js';
 import { failOnError, withErrorMetrics, type ConsumedRef, type RecordErrorHandler } from '../errors/record-error-handler.js';
 import { isRetriable, retryAfterFailure, retryDeadline, retryDelayMs } from '../errors/retry.js';
-import { SerialQueue } from '../util/serial-queue.js';
-import { newMetrics, settlesWithin, sleep } from '../util/misc.js';
+import { SerialQueue } from '../../async/index.js';
+import { newMetrics } from '../util/misc.js';
+import { settlesWithin, sleep } from '../../async/index.js';
 
 export interface SinkPipelineDeps {
   /** Consumer of group `connect-<connector>`; the pipeline connects, subscribes, runs and disconnects it. */

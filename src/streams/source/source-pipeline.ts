@@ -20,9 +20,10 @@ import { validateOffsetMap, writeJson } from '../offsets/offset-json.js';
 import { failOnError, withErrorMetrics, type RecordErrorHandler } from '../errors/record-error-handler.js';
 import { isRetriable, retryAfterFailure } from '../errors/retry.js';
 import { Permits } from '../util/permits.js';
-import { SerialQueue } from '../util/serial-queue.js';
+import { SerialQueue } from '../../async/index.js';
 import { TopicCreator, topicCreationGroups } from './topic-creation.js';
-import { newMetrics, settlesWithin, sleep, withTimeout } from '../util/misc.js';
+import { newMetrics } from '../util/misc.js';
+import { settlesWithin, sleep, withTimeout } from '../../async/index.js';
 
 export interface SourcePipelineDeps {
   /** The pipeline connects it at start and disconnects it at stop. */

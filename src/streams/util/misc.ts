@@ -25,39 +25,3 @@ export function newMetrics(): Required<TaskMetrics> {
     deadLetterQueueProduceFailures: 0,
   };
 }
-
-/** Resolves after `ms`, or early (without error) when the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted || ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
-export class TimeoutError extends Error {
-  override readonly name = 'TimeoutError';
-}
-
-/** Rejects with a TimeoutError if `p` has not settled within `ms`. */
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    t = setTimeout(() => reject(new TimeoutError(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(t));
-}
-
-/** Waits for `p` at most `ms`; true if it settled in time. The timer is cleared either way. */
-export function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let t: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    t = setTimeout(() => resolve(false), Math.max(0, ms));
-  });
-  return Promise.race([p.then(() => true, () => true), timeout]).finally(() => clearTimeout(t));
-}

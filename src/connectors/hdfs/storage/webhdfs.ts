@@ -15,6 +15,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
+import { sleep } from '../../api/index.js';
 import { joinPath, parentPath, StorageException, type FileStatus, type OutputFile, type Storage } from './storage.js';
 
 export interface WebHdfsOptions {
@@ -426,6 +427,3 @@ export class WebHdfsStorage implements Storage {
   async close(): Promise<void> {}
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

@@ -7,7 +7,8 @@
 import { ConnectException, SourceTask, type ConnectorConfig } from '../../api/index.js';
 import type { OffsetMap, SourceRecord } from '../../../data/index.js';
 import { DB_TIMEZONE, S, parseOrThrow, sourceConfigDef, sourceCrossKeyProblems, type Mode } from '../config.js';
-import { connectionSettings, openSession, sleep, type ConnectionSettings } from '../connection.js';
+import { connectionSettings, openSession, type ConnectionSettings } from '../connection.js';
+import { sleep } from '../../api/index.js';
 import { describeDbError, type NumericMapping, type Session, type TimestampGranularity } from '../dialect/index.js';
 import { Password } from '../../api/index.js';
 import { TableId } from '../util/identifiers.js';

@@ -1,4 +1,7 @@
-/** Runs async jobs one at a time, in submission order; a failed job does not stop the ones after it. */
+/**
+ * Runs async jobs one at a time, in submission order; a failed job does not stop the ones after it (a
+ * per-connector lock, a file's writes, a partition's appends).
+ */
 export class SerialQueue {
   #tail: Promise<unknown> = Promise.resolve();
 
