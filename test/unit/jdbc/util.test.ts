@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseConnectionUrl, redactUrl } from '../../../src/connectors/jdbc/util/url.js';
-import { Zone } from '../../../src/connectors/jdbc/util/zone.js';
+import { Zone, fieldsFromUtc, utcFromFields } from '../../../src/connectors/jdbc/util/zone.js';
 import {
   Instant, parseTimestampText, parsedToInstant, parseTimeText, parseDateText, formatWall,
 } from '../../../src/connectors/jdbc/util/temporal.js';
@@ -58,14 +58,78 @@ describe('time zones', () => {
     assert.equal(ny.wallToEpochMs({ year: 2024, month: 11, day: 3, hour: 1, minute: 30, second: 0, micros: 0 }), Date.UTC(2024, 10, 3, 5, 30));
   });
 
-  test('wall clock → instant → wall clock round-trips (property)', () => {
-    const zones = ['Europe/Paris', 'Asia/Tokyo', 'America/Sao_Paulo', 'Australia/Lord_Howe', '+05:45', 'UTC'].map((z) => Zone.of(z));
-    fc.assert(fc.property(fc.integer({ min: Date.UTC(1950, 0, 1), max: Date.UTC(2100, 0, 1) }), fc.constantFrom(...zones), (ms, zone) => {
-      const wall = zone.epochMsToWall(ms);
-      assert.equal(zone.wallToEpochMs(wall), ms);
-    }), { numRuns: 300 });
+  test('DST in zones east of UTC and with half-hour shifts: gap moves forward, overlap takes the earlier offset', () => {
+    const paris = Zone.of('Europe/Paris');
+    // 2024-03-31 02:30 does not exist in Paris: 03:30 CEST.
+    assert.equal(paris.wallToEpochMs(wall(2024, 3, 31, 2, 30)), Date.UTC(2024, 2, 31, 1, 30));
+    // 2024-10-27 02:30 happens twice: the first (CEST, UTC+2).
+    assert.equal(paris.wallToEpochMs(wall(2024, 10, 27, 2, 30)), Date.UTC(2024, 9, 27, 0, 30));
+    const lordHowe = Zone.of('Australia/Lord_Howe');
+    // 2024-10-06 02:15 does not exist (+10:30 → +11 at 02:00): 02:45 +11.
+    assert.equal(lordHowe.wallToEpochMs(wall(2024, 10, 6, 2, 15)), Date.UTC(2024, 9, 5, 15, 45));
+    // 2024-04-07 01:45 happens twice (+11 → +10:30 at 02:00): the first (+11).
+    assert.equal(lordHowe.wallToEpochMs(wall(2024, 4, 7, 1, 45)), Date.UTC(2024, 3, 6, 14, 45));
+  });
+
+  test('regression: the second 23:00 of 1987-02-13 in São Paulo reads back as the first (fast-check seed 1817984857)', () => {
+    // DST ended at 1987-02-14 00:00 -02 (02:00Z): 23:00 happened at 01:00Z (-02) and again at 02:00Z (-03).
+    const saoPaulo = Zone.of('America/Sao_Paulo');
+    const second = 540266400000;
+    const w = saoPaulo.epochMsToWall(second);
+    assert.deepEqual(w, wall(1987, 2, 13, 23, 0));
+    const back = saoPaulo.wallToEpochMs(w);
+    assert.equal(back, second - 3_600_000);
+    assert.deepEqual(saoPaulo.epochMsToWall(back), w);
+  });
+
+  // Instants near these transitions make the properties meet gaps and overlaps, not just ordinary hours.
+  const transitions: Array<[string, number]> = [
+    ['America/Sao_Paulo', 540266400000],
+    ['Europe/Paris', Date.UTC(2024, 2, 31, 1)],
+    ['Europe/Paris', Date.UTC(2024, 9, 27, 1)],
+    ['Australia/Lord_Howe', Date.UTC(2024, 3, 6, 15)],
+    ['Australia/Lord_Howe', Date.UTC(2024, 9, 5, 15, 30)],
+    ['America/New_York', Date.UTC(2024, 2, 10, 7)],
+    ['America/New_York', Date.UTC(2024, 10, 3, 6)],
+  ];
+  const zones = ['Europe/Paris', 'Asia/Tokyo', 'America/Sao_Paulo', 'Australia/Lord_Howe', 'America/New_York', '+05:45', 'UTC'];
+  const HOUR = 3_600_000;
+  const instantInZone = fc.oneof(
+    fc.tuple(fc.integer({ min: Date.UTC(1950, 0, 1), max: Date.UTC(2100, 0, 1) }), fc.constantFrom(...zones)),
+    fc.constantFrom(...transitions).chain(([z, t]) => fc.tuple(fc.integer({ min: t - 3 * HOUR, max: t + 3 * HOUR }), fc.constant(z))),
+  ).map(([ms, z]) => [ms, Zone.of(z)] as const);
+
+  test('instant → wall clock → instant round-trips, except the later of two instants with the same wall clock (property)', () => {
+    fc.assert(fc.property(instantInZone, ([ms, zone]) => {
+      const w = zone.epochMsToWall(ms);
+      const back = zone.wallToEpochMs(w);
+      assert.deepEqual(zone.epochMsToWall(back), w);
+      // In an overlap the wall clock names two instants and reads back as the earlier one.
+      if (back !== ms) assert.ok(back < ms && zone.offsetAt(back) > zone.offsetAt(ms), `${ms} in ${zone.id} read back as ${back}`);
+    }), { numRuns: 500 });
+  });
+
+  test('wall clock → instant → wall clock round-trips, except a wall clock in a DST gap, which moves forward by the gap (property)', () => {
+    fc.assert(fc.property(instantInZone, ([ms, zone]) => {
+      const w = fieldsFromUtc(ms); // any wall clock, whether or not it exists in the zone
+      const t = zone.wallToEpochMs(w);
+      const moved = utcFromFields(...wallFields(zone.epochMsToWall(t))) - utcFromFields(...wallFields(w));
+      if (moved !== 0) {
+        // The gap: the offset before it was applied (t = w − before) and the wall clock shows the one after.
+        const before = ms - t;
+        assert.ok(moved > 0 && moved === zone.offsetAt(t) - before, `${JSON.stringify(w)} in ${zone.id} moved by ${moved} ms`);
+      }
+    }), { numRuns: 500 });
   });
 });
+
+function wall(year: number, month: number, day: number, hour: number, minute: number) {
+  return { year, month, day, hour, minute, second: 0, micros: 0 };
+}
+
+function wallFields(w: { year: number; month: number; day: number; hour: number; minute: number; second: number }): [number, number, number, number, number, number] {
+  return [w.year, w.month, w.day, w.hour, w.minute, w.second];
+}
 
 describe('temporal text', () => {
   test('timestamps with fractions, offsets and BC', () => {

@@ -16,6 +16,7 @@ export interface WallClock {
 }
 
 const QUARTER_HOUR = 900_000;
+const DAY = 86_400_000;
 
 export class Zone {
   readonly id: string;
@@ -99,20 +100,22 @@ export class Zone {
     return wall - Math.floor(utcMs / 1000) * 1000;
   }
 
-  /** The instant (epoch ms, sub-ms in `micros` is the caller's) of a wall-clock time in this zone. */
+  /**
+   * The instant (epoch ms, sub-ms in `micros` is the caller's) of a wall-clock time in this zone, by Java's rule
+   * (`ZonedDateTime.ofLocal`): a wall time in a DST gap moves forward by the length of the gap, one in an overlap
+   * takes the earlier offset (the one in force before the transition). Both come down to "use the offset before
+   * the transition" whenever the wall time does not have exactly one offset.
+   */
   wallToEpochMs(w: WallClock): number {
     const local = utcFromFields(w.year, w.month, w.day, w.hour, w.minute, w.second) + Math.floor(w.micros / 1000);
     if (this.#fixed !== null) return local - this.#fixed;
-    // Two passes find the offset in force at the result; a wall time in a DST gap moves forward (as Java's lenient
-    // calendar does), one in an overlap takes the earlier (summer) offset.
-    const off1 = this.offsetAt(local);
-    let t = local - off1;
-    const off2 = this.offsetAt(t);
-    if (off2 !== off1) {
-      const t2 = local - off2;
-      if (this.offsetAt(t2) === off2) t = t2;
-    }
-    return t;
+    // Every instant this wall time can denote lies within a day of `local` (offsets stay within ±18 h), so the
+    // offsets a day either side are the ones before and after any transition that matters.
+    const before = this.offsetAt(local - DAY);
+    const after = this.offsetAt(local + DAY);
+    if (this.offsetAt(local - before) === before) return local - before;
+    if (this.offsetAt(local - after) === after) return local - after;
+    return local - before;
   }
 
   /** Wall-clock fields of the instant `epochMs` (+ `micros` within the ms) in this zone. */
