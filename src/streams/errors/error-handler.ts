@@ -25,7 +25,7 @@ import { writeJson } from '../offsets/offset-json.js';
 import { contextHeaders } from './context-headers.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { errorHandlingSettings, type ErrorHandlingSettings } from './error-handling-config.js';
-import { isRetriable } from './retry.js';
+import { isRetriable } from './retry-with-tolerance.js';
 import {
   failOnError,
   type ConsumedRef,

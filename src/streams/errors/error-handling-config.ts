@@ -4,7 +4,7 @@
  * transform or converter rejects before they reach Kafka).
  */
 import { ConfigException } from '../../connectors/api/index.js';
-import type { RetryPolicy } from './retry.js';
+import type { RetryPolicy } from './retry-with-tolerance.js';
 
 export type ToleranceType = 'none' | 'all';
 

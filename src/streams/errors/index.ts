@@ -16,7 +16,12 @@ export {
   type RetryOptions,
   type RetryOutcome,
   type RetryPolicy,
-} from './retry.js';
+  RetryWithToleranceOperator,
+  type BatchOutcome,
+  type FailedRecord,
+  type StageCursor,
+  type RetryWithToleranceOptions,
+} from './retry-with-tolerance.js';
 export * from './context-headers.js';
 export * from './error-handling-config.js';
 export { DeadLetterQueue, DeadLetterQueueException, type DeadLetterQueueOptions } from './dead-letter-queue.js';

@@ -11,7 +11,7 @@ import type { SinkRecord, SourceRecord } from '../../data/index.js';
 import type { ErrantRecordReporter } from '../../connectors/api/index.js';
 import type { FailureStage, TaskId, TaskMetrics } from '../contracts.js';
 import type { ConsumedMessage, ProducerRecord } from '../kafka/client.js';
-import type { RetryPolicy } from './retry.js';
+import type { RetryPolicy } from './retry-with-tolerance.js';
 
 /** A consumed record and where it came from. */
 export interface ConsumedRef {

@@ -15,9 +15,9 @@ import { TaskFailure } from '../contracts.js';
 import type { ConsumedBatch, ConsumedMessage, KafkaConsumer, StreamLogger, Subscription, TopicPartitionOffset } from '../kafka/client.js';
 import { silentLogger } from '../kafka/client.js';
 import { failOnError, withErrorMetrics, type ConsumedRef, type RecordErrorHandler } from '../errors/record-error-handler.js';
-import { isRetriable, retryAfterFailure, retryDeadline, retryDelayMs } from '../errors/retry.js';
+import { isRetriable, retryAfterFailure, retryDeadline, retryDelayMs } from '../errors/retry-with-tolerance.js';
 import { SerialQueue } from '../../async/index.js';
-import { newMetrics } from '../util/misc.js';
+import { newMetrics } from '../task-metrics.js';
 import { settlesWithin, sleep } from '../../async/index.js';
 
 export interface SinkPipelineDeps {

@@ -2,6 +2,11 @@
  * A counting semaphore: the demand signal of the source pipeline. `acquire` waits while no permit is free;
  * `release` frees one. Abortable so a stopping pipeline never hangs on it.
  */
+/** One permit taken from Permits; `release` is idempotent. */
+export interface Permit {
+  release(): void;
+}
+
 export class Permits {
   #free: number;
   readonly #waiters: Array<() => void> = [];
@@ -35,6 +40,19 @@ export class Permits {
       this.#waiters.push(grant);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
+  }
+
+  /** Takes a permit as a handle whose `release()` gives it back once however often it is called; null if aborted. */
+  async take(signal?: AbortSignal): Promise<Permit | null> {
+    if (!(await this.acquire(signal))) return null;
+    let held = true;
+    return {
+      release: () => {
+        if (!held) return;
+        held = false;
+        this.release();
+      },
+    };
   }
 
   release(): void {
