@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { PluginRegistry } from '../connectors/registry.js';
-import { workerConfigProblems } from '../connectors/runtime-config.js';
+import { workerConfigProblems } from '../worker/worker-config-def.js';
 import { connectorConfigProblems, type ProblemOptions } from '../connectors/validation.js';
 
 export const INITIAL_STATES = ['RUNNING', 'PAUSED', 'STOPPED'] as const;

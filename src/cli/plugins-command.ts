@@ -1,6 +1,6 @@
 /** `sluice plugins`: the connector plugins and their config keys (own keys; `--all` adds the framework's). */
 import { configValueToString, type ConfigKey, type ConnectorPlugin } from '../connectors/api/index.js';
-import { connectorConfigDef } from '../connectors/runtime-config.js';
+import { connectorConfigDef } from '../connectors/framework-config.js';
 import { configKeyInfo } from '../connectors/validation.js';
 import { restartPolicyConfigDef } from '../actors/restart-policy.js';
 import { PluginLoadError, registryWithPlugins } from './load-plugins.js';

@@ -7,21 +7,22 @@ import {
   ConfigDef,
   ConfigException,
   configValueToString,
+  underPrefix,
+  unknownKeyReason,
   type ConfigKey,
+  type ConfigProblem,
   type ConfigType,
   type ConfigValue,
   type ConnectorPlugin,
 } from './api/index.js';
 import type { PluginRegistry } from './registry.js';
+import { converterProblems } from './converter-problems.js';
 import {
   CONNECTOR_PASSTHROUGH_PREFIXES,
   TOPIC_CREATION_PREFIX,
   connectorConfigDef,
-  converterProblems,
   enrichConnectorConfigDef,
-  unknownKeyReason,
-  type ConfigProblem,
-} from './runtime-config.js';
+} from './framework-config.js';
 
 export interface ConfigKeyInfo {
   name: string;
@@ -312,7 +313,7 @@ export async function connectorConfigProblems(
     ];
     const known = [...v.definedKeys];
     for (const key of Object.keys(config)) {
-      if (v.definedKeys.has(key) || allowedPrefixes.some((p) => key.startsWith(p) && key.length > p.length)) continue;
+      if (v.definedKeys.has(key) || underPrefix(key, allowedPrefixes)) continue;
       problems.push({ key, reason: unknownKeyReason(key, known, 'connector') });
     }
   }

@@ -3,7 +3,7 @@
  * `header.converter` with its own `<prefix>.*` settings when it names one, otherwise the worker's.
  */
 import type { ConnectorConfig } from '../connectors/api/index.js';
-import { DEFAULT_HEADER_CONVERTER, DEFAULT_KEY_CONVERTER, DEFAULT_VALUE_CONVERTER } from '../connectors/runtime-config.js';
+import { DEFAULT_HEADER_CONVERTER, DEFAULT_KEY_CONVERTER, DEFAULT_VALUE_CONVERTER } from './worker-config-def.js';
 import { configureConverter, configureHeaderConverter, createConverter, createHeaderConverter } from '../converters/registry.js';
 import type { Converters } from '../streams/contracts.js';
 

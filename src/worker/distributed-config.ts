@@ -15,17 +15,8 @@
  *   `inter.worker.*`: accepted, not used (the protocol is always incremental cooperative over NATS).
  * - `exactly.once.source.support`: only `disabled`.
  */
-import { ConfigDef, Validators } from '../connectors/api/index.js';
-import {
-  WORKER_PASSTHROUGH_PREFIXES,
-  converterProblems,
-  standaloneWorkerConfigDef,
-  unknownKeyReason,
-  DEFAULT_HEADER_CONVERTER,
-  DEFAULT_KEY_CONVERTER,
-  DEFAULT_VALUE_CONVERTER,
-  type ConfigProblem,
-} from '../connectors/runtime-config.js';
+import { ConfigDef, Validators, underPrefix, type ConfigProblem } from '../connectors/api/index.js';
+import { WORKER_PASSTHROUGH_PREFIXES, checkWorkerConfig, standaloneWorkerConfigDef } from './worker-config-def.js';
 import { WorkerConfigError } from './errors.js';
 import { parseWorkerSettings, type WorkerSettings } from './worker-config.js';
 
@@ -86,24 +77,11 @@ export function distributedWorkerConfigDef(): ConfigDef {
 }
 
 function problemsOf(raw: Readonly<Record<string, string>>, def: ConfigDef): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const prefixes = [...WORKER_PASSTHROUGH_PREFIXES, ...STORAGE_PREFIXES];
-  for (const key of Object.keys(raw)) {
-    if (def.key(key) || prefixes.some((p) => key.startsWith(p) && key.length > p.length)) continue;
-    problems.push({ key, reason: unknownKeyReason(key, def.names(), 'worker') });
-  }
-  for (const [key, cv] of def.validate(raw)) for (const m of cv.errorMessages) problems.push({ key, reason: m });
-  if (raw['offset.storage.file.filename'] !== undefined) {
-    problems.push({ key: 'offset.storage.file.filename', reason: 'a distributed worker keeps offsets in offset.storage.topic, not in a file' });
-  }
-  problems.push(
-    ...converterProblems(raw, {
-      'key.converter': DEFAULT_KEY_CONVERTER,
-      'value.converter': DEFAULT_VALUE_CONVERTER,
-      'header.converter': DEFAULT_HEADER_CONVERTER,
-    }),
-  );
-  return problems;
+  const fileOffsets: ConfigProblem[] =
+    raw['offset.storage.file.filename'] === undefined
+      ? []
+      : [{ key: 'offset.storage.file.filename', reason: 'a distributed worker keeps offsets in offset.storage.topic, not in a file' }];
+  return checkWorkerConfig(raw, def, [...WORKER_PASSTHROUGH_PREFIXES, ...STORAGE_PREFIXES], fileOffsets);
 }
 
 /** The standalone part of a distributed config (what parseWorkerSettings and the standalone machinery accept). */
@@ -112,7 +90,7 @@ export function standalonePart(raw: Readonly<Record<string, string>>): Record<st
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (k === 'offset.storage.file.filename') continue;
-    if (def.key(k) || WORKER_PASSTHROUGH_PREFIXES.some((p) => k.startsWith(p) && k.length > p.length)) out[k] = v;
+    if (def.key(k) || underPrefix(k, WORKER_PASSTHROUGH_PREFIXES)) out[k] = v;
   }
   return out;
 }

@@ -1,4 +1,5 @@
 /** Errors of the herder API; each maps to one Kafka Connect REST status (404, 409, 400). */
+import type { ConfigProblem } from '../connectors/api/index.js';
 
 /** No connector (or task) by that name: REST 404. */
 export class NotFoundError extends Error {
@@ -26,11 +27,8 @@ export class ConflictError extends Error {
   override readonly name = 'ConflictError';
 }
 
-/** One problem of a worker or connector config. */
-export interface ConfigProblem {
-  readonly key?: string;
-  readonly reason: string;
-}
+/** One problem of a worker or connector config (defined beside ConfigDef). */
+export type { ConfigProblem };
 
 /** A worker config that cannot be used: every problem with its key and reason. */
 export class WorkerConfigError extends Error {

@@ -48,7 +48,7 @@ export function workerKeyProblems(config: ConnectorConfig): ConfigProblem[] {
       problems.push({ key, reason: `unknown connector configuration key "${key}" (known: ${def.names().join(', ')})` });
     }
   }
-  for (const cv of def.validate(config).values()) for (const reason of cv.errorMessages) problems.push({ key: cv.name, reason });
+  problems.push(...def.problems(config));
   if (!problems.some((p) => p.key?.startsWith('sluice.'))) {
     try {
       parseRestartPolicy(config);

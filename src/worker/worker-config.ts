@@ -1,6 +1,6 @@
 /** The standalone worker's settings, parsed once from its flat config. */
 import { hostname } from 'node:os';
-import { standaloneWorkerConfigDef, workerConfigProblems } from '../connectors/runtime-config.js';
+import { standaloneWorkerConfigDef, workerConfigProblems } from './worker-config-def.js';
 import type { PipelineOptions } from '../streams/contracts.js';
 import { WorkerConfigError } from './errors.js';
 

@@ -90,6 +90,51 @@ export interface ConfigValue {
 
 export type RawConfig = Readonly<Record<string, unknown>>;
 
+/** One problem of a config: the key to blame (if one is) and why. */
+export interface ConfigProblem {
+  readonly key?: string;
+  readonly reason: string;
+}
+
+/** Whether `key` lies under one of `prefixes` (and names something below it): keys passed through undefined. */
+export function underPrefix(key: string, prefixes: readonly string[]): boolean {
+  return prefixes.some((p) => key.startsWith(p) && key.length > p.length);
+}
+
+/** The reason for an unknown key, with a "did you mean" when a known key is a small edit away. */
+export function unknownKeyReason(key: string, known: readonly string[], what: string): string {
+  const guess = closestName(key, known);
+  return `unknown ${what} configuration key "${key}"` + (guess ? ` (did you mean "${guess}"?)` : '');
+}
+
+/** The candidate nearest to `word` if it is a few edits away (at most max(2, ⌊length/4⌋)), else undefined. */
+export function closestName(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDist = Math.max(2, Math.floor(word.length / 4)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(word, c, bestDist);
+    if (d < bestDist) {
+      best = c;
+      bestDist = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, or `cap` as soon as the lengths alone rule out anything below it. */
+function editDistance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) >= cap) return cap;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
 function parseType(name: string, value: unknown, type: ConfigType): unknown {
   if (value === null || value === undefined) return null;
   const trimmed = typeof value === 'string' ? value.trim() : value;
@@ -247,6 +292,24 @@ export class ConfigDef {
       result.set(key.name, cv);
     }
     return result;
+  }
+
+  /** Every error of `validate`, flattened to one problem per message, in key order. */
+  problems(props: RawConfig): ConfigProblem[] {
+    const out: ConfigProblem[] = [];
+    for (const [key, cv] of this.validate(props)) for (const reason of cv.errorMessages) out.push({ key, reason });
+    return out;
+  }
+
+  /**
+   * Every key of `props` this def does not define and no `allowedPrefixes` covers, as a problem whose reason
+   * suggests the nearest defined key (`what` names the config: "worker", "connector").
+   */
+  unknownKeyProblems(props: RawConfig, what: string, allowedPrefixes: readonly string[] = []): ConfigProblem[] {
+    const names = this.names();
+    return Object.keys(props)
+      .filter((key) => !this.#keys.has(key) && !underPrefix(key, allowedPrefixes))
+      .map((key) => ({ key, reason: unknownKeyReason(key, names, what) }));
   }
 
   /** Markdown reference of every non-internal key, grouped, for `sluice plugins` and the docs. */

@@ -1,13 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  WorkerConfigError,
-  connectorConfigDef,
-  enrichConnectorConfigDef,
-  parseStandaloneWorkerConfig,
-  standaloneWorkerConfigDef,
-  workerConfigProblems,
-} from '../../../src/connectors/runtime-config.js';
+import { connectorConfigDef, enrichConnectorConfigDef } from '../../../src/connectors/framework-config.js';
 import { ConfigDef, configValueToString, type ConfigDef as Def } from '../../../src/connectors/api/index.js';
 
 const BASE = { name: 'c1', 'connector.class': 'FileStreamSink' };
@@ -162,101 +155,5 @@ describe('enrichConnectorConfigDef', () => {
   test('sinks get no topic creation keys', () => {
     const def = enrichConnectorConfigDef(connectorConfigDef('sink'), 'sink', { 'topic.creation.default.partitions': '1' });
     assert.equal(def.key('topic.creation.default.partitions'), undefined);
-  });
-});
-
-describe('standaloneWorkerConfigDef', () => {
-  test('Sluice defaults', () => {
-    const w = parseStandaloneWorkerConfig({});
-    assert.equal(w.bootstrapServers, null, 'absent bootstrap.servers means the in-process transport');
-    assert.equal(w.keyConverter, 'org.apache.kafka.connect.json.JsonConverter');
-    assert.equal(w.valueConverter, 'org.apache.kafka.connect.json.JsonConverter');
-    assert.equal(w.headerConverter, 'org.apache.kafka.connect.storage.SimpleHeaderConverter');
-    assert.equal(w.offsetStorageFile, null);
-    assert.equal(w.offsetFlushIntervalMs, 60000);
-    assert.equal(w.offsetFlushTimeoutMs, 5000);
-    assert.equal(w.taskShutdownGracefulTimeoutMs, 5000);
-    assert.equal(w.maxInFlightBatches, 4);
-    const def = standaloneWorkerConfigDef();
-    assert.equal(def.key('listeners')!.defaultValue instanceof Array, true);
-  });
-
-  test('typed values and prefixed settings with the prefix stripped', () => {
-    const w = parseStandaloneWorkerConfig({
-      'bootstrap.servers': '127.0.0.1:9092, broker2:9093',
-      'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
-      'value.converter.schemas.enable': 'false',
-      'key.converter.schemas.enable': 'true',
-      'offset.storage.file.filename': '/tmp/offsets',
-      'offset.flush.interval.ms': '1000',
-      'sluice.max.in.flight.batches': '16',
-      'producer.linger.ms': '5',
-      'consumer.max.poll.records': '500',
-      'admin.listeners': 'http://:9000',
-      'admin.request.timeout.ms': '100',
-    });
-    assert.deepEqual(w.bootstrapServers, ['127.0.0.1:9092', 'broker2:9093']);
-    assert.equal(w.valueConverter, 'org.apache.kafka.connect.storage.StringConverter');
-    assert.deepEqual(w.valueConverterConfig, { 'schemas.enable': 'false' });
-    assert.deepEqual(w.keyConverterConfig, { 'schemas.enable': 'true' });
-    assert.equal(w.offsetStorageFile, '/tmp/offsets');
-    assert.equal(w.offsetFlushIntervalMs, 1000);
-    assert.equal(w.maxInFlightBatches, 16);
-    assert.deepEqual(w.producer, { 'linger.ms': '5' });
-    assert.deepEqual(w.consumer, { 'max.poll.records': '500' });
-    assert.deepEqual(w.admin, { 'request.timeout.ms': '100' });
-  });
-
-  test('Kafka worker keys that Sluice does not use are still accepted', () => {
-    assert.deepEqual(workerConfigProblems({
-      'plugin.path': '/opt/plugins', listeners: 'http://:8083', 'rest.advertised.port': '8083',
-      'config.providers': 'file', 'config.providers.file.class': 'org.apache.kafka.common.config.provider.FileConfigProvider',
-      'security.protocol': 'PLAINTEXT', 'ssl.truststore.location': '/x', 'topic.creation.enable': 'false',
-    }), []);
-  });
-
-  test('unknown keys are refused with the key name, and a close known key is suggested', () => {
-    const problems = workerConfigProblems({ 'offset.flush.intervall.ms': '5', 'group.id': 'x', 'producer.': 'y' });
-    assert.deepEqual(problems.map((p) => p.key), ['offset.flush.intervall.ms', 'group.id', 'producer.']);
-    assert.match(problems[0]!.reason, /did you mean "offset\.flush\.interval\.ms"/);
-  });
-
-  const invalid: Array<[string, string, RegExp]> = [
-    ['bootstrap.servers', 'localhost', /Invalid url/],
-    ['bootstrap.servers', '', /Empty list/],
-    ['offset.flush.interval.ms', '-1', /at least 0/],
-    ['offset.flush.timeout.ms', 'soon', /LONG/],
-    ['task.shutdown.graceful.timeout.ms', '-5', /at least 0/],
-    ['sluice.max.in.flight.batches', '0', /at least 1/],
-    ['offset.storage.file.filename', '', /may not be empty/],
-  ];
-  for (const [key, value, reason] of invalid) {
-    test(`${key}=${JSON.stringify(value)} is refused`, () => {
-      const problems = workerConfigProblems({ [key]: value });
-      assert.equal(problems.length, 1);
-      assert.equal(problems[0]!.key, key);
-      assert.match(problems[0]!.reason, reason);
-      assert.throws(() => parseStandaloneWorkerConfig({ [key]: value }), (e: unknown) => e instanceof WorkerConfigError && e.problems[0]!.key === key);
-    });
-  }
-
-  test('converters are built as the worker will: unknown classes and bad converter settings are refused', () => {
-    assert.deepEqual(workerConfigProblems({ 'value.converter': 'string', 'key.converter': 'org.apache.kafka.connect.storage.StringConverter' }), []);
-    const problems = workerConfigProblems({
-      'key.converter': 'com.acme.NoSuchConverter',
-      'value.converter.schemas.enable': 'maybe',
-      'header.converter': 'org.apache.kafka.connect.json.JsonConverter',
-    });
-    assert.deepEqual(problems.map((p) => p.key), ['key.converter', 'value.converter.schemas.enable']);
-    assert.match(problems[0]!.reason, /Class com\.acme\.NoSuchConverter could not be found/);
-    assert.match(problems[1]!.reason, /Invalid value maybe for configuration schemas\.enable/);
-  });
-
-  test('WorkerConfigError lists every problem in its message', () => {
-    assert.throws(
-      () => parseStandaloneWorkerConfig({ 'sluice.max.in.flight.batches': '0', nope: '1' }),
-      (e: unknown) => e instanceof WorkerConfigError && e.problems.length === 2 &&
-        /sluice\.max\.in\.flight\.batches/.test(e.message) && /nope/.test(e.message),
-    );
   });
 });

@@ -1,0 +1,140 @@
+/**
+ * The worker's keys: Kafka's WorkerConfig + StandaloneConfig with Sluice's defaults, and the checks every worker
+ * config goes through (standalone here; distributed-config.ts adds the group's keys to the same ConfigDef and
+ * runs the same checks).
+ */
+import { ConfigDef, Validators, type ConfigProblem, type RawConfig } from '../connectors/api/index.js';
+import { converterProblems } from '../connectors/converter-problems.js';
+
+export const DEFAULT_KEY_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
+export const DEFAULT_VALUE_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
+export const DEFAULT_HEADER_CONVERTER = 'org.apache.kafka.connect.storage.SimpleHeaderConverter';
+
+/** Worker key prefixes passed through to converters, Kafka clients and config providers (prefix stripped there). */
+export const WORKER_PASSTHROUGH_PREFIXES = [
+  'key.converter.', 'value.converter.', 'header.converter.',
+  'producer.', 'consumer.', 'admin.',
+  'config.providers.', 'listeners.https.', 'ssl.', 'sasl.',
+] as const;
+
+/**
+ * The standalone worker's keys (WorkerConfig + StandaloneConfig) with Sluice's defaults, which differ from
+ * Kafka's where noted in the docs: `bootstrap.servers` absent means the in-process transport; key/value
+ * converters default to JsonConverter; `offset.storage.file.filename` absent keeps offsets in memory.
+ */
+export function standaloneWorkerConfigDef(): ConfigDef {
+  const def = new ConfigDef()
+    .define({
+      name: 'bootstrap.servers', type: 'LIST', defaultValue: null, importance: 'HIGH',
+      validator: Validators.list(Validators.custom('host:port', (v) =>
+        typeof v === 'string' && !/^\S+:\d+$/.test(v) ? `Invalid url in bootstrap.servers: ${v}` : undefined), false),
+      documentation:
+        'A list of host/port pairs to use for establishing the initial connection to the Kafka cluster. ' +
+        'Sluice: when absent, records flow through an in-process transport and no broker is used.',
+    })
+    .define({
+      name: 'key.converter', type: 'CLASS', defaultValue: DEFAULT_KEY_CONVERTER, importance: 'HIGH',
+      documentation: 'Converter class used to convert between Kafka Connect format and the serialized form written to Kafka (keys). Sluice default: JsonConverter.',
+    })
+    .define({
+      name: 'value.converter', type: 'CLASS', defaultValue: DEFAULT_VALUE_CONVERTER, importance: 'HIGH',
+      documentation: 'Converter class used to convert between Kafka Connect format and the serialized form written to Kafka (values). Sluice default: JsonConverter.',
+    })
+    .define({
+      name: 'header.converter', type: 'CLASS', defaultValue: DEFAULT_HEADER_CONVERTER, importance: 'LOW',
+      documentation: 'HeaderConverter class used to convert between Kafka Connect format and the serialized form written to Kafka (headers).',
+    })
+    .define({
+      name: 'offset.storage.file.filename', type: 'STRING', defaultValue: null, validator: Validators.nonEmptyString(),
+      importance: 'HIGH',
+      documentation: 'File to store source connector offsets in. Sluice: when absent, offsets are kept in memory only.',
+    })
+    .define({
+      name: 'offset.flush.interval.ms', type: 'LONG', defaultValue: 60000, validator: Validators.atLeast(0), importance: 'LOW',
+      documentation: 'Interval at which to try committing offsets for tasks.',
+    })
+    .define({
+      name: 'offset.flush.timeout.ms', type: 'LONG', defaultValue: 5000, validator: Validators.atLeast(0), importance: 'LOW',
+      documentation:
+        'Maximum number of milliseconds to wait for records to flush and partition offset data to be committed to ' +
+        'offset storage before cancelling the process and restoring the offset data to be committed in a future attempt.',
+    })
+    .define({
+      name: 'task.shutdown.graceful.timeout.ms', type: 'LONG', defaultValue: 5000, validator: Validators.atLeast(0),
+      importance: 'LOW',
+      documentation: 'Amount of time to wait for tasks to shutdown gracefully. This is the total amount of time, not per task.',
+    })
+    .define({
+      name: 'sluice.max.in.flight.batches', type: 'INT', defaultValue: 4, validator: Validators.atLeast(1), importance: 'MEDIUM',
+      documentation:
+        'Sluice: how many record batches a task may have in flight between poll and acknowledgement. Memory is bounded ' +
+        'by batch size × this value.',
+    });
+  // Kafka's other common worker keys, accepted so existing worker files load; the runtime uses what it supports.
+  const others: Array<[string, 'STRING' | 'LIST' | 'BOOLEAN' | 'INT' | 'LONG', unknown, string]> = [
+    ['plugin.path', 'LIST', null, 'List of paths for plugins (accepted for compatibility; Sluice plugins are ES modules).'],
+    ['plugin.discovery', 'STRING', 'hybrid_warn', 'Method to use to discover plugins (accepted for compatibility).'],
+    ['config.providers', 'LIST', [], 'Comma-separated names of ConfigProvider classes.'],
+    ['connector.client.config.override.policy', 'STRING', 'All', 'Which client configs connectors may override.'],
+    ['topic.creation.enable', 'BOOLEAN', true, 'Whether to allow automatic creation of topics used by source connectors.'],
+    ['topic.tracking.enable', 'BOOLEAN', true, 'Enable tracking the set of active topics per connector.'],
+    ['topic.tracking.allow.reset', 'BOOLEAN', true, 'If true, allow user requests to reset the set of active topics per connector.'],
+    ['listeners', 'LIST', 'http://:8083', 'List of comma-separated URIs the REST API will listen on.'],
+    ['rest.advertised.host.name', 'STRING', null, 'Hostname to give out to other workers to connect to.'],
+    ['rest.advertised.port', 'INT', null, 'Port to give out to other workers to connect to.'],
+    ['rest.advertised.listener', 'STRING', null, 'Advertised listener (HTTP or HTTPS) which will be given to other workers to use.'],
+    ['admin.listeners', 'LIST', null, 'List of comma-separated URIs the Admin REST API will listen on.'],
+    ['access.control.allow.origin', 'STRING', '', 'Value to set the Access-Control-Allow-Origin header to for REST API requests.'],
+    ['access.control.allow.methods', 'STRING', '', 'Sets the methods supported for cross origin requests.'],
+    ['response.http.headers.config', 'STRING', '', 'Rules for REST API HTTP response headers.'],
+    ['rest.extension.classes', 'LIST', '', 'Comma-separated names of ConnectRestExtension classes.'],
+    ['metrics.sample.window.ms', 'LONG', 30000, 'The window of time a metrics sample is computed over.'],
+    ['metrics.num.samples', 'INT', 2, 'The number of samples maintained to compute metrics.'],
+    ['metrics.recording.level', 'STRING', 'INFO', 'The highest recording level for metrics.'],
+    ['metric.reporters', 'LIST', '', 'A list of classes to use as metrics reporters.'],
+    ['auto.include.jmx.reporter', 'BOOLEAN', true, 'Deprecated; accepted for compatibility.'],
+    ['client.dns.lookup', 'STRING', 'use_all_dns_ips', 'Controls how the client uses DNS lookups.'],
+    ['client.id', 'STRING', '', 'An id string to pass to the server when making requests.'],
+    ['security.protocol', 'STRING', 'PLAINTEXT', 'Protocol used to communicate with brokers.'],
+    ['request.timeout.ms', 'INT', 40000, 'The maximum amount of time the client will wait for the response of a request.'],
+    ['retry.backoff.ms', 'LONG', 100, 'The amount of time to wait before attempting to retry a failed request.'],
+    ['metadata.max.age.ms', 'LONG', 300000, 'The period of time after which a refresh of metadata is forced.'],
+    // Sluice's REST API keys (src/rest/README.md).
+    ['sluice.rest.basic.auth.file', 'STRING', null, 'Sluice: credentials file ("user: password" lines) for the basic auth REST extension.'],
+    ['sluice.rest.tls.cert.file', 'STRING', null, 'Sluice: PEM certificate (chain) for https:// REST listeners.'],
+    ['sluice.rest.tls.key.file', 'STRING', null, 'Sluice: PEM private key for https:// REST listeners.'],
+    ['sluice.rest.allow.insecure', 'BOOLEAN', false, 'Sluice: allow a REST listener reachable from other machines without authentication.'],
+  ];
+  for (const [name, type, defaultValue, documentation] of others) {
+    def.define({ name, type, defaultValue, importance: 'LOW', documentation });
+  }
+  return def;
+}
+
+/**
+ * Every problem of a worker config against `def`, in this order: keys it does not define outside
+ * `allowedPrefixes` (with a did-you-mean), bad types and values, the mode's own `checks`, then the converters
+ * built as the worker will (the worker's default converters where the config names none).
+ */
+export function checkWorkerConfig(
+  config: RawConfig,
+  def: ConfigDef,
+  allowedPrefixes: readonly string[],
+  checks: readonly ConfigProblem[] = [],
+): ConfigProblem[] {
+  return [
+    ...def.unknownKeyProblems(config, 'worker', allowedPrefixes),
+    ...def.problems(config),
+    ...checks,
+    ...converterProblems(config, {
+      'key.converter': DEFAULT_KEY_CONVERTER,
+      'value.converter': DEFAULT_VALUE_CONVERTER,
+      'header.converter': DEFAULT_HEADER_CONVERTER,
+    }),
+  ];
+}
+
+/** Every problem of a standalone worker config: unknown keys (outside the pass-through prefixes), bad types, validators. */
+export function workerConfigProblems(config: RawConfig): ConfigProblem[] {
+  return checkWorkerConfig(config, standaloneWorkerConfigDef(), WORKER_PASSTHROUGH_PREFIXES);
+}
