@@ -15,7 +15,7 @@ import { KAFKA_BROKERS, NATS_URL, uniqueName } from '../test/support/services.js
 import { ConfigDef, SourceConnector, SourceTask, type ConnectorConfig, type ConnectorPlugin, type SourceTaskClass } from '../src/connectors/api/index.js';
 import type { SourceRecord } from '../src/data/index.js';
 import { PluginRegistry } from '../src/connectors/registry.js';
-import { DistributedHerder } from '../src/worker/distributed-herder.js';
+import { DistributedHerder } from '../src/cluster/distributed-herder.js';
 import { defaultRuntime } from '../src/worker/default-runtime.js';
 import { MemoryOffsetStore, createKafkajsClient } from '../src/streams/index.js';
 import { EMPTY_ASSIGNMENT, rebalance, taskKey } from '../src/cluster/assignor.js';

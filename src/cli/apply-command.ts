@@ -8,7 +8,7 @@
  * through any worker's Kafka Connect REST API (POST /connectors, PUT /connectors/{c}/config).
  */
 import { ConnectorConfigError } from '../connectors/validation.js';
-import { ClusterClient } from '../worker/distributed-client.js';
+import { ClusterClient } from '../cluster/distributed-client.js';
 import type { ConnectorConfig } from '../connectors/api/index.js';
 import type { InitialState } from '../worker/herder.js';
 import { PipelineFileError, formatProblem, type PipelineConnectorSpec } from './pipeline-file.js';

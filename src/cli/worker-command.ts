@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import { DistributedHerder } from '../worker/distributed-herder.js';
+import { DistributedHerder } from '../cluster/distributed-herder.js';
 import { WorkerConfigError } from '../worker/errors.js';
 import { parseProperties } from '../worker/properties.js';
 import { RestServer } from '../rest/index.js';

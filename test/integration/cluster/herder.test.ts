@@ -6,7 +6,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { KAFKA_BROKERS, NATS_URL, uniqueName } from '../../support/services.js';
-import { DistributedHerder } from '../../../src/worker/distributed-herder.js';
+import { DistributedHerder } from '../../../src/cluster/distributed-herder.js';
 import { bucketsOf } from '../../../src/cluster/keys.js';
 import { connectNats, deleteBucket } from '../../../src/cluster/nats.js';
 import { NotFoundError, AlreadyExistsError } from '../../../src/worker/errors.js';

@@ -6,13 +6,13 @@
 import { ConfigException } from '../connectors/api/index.js';
 import { ConnectorConfigError } from '../connectors/validation.js';
 import type { ConnectorConfig } from '../connectors/api/index.js';
-import { ConfigState } from '../cluster/config-state.js';
-import { bucketsOf, rpcSubject } from '../cluster/keys.js';
-import { NotLeaderError } from '../cluster/group.js';
-import { KvFollower, connectNats, decodeJson, encodeJson, openBucket, type NatsConnection } from '../cluster/nats.js';
+import { ConfigState } from './config-state.js';
+import { bucketsOf, rpcSubject } from './keys.js';
+import { NotLeaderError } from './group.js';
+import { KvFollower, connectNats, decodeJson, encodeJson, openBucket, type NatsConnection } from './nats.js';
 import { sleep } from '../async/index.js';
-import { AlreadyExistsError, BadRequestError, ConflictError, NotFoundError } from './errors.js';
-import type { ConnectorInfo, InitialState } from './herder.js';
+import { AlreadyExistsError, BadRequestError, ConflictError, NotFoundError } from '../worker/errors.js';
+import type { ConnectorInfo, InitialState } from '../worker/herder.js';
 
 /** The operations workers forward to the leader. */
 export type LeaderOp =

@@ -1,0 +1,123 @@
+/**
+ * What every herder shares (Kafka Connect's AbstractHerder): the Worker it drives, connector validation (the
+ * plugins' checks, the worker's own keys, config-provider placeholders), the KIP-875 offsets plumbing, the
+ * startup counters and the cluster id. A herder adds what differs: where configs, target states and task configs
+ * are stored, and who decides what runs where (one process: standalone-herder.ts; a group:
+ * src/cluster/distributed-herder.ts).
+ */
+import type { ConnectorConfig } from '../connectors/api/index.js';
+import { PluginRegistry } from '../connectors/registry.js';
+import { ConnectorConfigError, validateConnectorConfig, type ConfigInfos, type ProblemOptions } from '../connectors/validation.js';
+import { silentLog, type Log } from '../actors/index.js';
+import type { ConnectorType, WorkerCounters } from './herder.js';
+import { ConflictError } from './errors.js';
+import { hasVariables } from './config-providers.js';
+import type { WorkerSettings } from './worker-config.js';
+import { assertValidConnector, withWorkerKeys, workerKeyProblems } from './validate.js';
+import { OffsetsApi } from './offsets-api.js';
+import { Worker } from './worker.js';
+
+export interface HerderBaseOptions {
+  readonly registry?: PluginRegistry | undefined;
+  /** Options for connector validation (converter and transform lookups). */
+  readonly validation?: ProblemOptions | undefined;
+  readonly log?: Log | undefined;
+  /** Clock and randomness of the restart policy (tests). */
+  readonly now?: (() => number) | undefined;
+  readonly random?: (() => number) | undefined;
+}
+
+export type HerderState = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+export abstract class AbstractHerder {
+  readonly settings: WorkerSettings;
+  readonly registry: PluginRegistry;
+  protected readonly log: Log;
+  protected readonly worker: Worker;
+  protected readonly offsetsApi: OffsetsApi;
+  protected state: HerderState = 'new';
+  readonly #validation: ProblemOptions | undefined;
+
+  /** Throws WorkerConfigError when the worker's config providers are misconfigured. */
+  protected constructor(settings: WorkerSettings, options: HerderBaseOptions) {
+    this.settings = settings;
+    this.log = options.log ?? silentLog;
+    this.worker = new Worker({
+      settings,
+      log: this.log,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.random ? { random: options.random } : {}),
+    });
+    this.registry = options.registry ?? PluginRegistry.withBuiltins();
+    this.#validation = options.validation;
+    this.offsetsApi = new OffsetsApi(this.worker, this.registry);
+  }
+
+  get workerId(): string {
+    return this.settings.workerId;
+  }
+
+  /**
+   * `PUT /connector-plugins/{p}/config/validate`: Kafka Connect's ConfigInfos for the config with its
+   * placeholders resolved, showing the raw placeholder (never the secret) as the value of such keys, plus the
+   * worker's own keys (restart policy). Throws a ConfigException when connector.class is missing or unknown.
+   */
+  async validateConfig(config: ConnectorConfig): Promise<ConfigInfos> {
+    const transformer = this.worker.transformer;
+    const problems = transformer.problems(config);
+    const resolved = problems.length === 0 ? transformer.transform(config) : config;
+    const infos = await validateConnectorConfig(this.registry, resolved, withWorkerKeys(this.#validation));
+    problems.push(...workerKeyProblems(resolved));
+    const configs = infos.configs.map((c) => {
+      const key = c.value?.name ?? c.definition?.name;
+      if (!c.value || key === undefined || config[key] === undefined || !hasVariables(config[key]!)) return c;
+      return { ...c, value: { ...c.value, value: c.definition?.type === 'PASSWORD' ? '[hidden]' : config[key]! } };
+    });
+    let errorCount = infos.error_count;
+    for (const p of problems) {
+      const key = p.key ?? 'connector.class';
+      const i = configs.findIndex((c) => (c.value?.name ?? c.definition?.name) === key);
+      const raw = config[key] ?? null;
+      if (i >= 0) {
+        const c = configs[i]!;
+        const value = c.value ?? { name: key, value: raw, recommended_values: [], errors: [], visible: true };
+        configs[i] = { ...c, value: { ...value, errors: [...value.errors, p.reason] } };
+      } else {
+        configs.unshift({ definition: null, value: { name: key, value: raw, recommended_values: [], errors: [p.reason], visible: true } });
+      }
+      errorCount++;
+    }
+    return { ...infos, error_count: errorCount, configs };
+  }
+
+  async kafkaClusterId(): Promise<string | null> {
+    return this.worker.kafkaClusterId();
+  }
+
+  workerCounters(): WorkerCounters {
+    return this.worker.counters();
+  }
+
+  /** Validation on the config with its placeholders resolved (a provider that cannot read is a problem too). */
+  protected async assertValid(name: string, config: ConnectorConfig): Promise<void> {
+    const transformer = this.worker.transformer;
+    const problems = transformer.problems(config);
+    if (problems.length > 0) throw new ConnectorConfigError(name, problems);
+    await assertValidConnector(this.registry, name, transformer.transform(config), this.#validation);
+  }
+
+  protected ensureRunning(): void {
+    if (this.state !== 'running') {
+      throw new ConflictError(this.state === 'new' || this.state === 'starting' ? 'the worker has not been started' : 'the worker is stopping');
+    }
+  }
+
+  /** The connector's type from its class ('unknown' when the class does not resolve). */
+  protected typeOf(config: ConnectorConfig): ConnectorType {
+    try {
+      return this.registry.resolve(config['connector.class'] ?? '').type;
+    } catch {
+      return 'unknown';
+    }
+  }
+}
