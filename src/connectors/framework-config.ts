@@ -8,13 +8,16 @@ import { ConfigDef, Validators, type RawConfig, type Validator } from './api/ind
 
 export type ConnectorKind = 'source' | 'sink';
 
-export const COMMON_GROUP = 'Common';
-export const TRANSFORMS_GROUP = 'Transforms';
-export const PREDICATES_GROUP = 'Predicates';
-export const ERROR_GROUP = 'Error Handling';
-export const TOPIC_CREATION_GROUP = 'Topic Creation';
-export const EXACTLY_ONCE_SUPPORT_GROUP = 'Exactly Once Support';
-export const OFFSETS_TOPIC_GROUP = 'offsets.topic';
+/** Kafka's names of the framework key groups (what the REST API's `groups` lists). */
+const GROUP = {
+  common: 'Common',
+  transforms: 'Transforms',
+  predicates: 'Predicates',
+  errors: 'Error Handling',
+  topicCreation: 'Topic Creation',
+  exactlyOnce: 'Exactly Once Support',
+  offsetsTopic: 'offsets.topic',
+} as const;
 
 export const TOPIC_CREATION_PREFIX = 'topic.creation.';
 export const DEFAULT_TOPIC_CREATION_GROUP = 'default';
@@ -67,7 +70,7 @@ function commonConnectorDef(): ConfigDef {
     .define({
       name: 'name', type: 'STRING', validator: nonEmptyStringWithoutControlChars, importance: 'HIGH',
       documentation: 'Globally unique name to use for this connector.',
-      group: COMMON_GROUP, orderInGroup: ++order, width: 'MEDIUM', displayName: 'Connector name',
+      group: GROUP.common, orderInGroup: ++order, width: 'MEDIUM', displayName: 'Connector name',
     })
     .define({
       name: 'connector.class', type: 'STRING', importance: 'HIGH',
@@ -75,50 +78,50 @@ function commonConnectorDef(): ConfigDef {
         'Name or alias of the class for this connector. Must be a subclass of org.apache.kafka.connect.connector.Connector. ' +
         'If the connector is org.apache.kafka.connect.file.FileStreamSinkConnector, you can either specify this full name, ' +
         ' or use "FileStreamSink" or "FileStreamSinkConnector" to make the configuration a bit shorter',
-      group: COMMON_GROUP, orderInGroup: ++order, width: 'LONG', displayName: 'Connector class',
+      group: GROUP.common, orderInGroup: ++order, width: 'LONG', displayName: 'Connector class',
     })
     .define({
       name: 'tasks.max', type: 'INT', defaultValue: 1, validator: Validators.atLeast(1), importance: 'HIGH',
       documentation: 'Maximum number of tasks to use for this connector.',
-      group: COMMON_GROUP, orderInGroup: ++order, width: 'SHORT', displayName: 'Tasks max',
+      group: GROUP.common, orderInGroup: ++order, width: 'SHORT', displayName: 'Tasks max',
     })
     .define({
       name: 'tasks.max.enforce', type: 'BOOLEAN', defaultValue: true, importance: 'LOW',
       documentation:
         '(Deprecated) Whether to enforce that the tasks.max property is respected by the connector. By default, connectors ' +
         'that generate too many tasks will fail. If false, the excess task configs only produce a warning.',
-      group: COMMON_GROUP, orderInGroup: ++order, width: 'SHORT', displayName: 'Enforce tasks max',
+      group: GROUP.common, orderInGroup: ++order, width: 'SHORT', displayName: 'Enforce tasks max',
     })
     .define({
       name: 'key.converter', type: 'CLASS', defaultValue: null, importance: 'LOW',
       documentation:
         'Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka. ' +
         'This controls the format of the keys in messages written to or read from Kafka. Absent: the worker\'s key.converter.',
-      group: COMMON_GROUP, orderInGroup: ++order, width: 'SHORT', displayName: 'Key converter class',
+      group: GROUP.common, orderInGroup: ++order, width: 'SHORT', displayName: 'Key converter class',
     })
     .define({
       name: 'value.converter', type: 'CLASS', defaultValue: null, importance: 'LOW',
       documentation:
         'Converter class used to convert between Kafka Connect format and the serialized form that is written to Kafka. ' +
         'This controls the format of the values in messages written to or read from Kafka. Absent: the worker\'s value.converter.',
-      group: COMMON_GROUP, orderInGroup: ++order, width: 'SHORT', displayName: 'Value converter class',
+      group: GROUP.common, orderInGroup: ++order, width: 'SHORT', displayName: 'Value converter class',
     })
     .define({
       name: 'header.converter', type: 'CLASS', defaultValue: null, importance: 'LOW',
       documentation:
         'HeaderConverter class used to convert between Kafka Connect format and the serialized form that is written to Kafka. ' +
         'Absent: the worker\'s header.converter (by default SimpleHeaderConverter).',
-      group: COMMON_GROUP, orderInGroup: ++order, width: 'SHORT', displayName: 'Header converter class',
+      group: GROUP.common, orderInGroup: ++order, width: 'SHORT', displayName: 'Header converter class',
     })
     .define({
       name: 'transforms', type: 'LIST', defaultValue: [], validator: aliasValidator, importance: 'LOW',
       documentation: 'Aliases for the transformations to be applied to records.',
-      group: TRANSFORMS_GROUP, orderInGroup: ++order, width: 'LONG', displayName: 'Transforms',
+      group: GROUP.transforms, orderInGroup: ++order, width: 'LONG', displayName: 'Transforms',
     })
     .define({
       name: 'predicates', type: 'LIST', defaultValue: [], validator: aliasValidator, importance: 'LOW',
       documentation: 'Aliases for the predicates used by transformations.',
-      group: PREDICATES_GROUP, orderInGroup: ++order, width: 'LONG', displayName: 'Predicates',
+      group: GROUP.predicates, orderInGroup: ++order, width: 'LONG', displayName: 'Predicates',
     })
     .define({
       name: 'config.action.reload', type: 'STRING', defaultValue: 'restart', validator: Validators.in('none', 'restart'),
@@ -126,21 +129,21 @@ function commonConnectorDef(): ConfigDef {
       documentation:
         'The action that Connect should take on the connector when changes in external configuration providers result in ' +
         "a change in the connector's configuration properties. 'none' does nothing; 'restart' restarts the connector.",
-      group: COMMON_GROUP, orderInGroup: ++order, width: 'MEDIUM', displayName: 'Reload Action',
+      group: GROUP.common, orderInGroup: ++order, width: 'MEDIUM', displayName: 'Reload Action',
     })
     .define({
       name: 'errors.retry.timeout', type: 'LONG', defaultValue: 0, importance: 'MEDIUM',
       documentation:
         'The maximum duration in milliseconds that a failed operation will be reattempted. The default is 0, which means ' +
         'no retries will be attempted. Use -1 for infinite retries.',
-      group: ERROR_GROUP, orderInGroup: ++errOrder, width: 'MEDIUM', displayName: 'Retry Timeout for Errors',
+      group: GROUP.errors, orderInGroup: ++errOrder, width: 'MEDIUM', displayName: 'Retry Timeout for Errors',
     })
     .define({
       name: 'errors.retry.delay.max.ms', type: 'LONG', defaultValue: 60000, importance: 'MEDIUM',
       documentation:
         'The maximum duration in milliseconds between consecutive retry attempts. Jitter will be added to the delay once ' +
         'this limit is reached to prevent thundering herd issues.',
-      group: ERROR_GROUP, orderInGroup: ++errOrder, width: 'MEDIUM', displayName: 'Maximum Delay Between Retries for Errors',
+      group: GROUP.errors, orderInGroup: ++errOrder, width: 'MEDIUM', displayName: 'Maximum Delay Between Retries for Errors',
     })
     .define({
       name: 'errors.tolerance', type: 'STRING', defaultValue: 'none', validator: Validators.in('none', 'all'),
@@ -148,14 +151,14 @@ function commonConnectorDef(): ConfigDef {
       documentation:
         "Behavior for tolerating errors during connector operation. 'none' is the default value and signals that any error " +
         "will result in an immediate connector task failure; 'all' changes the behavior to skip over problematic records.",
-      group: ERROR_GROUP, orderInGroup: ++errOrder, width: 'SHORT', displayName: 'Error Tolerance',
+      group: GROUP.errors, orderInGroup: ++errOrder, width: 'SHORT', displayName: 'Error Tolerance',
     })
     .define({
       name: 'errors.log.enable', type: 'BOOLEAN', defaultValue: false, importance: 'MEDIUM',
       documentation:
         'If true, write each error and the details of the failed operation and problematic record to the Connect ' +
         'application log. This is false by default, so that only errors that are not tolerated are reported.',
-      group: ERROR_GROUP, orderInGroup: ++errOrder, width: 'SHORT', displayName: 'Log Errors',
+      group: GROUP.errors, orderInGroup: ++errOrder, width: 'SHORT', displayName: 'Log Errors',
     })
     .define({
       name: 'errors.log.include.messages', type: 'BOOLEAN', defaultValue: false, importance: 'MEDIUM',
@@ -163,7 +166,7 @@ function commonConnectorDef(): ConfigDef {
         'Whether to include in the log the Connect record that resulted in a failure. For sink records, the topic, ' +
         'partition, offset, and timestamp will be logged. For source records, the key and value (and their schemas), ' +
         'all headers, and the timestamp, Kafka topic, Kafka partition, source partition, and source offset will be logged.',
-      group: ERROR_GROUP, orderInGroup: ++errOrder, width: 'SHORT', displayName: 'Log Error Details',
+      group: GROUP.errors, orderInGroup: ++errOrder, width: 'SHORT', displayName: 'Log Error Details',
     });
 }
 
@@ -172,14 +175,14 @@ function sinkConnectorDef(): ConfigDef {
     .define({
       name: 'topics', type: 'LIST', defaultValue: '', importance: 'HIGH',
       documentation: 'List of topics to consume, separated by commas',
-      group: COMMON_GROUP, orderInGroup: 4, width: 'LONG', displayName: 'Topics',
+      group: GROUP.common, orderInGroup: 4, width: 'LONG', displayName: 'Topics',
     })
     .define({
       name: 'topics.regex', type: 'STRING', defaultValue: '', validator: regexValidator, importance: 'HIGH',
       documentation:
         'Regular expression giving topics to consume. Under the hood, the regex is compiled to a java.util.regex.Pattern. ' +
         'Only one of topics or topics.regex should be specified.',
-      group: COMMON_GROUP, orderInGroup: 4, width: 'LONG', displayName: 'Topics regex',
+      group: GROUP.common, orderInGroup: 4, width: 'LONG', displayName: 'Topics regex',
     })
     .define({
       name: 'errors.deadletterqueue.topic.name', type: 'STRING', defaultValue: '', importance: 'MEDIUM',
@@ -187,12 +190,12 @@ function sinkConnectorDef(): ConfigDef {
         'The name of the topic to be used as the dead letter queue (DLQ) for messages that result in an error when ' +
         'processed by this sink connector, or its transformations or converters. The topic name is blank by default, ' +
         'which means that no messages are to be recorded in the DLQ.',
-      group: ERROR_GROUP, orderInGroup: 6, width: 'MEDIUM', displayName: 'Dead Letter Queue Topic Name',
+      group: GROUP.errors, orderInGroup: 6, width: 'MEDIUM', displayName: 'Dead Letter Queue Topic Name',
     })
     .define({
       name: 'errors.deadletterqueue.topic.replication.factor', type: 'SHORT', defaultValue: 3, importance: 'MEDIUM',
       documentation: 'Replication factor used to create the dead letter queue topic when it doesn\'t already exist.',
-      group: ERROR_GROUP, orderInGroup: 7, width: 'MEDIUM', displayName: 'Dead Letter Queue Topic Replication Factor',
+      group: GROUP.errors, orderInGroup: 7, width: 'MEDIUM', displayName: 'Dead Letter Queue Topic Replication Factor',
     })
     .define({
       name: 'errors.deadletterqueue.context.headers.enable', type: 'BOOLEAN', defaultValue: false, importance: 'MEDIUM',
@@ -200,7 +203,7 @@ function sinkConnectorDef(): ConfigDef {
         'If true, add headers containing error context to the messages written to the dead letter queue. To avoid ' +
         'clashing with headers from the original record, all error context header keys, all error context header keys ' +
         'will start with __connect.errors.',
-      group: ERROR_GROUP, orderInGroup: 8, width: 'MEDIUM', displayName: 'Enable Error Context Headers',
+      group: GROUP.errors, orderInGroup: 8, width: 'MEDIUM', displayName: 'Enable Error Context Headers',
     });
 }
 
@@ -218,7 +221,7 @@ function sourceConnectorDef(): ConfigDef {
       documentation:
         'Groups of configurations for topics created by source connectors. The "default" group always exists and ' +
         'matches all topics.',
-      group: TOPIC_CREATION_GROUP, orderInGroup: ++order, width: 'LONG', displayName: 'Topic Creation Groups',
+      group: GROUP.topicCreation, orderInGroup: ++order, width: 'LONG', displayName: 'Topic Creation Groups',
     })
     .define({
       name: 'exactly.once.support', type: 'STRING', defaultValue: 'requested',
@@ -226,7 +229,7 @@ function sourceConnectorDef(): ConfigDef {
       documentation:
         'Permitted values are requested, required. If set to "required", forces a preflight check for the connector to ' +
         'ensure that it can provide exactly-once semantics with the given configuration.',
-      group: EXACTLY_ONCE_SUPPORT_GROUP, orderInGroup: ++order, width: 'SHORT', displayName: 'Exactly once support',
+      group: GROUP.exactlyOnce, orderInGroup: ++order, width: 'SHORT', displayName: 'Exactly once support',
     })
     .define({
       name: 'transaction.boundary', type: 'STRING', defaultValue: 'poll',
@@ -234,7 +237,7 @@ function sourceConnectorDef(): ConfigDef {
       documentation:
         'Permitted values are: poll, interval, connector. If set to "poll", a new producer transaction will be started ' +
         'and committed for every batch of records that each task from this connector provides to Connect.',
-      group: EXACTLY_ONCE_SUPPORT_GROUP, orderInGroup: ++order, width: 'SHORT', displayName: 'Transaction Boundary',
+      group: GROUP.exactlyOnce, orderInGroup: ++order, width: 'SHORT', displayName: 'Transaction Boundary',
     })
     .define({
       name: 'transaction.boundary.interval.ms', type: 'LONG', defaultValue: null, validator: nonNegativeOrNull,
@@ -242,7 +245,7 @@ function sourceConnectorDef(): ConfigDef {
       documentation:
         'If "transaction.boundary" is set to "interval", determines the interval for producer transaction commits by ' +
         'connector tasks. If unset, defaults to the value of the worker-level "offset.flush.interval.ms" property.',
-      group: EXACTLY_ONCE_SUPPORT_GROUP, orderInGroup: ++order, width: 'SHORT', displayName: 'Transaction boundary interval',
+      group: GROUP.exactlyOnce, orderInGroup: ++order, width: 'SHORT', displayName: 'Transaction boundary interval',
     })
     .define({
       name: 'offsets.storage.topic', type: 'STRING', defaultValue: null, validator: Validators.nonEmptyString(),
@@ -250,7 +253,7 @@ function sourceConnectorDef(): ConfigDef {
       documentation:
         'The name of a separate offsets topic to use for this connector. If empty or not specified, the worker\'s global ' +
         'offsets topic name will be used.',
-      group: OFFSETS_TOPIC_GROUP, orderInGroup: ++order, width: 'LONG', displayName: 'Offsets topic',
+      group: GROUP.offsetsTopic, orderInGroup: ++order, width: 'LONG', displayName: 'Offsets topic',
     });
 }
 

@@ -50,9 +50,8 @@ class AllowedPaths {
   }
 }
 
-/** `${file:<properties file>:<key>}` */
-export class FileConfigProvider implements ConfigProvider {
-  static readonly className = `${PROVIDER_PACKAGE}.FileConfigProvider`;
+/** A provider whose path names a file or a directory, read only below Kafka's `allowed.paths` when that is set. */
+abstract class PathConfigProvider implements ConfigProvider {
   readonly #allowed = new AllowedPaths();
 
   configure(params: Readonly<Record<string, string>>): void {
@@ -60,16 +59,27 @@ export class FileConfigProvider implements ConfigProvider {
   }
 
   get(path: string, keys: ReadonlySet<string>): Map<string, string> {
-    const out = new Map<string, string>();
-    if (path === '') return out;
-    const file = this.#allowed.check(path);
-    if (file === null) return out;
+    if (path === '') return new Map();
+    const resolved = this.#allowed.check(path);
+    return resolved === null ? new Map() : this.read(resolved, path, keys);
+  }
+
+  /** The values of `keys` found at `resolved`, the allowed and normalised form of `path` (which errors name). */
+  protected abstract read(resolved: string, path: string, keys: ReadonlySet<string>): Map<string, string>;
+}
+
+/** `${file:<properties file>:<key>}` */
+export class FileConfigProvider extends PathConfigProvider {
+  static readonly className = `${PROVIDER_PACKAGE}.FileConfigProvider`;
+
+  protected read(file: string, path: string, keys: ReadonlySet<string>): Map<string, string> {
     let props: Map<string, string>;
     try {
       props = parseProperties(readFileSync(file, 'utf8'));
     } catch (e) {
       throw new ConfigException(undefined, undefined, `Could not read properties from file ${path}: ${(e as Error).message}`);
     }
+    const out = new Map<string, string>();
     for (const k of keys) {
       const v = props.get(k);
       if (v !== undefined) out.set(k, v);
@@ -79,25 +89,17 @@ export class FileConfigProvider implements ConfigProvider {
 }
 
 /** `${directory:<dir>:<file name>}`: the content of that file in that directory. */
-export class DirectoryConfigProvider implements ConfigProvider {
+export class DirectoryConfigProvider extends PathConfigProvider {
   static readonly className = `${PROVIDER_PACKAGE}.DirectoryConfigProvider`;
-  readonly #allowed = new AllowedPaths();
 
-  configure(params: Readonly<Record<string, string>>): void {
-    this.#allowed.configure(params);
-  }
-
-  get(path: string, keys: ReadonlySet<string>): Map<string, string> {
-    const out = new Map<string, string>();
-    if (path === '') return out;
-    const dir = this.#allowed.check(path);
-    if (dir === null) return out;
+  protected read(dir: string, path: string, keys: ReadonlySet<string>): Map<string, string> {
     let names: Set<string>;
     try {
       names = new Set(readdirSync(dir));
     } catch (e) {
       throw new ConfigException(undefined, undefined, `Could not list directory ${path}: ${(e as Error).message}`);
     }
+    const out = new Map<string, string>();
     for (const k of keys) {
       if (!names.has(k) || k.includes('/') || k.includes(sep)) continue;
       const file = join(dir, k);
