@@ -1,0 +1,314 @@
+/**
+ * The sink path as RxJS operators, in the order a record meets them:
+ *
+ *   consume(ctx) → convert(ctx) → transform(ctx) → put(ctx) → commit(ctx)
+ *
+ * Demand comes from below: the consumer hands a batch to `ConsumedBatches.offer` and does not fetch more for
+ * that partition until the batch has gone all the way down — put, position advanced, commit if due — so at
+ * most one batch per task is anywhere in the path and memory is bounded by the consumer's batch size.
+ *
+ * No operator errors the Observable: a stage that fails calls `ctx.fail()` and settles its batch (the consumer
+ * moves on; the task is stopping). Within a stage, records go through the stage runner
+ * (RetryWithToleranceOperator), synchronously unless one throws.
+ */
+import { Observable, Subject, type OperatorFunction, concatMap, filter } from 'rxjs';
+import { Headers, SinkRecord } from '../../data/index.js';
+import { RetriableException, topicPartition, tpKey } from '../../connectors/api/index.js';
+import type { TopicPartition } from '../../connectors/api/index.js';
+import { sleep } from '../../async/index.js';
+import type { FailureStage, SinkTaskInput, TaskMetrics } from '../contracts.js';
+import { TaskFailure } from '../contracts.js';
+import type { ConsumedBatch, ConsumedMessage, StreamLogger } from '../kafka/client.js';
+import type { ConsumedRef } from '../errors/record-error-handler.js';
+import type { BatchOutcome, FailedRecord, RetryWithToleranceOperator } from '../errors/retry-with-tolerance.js';
+import { retryDeadline, retryDelayMs } from '../errors/retry-with-tolerance.js';
+import { countBatch } from '../task-metrics.js';
+import type { SinkOffsets } from './sink-offsets.js';
+
+/** What the sink operators share: the task, its offsets and the running pipeline's state. */
+export interface SinkStageContext {
+  readonly input: SinkTaskInput;
+  readonly runner: RetryWithToleranceOperator;
+  readonly metrics: Required<TaskMetrics>;
+  readonly log: StreamLogger;
+  readonly offsets: SinkOffsets;
+  readonly deliveries: ConsumedBatches;
+  /** Aborted at stop: retries and redelivery waits end. */
+  readonly signal: AbortSignal;
+  /** Wait before redelivering after a RetriableException from put when the task did not call context.timeout. */
+  readonly retryBackoffMs: number;
+  /** The consumed bytes of the batch being put, for the errant record reporter and the DLQ. */
+  readonly delivering: Map<string, ConsumedRef>;
+  stopping(): boolean;
+  fail(failure: TaskFailure): void;
+  /** context.timeout(ms) from the task, taken once (undefined when it did not call it). */
+  takeRetryTimeout(): number | undefined;
+  /** A batch of a partition not announced yet (a safety net: both consumers announce assignments first). */
+  assignLate(tp: TopicPartition): Promise<void>;
+  /** The first time a topic is consumed (KIP-558 topic tracking). */
+  noteTopic(topic: string): void;
+}
+
+/** A consumed batch on its way down; `settle` lets the consumer fetch again (called once, at the end). */
+export interface Delivery {
+  readonly batch: ConsumedBatch;
+  readonly settle: () => void;
+}
+
+/** After `convert`: per consumed message, the record the converters read, or null (skipped). */
+export interface ConvertedDelivery extends Delivery {
+  readonly converted: ReadonlyArray<SinkRecord | null>;
+}
+
+/** After `transform`: the records to put (filtered and skipped ones left out). */
+export interface TransformedDelivery extends Delivery {
+  readonly records: SinkRecord[];
+}
+
+// ---------------------------------------------------------------------------------------------- consume
+
+/**
+ * The bridge from the consumer's push callbacks to the path: `offer` resolves once the batch was settled at
+ * the end of the path (or dropped), which is when the consumer fetches more — the demand signal.
+ */
+export class ConsumedBatches {
+  readonly #subject = new Subject<Delivery>();
+  readonly #unsettled = new Set<() => void>();
+  #closed = false;
+
+  get batches(): Observable<Delivery> {
+    return this.#subject.asObservable();
+  }
+
+  offer(batch: ConsumedBatch): Promise<void> {
+    if (this.#closed || !this.#subject.observed) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const settle = () => {
+        this.#unsettled.delete(settle);
+        resolve();
+      };
+      this.#unsettled.add(settle);
+      this.#subject.next({ batch, settle });
+    });
+  }
+
+  /** Settles whatever is still in the path (the consumer is going away) and takes no more. */
+  close(): void {
+    this.#closed = true;
+    for (const settle of [...this.#unsettled]) settle();
+    this.#subject.complete();
+  }
+}
+
+/** Consumed batches, counted and tracked (assignment, first offset, topic) before anything else sees them. */
+export function consume(ctx: SinkStageContext): Observable<Delivery> {
+  return ctx.deliveries.batches.pipe(
+    stage(ctx, async (d) => {
+      const { batch } = d;
+      if (ctx.stopping() || batch.messages.length === 0) return null;
+      const key = tpKey(batch);
+      if (!ctx.offsets.isAssigned(key)) {
+        await ctx.assignLate(topicPartition(batch.topic, batch.partition));
+        if (ctx.stopping()) return null;
+      }
+      ctx.offsets.noteFirst(key, batch.messages[0]!.offset);
+      countBatch(ctx.metrics, batch.messages.length);
+      ctx.noteTopic(batch.topic);
+      return d;
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------- convert
+
+/** Header, key and value converters: consumed bytes become SinkRecords (of the original topic-partition). */
+export function convert(ctx: SinkStageContext): OperatorFunction<Delivery, ConvertedDelivery> {
+  const { converters } = ctx.input;
+  return stage(ctx, (d) => {
+    const { topic, partition } = d.batch;
+    const read = (m: ConsumedMessage, at: { stage: FailureStage }): SinkRecord => {
+      at.stage = 'HEADER_CONVERTER';
+      const headers = new Headers();
+      for (const h of m.headers) {
+        const sv = converters.header.toConnectHeader(topic, h.key, h.value);
+        headers.add(h.key, sv.value, sv.schema);
+      }
+      at.stage = 'KEY_CONVERTER';
+      const key = converters.key.toConnectData(topic, m.key, headers);
+      at.stage = 'VALUE_CONVERTER';
+      const value = converters.value.toConnectData(topic, m.value, headers);
+      return new SinkRecord({
+        topic,
+        kafkaPartition: partition,
+        kafkaOffset: m.offset,
+        keySchema: key.schema,
+        key: key.value,
+        valueSchema: value.schema,
+        value: value.value,
+        timestamp: m.timestamp,
+        timestampType: m.timestampType,
+        headers,
+      });
+    };
+    return settle(ctx, ctx.runner.execute(d.batch.messages, 'HEADER_CONVERTER', read, failedConsumed(d.batch)), (o) => ({ ...d, converted: o.values }));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------- transform
+
+/** The transformation chain; a record it filters is counted and not put, its offset still passes. */
+export function transform(ctx: SinkStageContext): OperatorFunction<ConvertedDelivery, TransformedDelivery> {
+  const { input, metrics } = ctx;
+  const apply = (record: SinkRecord): SinkRecord | null => {
+    const t = input.transform(record);
+    if (t === null) metrics.recordsFiltered++;
+    return t;
+  };
+  return stage(ctx, (d) =>
+    settle(ctx, ctx.runner.execute(d.converted, 'TRANSFORMATION', apply, failedConsumed(d.batch)), (o) => ({
+      batch: d.batch,
+      settle: d.settle,
+      records: o.values.filter((r): r is SinkRecord => r !== null),
+    })),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------- put
+
+/**
+ * task.put, redelivering the same batch after RetriableExceptions (after `context.timeout(ms)`, or a backoff);
+ * any other error fails the task. Without errors.retry.timeout (0, the default) redelivery goes on until put
+ * succeeds, as in Kafka Connect; with it, retries end at the deadline and the batch then fails the task
+ * (tolerance none) or is skipped, each record reported to the log / dead letter queue (tolerance all).
+ */
+export function put(ctx: SinkStageContext): OperatorFunction<TransformedDelivery, TransformedDelivery> {
+  return stage(ctx, async (d) => {
+    if (d.records.length === 0) return d;
+    const { batch } = d;
+    for (const m of batch.messages) ctx.delivering.set(deliveredKey(batch.topic, batch.partition, m.offset), { topic: batch.topic, partition: batch.partition, message: m });
+    try {
+      return (await deliver(ctx, d.records)) ? d : null;
+    } finally {
+      ctx.delivering.clear();
+    }
+  });
+}
+
+async function deliver(ctx: SinkStageContext, records: SinkRecord[]): Promise<boolean> {
+  const { input, metrics, runner } = ctx;
+  const policy = runner.retryPolicy;
+  const deadline = policy ? retryDeadline(policy, Date.now()) : Infinity;
+  for (let attempt = 1; ; attempt++) {
+    if (ctx.stopping()) return false;
+    try {
+      const putStarted = performance.now();
+      await input.task.put(records);
+      const putMs = performance.now() - putStarted;
+      metrics.recordsWritten += records.length;
+      metrics.putBatches++;
+      metrics.putTimeMs += putMs;
+      if (putMs > metrics.putTimeMaxMs) metrics.putTimeMaxMs = putMs;
+      return true;
+    } catch (e) {
+      const first = records[0]!;
+      const coordinates = { topic: first.originalTopic, partition: first.originalKafkaPartition, offset: first.originalKafkaOffset };
+      if (!(e instanceof RetriableException)) {
+        ctx.fail(new TaskFailure(input.id, 'TASK_PUT', e, coordinates));
+        return false;
+      }
+      const now = Date.now();
+      if (policy && now >= deadline) return putRetriesExhausted(ctx, records, e);
+      const taskWait = ctx.takeRetryTimeout();
+      const wait = Math.min(taskWait ?? (policy ? retryDelayMs(attempt, policy.maxDelayMs) : ctx.retryBackoffMs), deadline - now);
+      ctx.log.warn({ task: input.id, err: e, attempt, retryInMs: wait }, 'put failed with a retriable error; redelivering the batch');
+      // Offsets of batches before this one may still be committed meanwhile.
+      await ctx.offsets.commitIfDue();
+      await sleep(wait, ctx.signal);
+    }
+  }
+}
+
+/** errors.retry.timeout passed with put still failing: fail, or report and skip every record of the batch. */
+async function putRetriesExhausted(ctx: SinkStageContext, records: SinkRecord[], e: unknown): Promise<boolean> {
+  for (const r of records) {
+    const consumed = ctx.delivering.get(deliveredKey(r.originalTopic, r.originalKafkaPartition, r.originalKafkaOffset));
+    const message = consumed?.message ?? { offset: r.originalKafkaOffset, key: null, value: null, headers: [], timestamp: r.timestamp, timestampType: r.timestampType };
+    const ref = { consumed: { topic: r.originalTopic, partition: r.originalKafkaPartition, message }, sinkRecord: r };
+    if (!(await ctx.runner.tolerate('TASK_PUT', e, ref))) {
+      ctx.fail(new TaskFailure(ctx.input.id, 'TASK_PUT', e, { topic: r.originalTopic, partition: r.originalKafkaPartition, offset: message.offset }));
+      return false;
+    }
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------- commit
+
+/**
+ * The batch is delivered: its partition's position moves past it (unless the task asked for a seek), seeks
+ * apply, and offsets are committed when due (interval, or requested) — preCommit/flush first (SinkOffsets).
+ */
+export function commit(ctx: SinkStageContext): OperatorFunction<TransformedDelivery, Delivery> {
+  return stage(ctx, async (d) => {
+    const { batch } = d;
+    ctx.offsets.advance(tpKey(batch), batch.messages[batch.messages.length - 1]!.offset + 1);
+    ctx.offsets.applySeeks();
+    await ctx.offsets.commitIfDue();
+    return d;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------- helpers
+
+/** The key of a delivered record in `ctx.delivering`. */
+export function deliveredKey(topic: string, partition: number, offset: number): string {
+  return `${topic}\u0000${partition}\u0000${offset}`;
+}
+
+/**
+ * One stage of the path: `run` per delivery, in order. A delivery `run` turns into null goes no further and is
+ * settled; a throw fails the task (KAFKA_CONSUME unless it is a TaskFailure already) and settles it too.
+ */
+function stage<A extends Delivery, B>(ctx: SinkStageContext, run: (d: A) => B | null | Promise<B | null>): OperatorFunction<A, B> {
+  const step = async (d: A): Promise<Awaited<B> | null> => {
+    try {
+      const out = (await run(d)) as Awaited<B> | null;
+      if (out === null) d.settle();
+      return out;
+    } catch (e) {
+      d.settle();
+      ctx.fail(e instanceof TaskFailure ? e : new TaskFailure(ctx.input.id, 'KAFKA_CONSUME', e));
+      return null;
+    }
+  };
+  return (deliveries) =>
+    deliveries.pipe(
+      concatMap(step),
+      filter((b): b is Awaited<B> => b !== null),
+    ) as unknown as Observable<B>;
+}
+
+/** A stage runner outcome as the stage's next delivery: aborted (stopping) → dropped, failed → the task fails. */
+function settle<O, B>(
+  ctx: SinkStageContext,
+  outcome: BatchOutcome<O> | Promise<BatchOutcome<O>>,
+  next: (done: Extract<BatchOutcome<O>, { kind: 'done' }>) => B,
+): B | null | Promise<B | null> {
+  const after = (o: BatchOutcome<O>): B | null => {
+    if (o.kind === 'done') return next(o);
+    if (o.kind === 'failed') ctx.fail(o.failure);
+    return null;
+  };
+  return outcome instanceof Promise ? outcome.then(after) : after(outcome);
+}
+
+/** A consumed message as the error handler and a TaskFailure describe it. */
+function failedConsumed(batch: ConsumedBatch): (index: number) => FailedRecord {
+  return (i) => {
+    const message = batch.messages[i]!;
+    return {
+      ref: { consumed: { topic: batch.topic, partition: batch.partition, message } },
+      coordinates: { topic: batch.topic, partition: batch.partition, offset: message.offset },
+    };
+  };
+}
