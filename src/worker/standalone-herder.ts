@@ -193,21 +193,21 @@ export class StandaloneHerder extends AbstractHerder implements Herder {
   // ---- target states and restarts ---------------------------------------------------------------------------------
 
   async pauseConnector(name: string): Promise<void> {
-    const entry = this.#entry(name);
-    await entry.serial.run(async () => {
-      entry.target = 'PAUSED';
-      this.worker.connectorActor(name)?.send({ type: 'PAUSE' });
-      for (const t of this.#taskActors(entry)) t.send({ type: 'PAUSE' });
-    });
-    await this.worker.connectorSettled(name);
+    await this.#pauseOrResume(name, 'PAUSED');
   }
 
   async resumeConnector(name: string): Promise<void> {
+    await this.#pauseOrResume(name, 'STARTED');
+  }
+
+  /** The connector and its tasks get the target state; answers once the connector settled in it. */
+  async #pauseOrResume(name: string, target: 'PAUSED' | 'STARTED'): Promise<void> {
     const entry = this.#entry(name);
+    const event = { type: target === 'PAUSED' ? 'PAUSE' : 'RESUME' } as const;
     await entry.serial.run(async () => {
-      entry.target = 'STARTED';
-      this.worker.connectorActor(name)?.send({ type: 'RESUME' });
-      for (const t of this.#taskActors(entry)) t.send({ type: 'RESUME' });
+      entry.target = target;
+      this.worker.connectorActor(name)?.send(event);
+      for (const t of this.#taskActors(entry)) t.send(event);
     });
     await this.worker.connectorSettled(name);
   }
