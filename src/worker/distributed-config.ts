@@ -18,7 +18,7 @@
 import { ConfigDef, Validators, underPrefix, type ConfigProblem } from '../connectors/api/index.js';
 import { WORKER_PASSTHROUGH_PREFIXES, checkWorkerConfig, standaloneWorkerConfigDef } from './worker-config-def.js';
 import { WorkerConfigError } from './errors.js';
-import { parseWorkerSettings, type WorkerSettings } from './worker-config.js';
+import { firstListener, parseWorkerSettings, type WorkerSettings } from './worker-config.js';
 
 export interface DistributedSettings {
   readonly groupId: string;
@@ -103,7 +103,7 @@ export function parseDistributedSettings(raw: Readonly<Record<string, string>>):
   if (problems.length > 0) throw new WorkerConfigError(problems);
   const v = def.parse(withDefaults);
   const base = parseWorkerSettings(standalonePart(withDefaults));
-  const listener = ((v['listeners'] as string[] | null) ?? [])[0] ?? 'http://:8083';
+  const listener = firstListener(v);
   // Kafka advertises rest.advertised.host.name, else the listener's host, else the machine's name.
   const listenerHost = /^\w+:\/\/(\[[^\]]*\]|[^:/]*)/.exec(listener)?.[1] ?? '';
   const advertisedHost =

@@ -41,9 +41,13 @@ function workerIdOf(v: Record<string, unknown>): string {
   const host = (v['rest.advertised.host.name'] as string | null) ?? hostname();
   let port = v['rest.advertised.port'] as number | null;
   if (port === null) {
-    const listener = ((v['listeners'] as string[] | null) ?? [])[0] ?? 'http://:8083';
-    const m = /:(\d+)\/?$/.exec(listener);
+    const m = /:(\d+)\/?$/.exec(firstListener(v));
     port = m ? Number(m[1]) : 8083;
   }
   return `${host}:${port}`;
+}
+
+/** The first REST listener of parsed worker values (Kafka's `http://:8083` when none is set). */
+export function firstListener(v: Record<string, unknown>): string {
+  return ((v['listeners'] as string[] | null) ?? [])[0] ?? 'http://:8083';
 }
