@@ -10,7 +10,7 @@ import { TableId, splitQualifiedName, splitQuotedList } from '../../../src/conne
 import { formatPgArray, parsePgArray } from '../../../src/connectors/jdbc/util/pg-array.js';
 import { groupPartitions, filterTables, parseColumnMappings, mappedColumns, decodeTables, encodeTables } from '../../../src/connectors/jdbc/source/tables.js';
 import { decodeOffset, encodeOffset, partitionV0, partitionV1 } from '../../../src/connectors/jdbc/source/querier.js';
-import { numericTarget, int64FromText } from '../../../src/connectors/jdbc/dialect/common.js';
+import { numericTarget, int64FromText } from '../../../src/connectors/jdbc/dialect/source-values.js';
 import { PostgresDialectImpl, MySqlDialectImpl } from '../../../src/connectors/jdbc/dialect/index.js';
 
 describe('connection URLs', () => {

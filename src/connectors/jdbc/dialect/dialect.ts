@@ -71,6 +71,14 @@ export interface ColumnDefinition {
   element?: ColumnDefinition;
 }
 
+/** A column in CREATE TABLE / ALTER TABLE … ADD: its SQL type and either a DEFAULT literal or its nullability. */
+export interface DdlColumn {
+  name: string;
+  type: string;
+  optional: boolean;
+  defaultLiteral: string | null;
+}
+
 export interface TableDefinition {
   id: TableId;
   /** TABLE, VIEW, PARTITIONED TABLE, … */
@@ -192,8 +200,8 @@ export interface Dialect {
   sqlTypeFor(schema: Schema, isKey: boolean): string;
   /** DEFAULT literal for a schema default value. */
   defaultLiteral(schema: Schema, value: unknown): string;
-  createTableSql(id: TableId, columns: Array<{ name: string; type: string; optional: boolean; defaultLiteral: string | null }>, pk: string[]): string;
-  alterTableSql(id: TableId, columns: Array<{ name: string; type: string; optional: boolean; defaultLiteral: string | null }>): string[];
+  createTableSql(id: TableId, columns: DdlColumn[], pk: string[]): string;
+  alterTableSql(id: TableId, columns: DdlColumn[]): string[];
   /** Multi-row INSERT (rows × columns placeholders). */
   insertSql(id: TableId, columns: string[], rows: number): string;
   upsertSql(id: TableId, keyColumns: string[], nonKeyColumns: string[], rows: number, columnDefs: ReadonlyMap<string, ColumnDefinition>): string;

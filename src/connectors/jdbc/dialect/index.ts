@@ -2,12 +2,12 @@
 import type { QuoteMethod } from '../util/identifiers.js';
 import type { ConnectionSpec } from '../util/url.js';
 import type { Dialect } from './dialect.js';
-import { MySqlDialectImpl } from './mysql.js';
-import { PostgresDialectImpl } from './postgres.js';
+import { MySqlDialectImpl } from './mysql/dialect.js';
+import { PostgresDialectImpl } from './postgres/dialect.js';
 
 export * from './dialect.js';
-export { PostgresDialectImpl } from './postgres.js';
-export { MySqlDialectImpl } from './mysql.js';
+export { PostgresDialectImpl } from './postgres/dialect.js';
+export { MySqlDialectImpl } from './mysql/dialect.js';
 
 export const DIALECT_NAMES = ['PostgreSqlDatabaseDialect', 'MySqlDatabaseDialect'] as const;
 

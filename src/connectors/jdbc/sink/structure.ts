@@ -4,7 +4,7 @@
  * binding of a record shape's fields to the table's actual columns (exact name, else case-insensitive).
  */
 import type { Schema } from '../../../data/index.js';
-import { describeDbError, type ColumnDefinition, type Dialect, type Session, type TableDefinition } from '../dialect/index.js';
+import { describeDbError, type ColumnDefinition, type DdlColumn, type Dialect, type Session, type TableDefinition } from '../dialect/index.js';
 import type { TableId } from '../util/identifiers.js';
 import type { Shape, ShapeColumn } from './shape.js';
 
@@ -36,7 +36,7 @@ export interface StructureConfig {
   maxRetries: number;
 }
 
-function fieldSpec(d: Dialect, c: ShapeColumn, isPk: boolean): { name: string; type: string; optional: boolean; defaultLiteral: string | null } {
+function fieldSpec(d: Dialect, c: ShapeColumn, isPk: boolean): DdlColumn {
   const schema = c.schema as Schema;
   const type = d.sqlTypeFor(schema, isPk);
   const dflt = schema.defaultValue;

@@ -19,7 +19,7 @@ import {
 import { ConnectException } from '../../api/index.js';
 import type { Mode } from '../config.js';
 import type { Dialect, RowCursor, Session, SourceColumn, SourceMappingOptions, TimeKind } from '../dialect/index.js';
-import { offsetNumber } from '../dialect/common.js';
+import { offsetNumber } from '../dialect/source-values.js';
 import type { TableId } from '../util/identifiers.js';
 import { Instant } from '../util/temporal.js';
 import type { Zone } from '../util/zone.js';

@@ -1,11 +1,12 @@
-/** Pieces both dialects share: integer parsing, numeric.mapping, decimal schemas, timestamp granularity. */
+/**
+ * Source-side pieces both dialects share: integer parsing, numeric.mapping, decimal schemas, timestamp granularity,
+ * and the numeric and timestamp columns built from them.
+ */
 import { Buffer } from 'node:buffer';
-import {
-  BigDecimal, Decimal, LogicalDate, LogicalTime, LogicalTimestamp, Schema, SchemaBuilder, Struct,
-} from '../../../data/index.js';
-import { Instant, formatConnectDate, formatConnectTime, formatWall } from '../util/temporal.js';
-import type { Zone } from '../util/zone.js';
-import type { NumericMapping, TimestampGranularity } from './dialect.js';
+import { BigDecimal, Decimal, LogicalTimestamp, SchemaBuilder } from '../../../data/index.js';
+import { Instant, formatWall, parseTimestampText, parsedToInstant } from '../util/temporal.js';
+import { Zone } from '../util/zone.js';
+import type { NumericMapping, SourceMappingOptions, TimeKind, TimestampGranularity } from './dialect.js';
 
 export const PRECISION_PARAM = 'connect.decimal.precision';
 const INT64_MIN = -(2n ** 63n);
@@ -139,56 +140,32 @@ export function textOf(raw: unknown): string {
   return String(raw);
 }
 
-export function isLogicalDate(schema: Schema | null): boolean {
-  return schema?.name === LogicalDate.LOGICAL_NAME;
-}
-export function isLogicalTime(schema: Schema | null): boolean {
-  return schema?.name === LogicalTime.LOGICAL_NAME;
-}
-export function isLogicalTimestamp(schema: Schema | null): boolean {
-  return schema?.name === LogicalTimestamp.LOGICAL_NAME;
-}
-export function isDecimal(schema: Schema | null): boolean {
-  return schema?.name === Decimal.LOGICAL_NAME;
-}
-
-/** JSON text of a schemaless value (plain objects, arrays, Maps, bigints kept exact). */
-export function jsonText(value: unknown): string {
-  if (value === null || value === undefined) return 'null';
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'bigint':
-      return value.toString();
-    case 'boolean':
-      return value ? 'true' : 'false';
-  }
-  if (value instanceof BigDecimal) return value.toString();
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (value instanceof Uint8Array) return JSON.stringify(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'));
-  if (Array.isArray(value)) return `[${value.map(jsonText).join(',')}]`;
-  if (value instanceof Struct) {
-    return `{${value.schema.fields.map((f) => `${JSON.stringify(f.name)}:${jsonText(value.get(f))}`).join(',')}}`;
-  }
-  const entries = value instanceof Map ? [...value.entries()] : Object.entries(value as object);
-  return `{${entries.map(([k, v]) => `${JSON.stringify(String(k))}:${jsonText(v)}`).join(',')}}`;
+/** A numeric column under numeric.mapping: its schema, the converter from decimal text, whether it is integral. */
+export function numericField(mapping: NumericMapping, precision: number | null, scale: number): { builder: SchemaBuilder; convert: (text: string) => unknown; integral: boolean } {
+  const target = numericTarget(mapping, precision, scale);
+  return {
+    builder: schemaForNumericTarget(target),
+    convert: numericConverter(target),
+    integral: target.kind === 'int' || (target.kind === 'decimal' && scale === 0),
+  };
 }
 
 /**
- * The text form of a sink value for a string-like column (text, json, uuid, enum, unknown types), given its
- * Connect schema: logical dates/times print as SQL literals, decimals exactly, bytes as UTF-8.
+ * A timestamp column of either time kind: the schema per `timestamp.granularity`, the exact instant of its text
+ * (`instant` columns are UTC text, `wall` columns are read in `db.timezone`) and the converter to the Connect
+ * value. `unreadable` words the error for text that is not a timestamp.
  */
-export function valueAsText(value: unknown, schema: Schema | null, zone: Zone): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
-  if (value instanceof BigDecimal) return value.toString();
-  if (value instanceof Date) {
-    if (isLogicalDate(schema)) return formatConnectDate(value);
-    if (isLogicalTime(schema)) return formatConnectTime(value);
-    return formatWall(Instant.fromEpochMs(value.getTime()).toWall(zone), ' ', 3);
-  }
-  if (value instanceof Uint8Array) return textOf(value);
-  return jsonText(value);
+export function timestampColumn(kind: TimeKind, opts: SourceMappingOptions, unreadable: (text: string) => string): {
+  builder: SchemaBuilder;
+  instant: (text: string) => Instant;
+  convert: (text: string) => unknown;
+} {
+  const zone = kind === 'instant' ? Zone.UTC : opts.zone;
+  const instant = (t: string): Instant => {
+    const p = parseTimestampText(t);
+    if (!p) throw new Error(unreadable(t));
+    return parsedToInstant(p, zone);
+  };
+  const f = timestampField(opts.granularity, opts.zone);
+  return { builder: f.builder, instant, convert: (t) => f.fromInstant(instant(t)) };
 }
