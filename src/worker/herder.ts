@@ -1,6 +1,7 @@
 /**
- * The herder interface: what the REST API and the CLI call, whatever the mode. The standalone herder runs
- * everything in this process; a distributed herder (later) implements the same interface over the cluster.
+ * The herder interface: what the REST API and the CLI call, whatever the mode. The standalone herder
+ * (standalone-herder.ts) runs everything in this process; the distributed herder (src/cluster/distributed-herder.ts)
+ * implements the same interface over the cluster. Both extend AbstractHerder and drive a Worker.
  * Shapes are Kafka Connect's REST bodies (snake_case keys included).
  */
 import type { ConnectorConfig } from '../connectors/api/index.js';
