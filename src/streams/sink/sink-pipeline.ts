@@ -20,6 +20,7 @@ import { failOnError, withErrorMetrics, type ConsumedRef, type RecordErrorHandle
 import { RetryWithToleranceOperator, isRetriable } from '../errors/retry-with-tolerance.js';
 import { SerialQueue, settlesWithin, sleep } from '../../async/index.js';
 import { newMetrics } from '../task-metrics.js';
+import { TopicTracker } from '../util/topic-tracker.js';
 import { SinkOffsets } from './sink-offsets.js';
 import { sinkSubscription } from './subscription.js';
 import { ConsumedBatches, commit, consume, convert, deliveredKey, put, transform, type SinkStageContext } from './sink-stages.js';
@@ -51,8 +52,8 @@ class SinkPipeline {
   readonly #log: StreamLogger;
   readonly #errors: RecordErrorHandler;
   readonly #metrics: Required<TaskMetrics> = newMetrics();
-  /** Topics consumed so far (KIP-558 topic tracking). */
-  readonly #topics = new Set<string>();
+  /** KIP-558 topic tracking. */
+  readonly #topics: TopicTracker;
   /** Every call into the task (open, put, preCommit, close, stop) goes through here, one at a time. */
   readonly #ops = new SerialQueue();
   readonly #offsets: SinkOffsets;
@@ -80,6 +81,7 @@ class SinkPipeline {
     this.#consumer = deps.consumer;
     this.#log = deps.logger ?? silentLogger;
     this.#errors = deps.errors ?? failOnError;
+    this.#topics = new TopicTracker(input.id, input.onTopic, this.#log);
     const fail = (failure: TaskFailure) => this.#fail(failure);
     this.#offsets = new SinkOffsets({
       id: input.id,
@@ -109,7 +111,7 @@ class SinkPipeline {
         return ms;
       },
       assignLate: (tp) => this.#onAssigned([tp]),
-      noteTopic: (topic) => this.#noteTopic(topic),
+      noteTopic: (topic) => this.#topics.note(topic),
     };
     const done = new Promise<void>((resolve, reject) => {
       this.#resolveDone = resolve;
@@ -232,16 +234,6 @@ class SinkPipeline {
 
   #taskName(): string {
     return `${this.#input.id.connector}-${this.#input.id.task}`;
-  }
-
-  #noteTopic(topic: string): void {
-    if (this.#topics.has(topic)) return;
-    this.#topics.add(topic);
-    try {
-      this.#input.onTopic?.(topic);
-    } catch (e) {
-      this.#log.warn({ task: this.#input.id, err: e }, 'topic tracking hook threw; ignored');
-    }
   }
 
   // ------------------------------------------------------------------------------------------ rebalance

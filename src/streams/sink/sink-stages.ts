@@ -11,7 +11,7 @@
  * moves on; the task is stopping). Within a stage, records go through the stage runner
  * (RetryWithToleranceOperator), synchronously unless one throws.
  */
-import { Observable, Subject, type OperatorFunction, concatMap, filter } from 'rxjs';
+import { type Observable, Subject, type OperatorFunction } from 'rxjs';
 import { Headers, SinkRecord } from '../../data/index.js';
 import { RetriableException, topicPartition, tpKey } from '../../connectors/api/index.js';
 import type { TopicPartition } from '../../connectors/api/index.js';
@@ -20,7 +20,8 @@ import type { FailureStage, SinkTaskInput, TaskMetrics } from '../contracts.js';
 import { TaskFailure } from '../contracts.js';
 import type { ConsumedBatch, ConsumedMessage, StreamLogger } from '../kafka/client.js';
 import type { ConsumedRef } from '../errors/record-error-handler.js';
-import type { BatchOutcome, FailedRecord, RetryWithToleranceOperator } from '../errors/retry-with-tolerance.js';
+import type { FailedRecord, RetryWithToleranceOperator } from '../errors/retry-with-tolerance.js';
+import { afterOutcome, batchStage } from '../util/batch-stage.js';
 import { retryDeadline, retryDelayMs } from '../errors/retry-with-tolerance.js';
 import { countBatch } from '../task-metrics.js';
 import type { SinkOffsets } from './sink-offsets.js';
@@ -150,7 +151,7 @@ export function convert(ctx: SinkStageContext): OperatorFunction<Delivery, Conve
         headers,
       });
     };
-    return settle(ctx, ctx.runner.execute(d.batch.messages, 'HEADER_CONVERTER', read, failedConsumed(d.batch)), (o) => ({ ...d, converted: o.values }));
+    return afterOutcome(ctx.runner.execute(d.batch.messages, 'HEADER_CONVERTER', read, failedConsumed(d.batch)), (o) => ({ ...d, converted: o.values }));
   });
 }
 
@@ -165,7 +166,7 @@ export function transform(ctx: SinkStageContext): OperatorFunction<ConvertedDeli
     return t;
   };
   return stage(ctx, (d) =>
-    settle(ctx, ctx.runner.execute(d.converted, 'TRANSFORMATION', apply, failedConsumed(d.batch)), (o) => ({
+    afterOutcome(ctx.runner.execute(d.converted, 'TRANSFORMATION', apply, failedConsumed(d.batch)), (o) => ({
       batch: d.batch,
       settle: d.settle,
       records: o.values.filter((r): r is SinkRecord => r !== null),
@@ -266,40 +267,14 @@ export function deliveredKey(topic: string, partition: number, offset: number): 
 }
 
 /**
- * One stage of the path: `run` per delivery, in order. A delivery `run` turns into null goes no further and is
- * settled; a throw fails the task (KAFKA_CONSUME unless it is a TaskFailure already) and settles it too.
+ * One stage of the path: a delivery the stage turns into null goes no further and is settled; a throw fails the
+ * task (KAFKA_CONSUME unless it is a TaskFailure already) and settles it too.
  */
 function stage<A extends Delivery, B>(ctx: SinkStageContext, run: (d: A) => B | null | Promise<B | null>): OperatorFunction<A, B> {
-  const step = async (d: A): Promise<Awaited<B> | null> => {
-    try {
-      const out = (await run(d)) as Awaited<B> | null;
-      if (out === null) d.settle();
-      return out;
-    } catch (e) {
-      d.settle();
-      ctx.fail(e instanceof TaskFailure ? e : new TaskFailure(ctx.input.id, 'KAFKA_CONSUME', e));
-      return null;
-    }
-  };
-  return (deliveries) =>
-    deliveries.pipe(
-      concatMap(step),
-      filter((b): b is Awaited<B> => b !== null),
-    ) as unknown as Observable<B>;
-}
-
-/** A stage runner outcome as the stage's next delivery: aborted (stopping) → dropped, failed → the task fails. */
-function settle<O, B>(
-  ctx: SinkStageContext,
-  outcome: BatchOutcome<O> | Promise<BatchOutcome<O>>,
-  next: (done: Extract<BatchOutcome<O>, { kind: 'done' }>) => B,
-): B | null | Promise<B | null> {
-  const after = (o: BatchOutcome<O>): B | null => {
-    if (o.kind === 'done') return next(o);
-    if (o.kind === 'failed') ctx.fail(o.failure);
-    return null;
-  };
-  return outcome instanceof Promise ? outcome.then(after) : after(outcome);
+  return batchStage<A, B>(
+    { drop: (d) => d.settle(), fail: (e) => ctx.fail(e instanceof TaskFailure ? e : new TaskFailure(ctx.input.id, 'KAFKA_CONSUME', e)) },
+    run,
+  );
 }
 
 /** A consumed message as the error handler and a TaskFailure describe it. */

@@ -14,7 +14,7 @@
  * committed. Each batch is processed stage by stage; within a stage, records through the stage runner
  * (RetryWithToleranceOperator), synchronously unless a record throws.
  */
-import { Observable, type OperatorFunction, concatMap, filter, mergeMap } from 'rxjs';
+import { Observable, type OperatorFunction, filter, mergeMap } from 'rxjs';
 import type { Headers, SourceRecord } from '../../data/index.js';
 import { RetriableException } from '../../connectors/api/index.js';
 import type { RecordMetadata } from '../../connectors/api/index.js';
@@ -24,7 +24,9 @@ import { TaskFailure } from '../contracts.js';
 import type { KafkaHeader, KafkaProducer, ProducedRecordMetadata, ProducerRecord, StreamLogger } from '../kafka/client.js';
 import type { SubmittedRecord, SubmittedRecords } from '../offsets/submitted-records.js';
 import { validateOffsetMap, writeJson } from '../offsets/offset-json.js';
-import type { BatchOutcome, FailedRecord, RetryWithToleranceOperator } from '../errors/retry-with-tolerance.js';
+import type { FailedRecord, RetryWithToleranceOperator } from '../errors/retry-with-tolerance.js';
+import { afterOutcome, batchStage } from '../util/batch-stage.js';
+import { TopicTracker } from '../util/topic-tracker.js';
 import type { Permit, Permits } from '../util/permits.js';
 import type { Valve } from '../util/valve.js';
 import { countBatch } from '../task-metrics.js';
@@ -166,11 +168,11 @@ export function transform(ctx: SourceStageContext): OperatorFunction<PolledBatch
         throw new TaskFailure(input.id, 'TASK_POLL', e, { topic: record.topic });
       }
     }
-    return settle(ctx, ctx.runner.execute(batch.records, 'TRANSFORMATION', apply, (i) => failedSource(batch.records[i]!)), (o) => ({
-      ...batch,
-      transformed: o.values,
-      skipped: o.skipped,
-    }));
+    return afterOutcome(
+      ctx.runner.execute(batch.records, 'TRANSFORMATION', apply, (i) => failedSource(batch.records[i]!)),
+      (o) => ({ ...batch, transformed: o.values, skipped: o.skipped }),
+      ctx.abandon,
+    );
   });
 }
 
@@ -189,12 +191,11 @@ export function convert(ctx: SourceStageContext): OperatorFunction<TransformedBa
     return { topic: t.topic, partition: t.kafkaPartition, key, value, headers, timestamp: t.timestamp };
   };
   return stage(ctx, (batch) =>
-    settle(ctx, ctx.runner.execute(batch.transformed, 'HEADER_CONVERTER', toBytes, (i) => failedSource(batch.records[i]!)), (o) => ({
-      records: batch.records,
-      permit: batch.permit,
-      converted: o.values,
-      skipped: union(batch.skipped, o.skipped),
-    })),
+    afterOutcome(
+      ctx.runner.execute(batch.transformed, 'HEADER_CONVERTER', toBytes, (i) => failedSource(batch.records[i]!)),
+      (o) => ({ records: batch.records, permit: batch.permit, converted: o.values, skipped: union(batch.skipped, o.skipped) }),
+      ctx.abandon,
+    ),
   );
 }
 
@@ -312,11 +313,12 @@ export function ack(ctx: SourceStageContext): OperatorFunction<SentBatch, Produc
 export class SourceAcks {
   /** Acknowledgements waiting for reports to be durable (stop gives them the ack budget). */
   readonly reports = new Set<Promise<void>>();
-  readonly #topics = new Set<string>();
   readonly ctx: Pick<SourceStageContext, 'input' | 'log' | 'runner' | 'fail'>;
+  readonly #topics: TopicTracker;
 
   constructor(ctx: Pick<SourceStageContext, 'input' | 'log' | 'runner' | 'fail'>) {
     this.ctx = ctx;
+    this.#topics = new TopicTracker(ctx.input.id, ctx.input.onTopic, ctx.log);
   }
 
   /** task.commitRecord; a promise only when the task's is async (no await per record otherwise). */
@@ -332,13 +334,7 @@ export class SourceAcks {
   }
 
   noteTopic(topic: string): void {
-    if (this.#topics.has(topic)) return;
-    this.#topics.add(topic);
-    try {
-      this.ctx.input.onTopic?.(topic);
-    } catch (e) {
-      this.ctx.log.warn({ task: this.ctx.input.id, err: e }, 'topic tracking hook threw; ignored');
-    }
+    this.#topics.note(topic);
   }
 
   /** Skipped records count as committed (commitRecord with null metadata) once the reports are durable. */
@@ -367,49 +363,15 @@ export class SourceAcks {
 // ---------------------------------------------------------------------------------------------- helpers
 
 /**
- * One stage of the path: `run` per batch, in order. A batch arriving once the path is halted is dropped; a
- * batch `run` turns into null goes no further; a throw fails the task (KAFKA_PRODUCE unless it is a
- * TaskFailure already). Either way the batch's permit goes back.
+ * One stage of the path: a batch arriving once the path is halted is dropped; a batch the stage turns into null
+ * goes no further; a throw fails the task (KAFKA_PRODUCE unless it is a TaskFailure already). Either way the
+ * batch's permit goes back.
  */
-function stage<A extends { readonly permit: Permit }, B>(
-  ctx: SourceStageContext,
-  run: (batch: A) => B | null | Promise<B | null>,
-): OperatorFunction<A, B> {
-  const step = async (batch: A): Promise<Awaited<B> | null> => {
-    if (ctx.halted()) {
-      batch.permit.release();
-      return null;
-    }
-    try {
-      const out = (await run(batch)) as Awaited<B> | null;
-      if (out === null) batch.permit.release();
-      return out;
-    } catch (e) {
-      batch.permit.release();
-      ctx.fail(asFailure(ctx, 'KAFKA_PRODUCE', e));
-      return null;
-    }
-  };
-  return (batches) =>
-    batches.pipe(
-      concatMap(step),
-      filter((b): b is Awaited<B> => b !== null),
-    ) as unknown as Observable<B>;
-}
-
-/** A stage runner outcome as the stage's next batch: aborted → abandon, failed → throw. */
-function settle<O, B>(
-  ctx: SourceStageContext,
-  outcome: BatchOutcome<O> | Promise<BatchOutcome<O>>,
-  next: (done: Extract<BatchOutcome<O>, { kind: 'done' }>) => B,
-): B | null | Promise<B | null> {
-  const after = (o: BatchOutcome<O>): B | null => {
-    if (o.kind === 'done') return next(o);
-    if (o.kind === 'failed') throw o.failure;
-    ctx.abandon();
-    return null;
-  };
-  return outcome instanceof Promise ? outcome.then(after) : after(outcome);
+function stage<A extends { readonly permit: Permit }, B>(ctx: SourceStageContext, run: (batch: A) => B | null | Promise<B | null>): OperatorFunction<A, B> {
+  return batchStage<A, B>(
+    { skip: () => ctx.halted(), drop: (b) => b.permit.release(), fail: (e) => ctx.fail(asFailure(ctx, 'KAFKA_PRODUCE', e)) },
+    run,
+  );
 }
 
 /** A polled record as the error handler and a TaskFailure describe it. */

@@ -1,0 +1,103 @@
+/**
+ * The pipelines' own cost, without a broker: the source path into a producer that acknowledges at once, and the
+ * sink path fed by a consumer that hands over pre-encoded batches as fast as they are taken — both through
+ * JsonConverter, identity transforms. Reports records/s and CPU µs per record (CPU time is steadier than
+ * wall time on a busy machine). Needs no services.
+ *
+ *   node --import tsx bench/pipeline-overhead.ts [records=500000]
+ */
+import type { TopicPartition } from '../src/connectors/api/index.js';
+import { SinkTask } from '../src/connectors/api/index.js';
+import type { SinkRecord } from '../src/data/index.js';
+import { MemoryOffsetStore, startSinkTask, startSourceTask } from '../src/streams/index.js';
+import type { ConsumedMessage, ConsumerHandlers, KafkaConsumer, KafkaProducer, ProducerRecord } from '../src/streams/index.js';
+import { SyntheticSource, countArg, jsonConverters, table, until, valueOf } from './pipeline-support.js';
+
+const total = countArg(2, 500_000);
+const batch = 500;
+const rows: Array<Record<string, string | number>> = [];
+const options = { maxInFlightBatches: 4, offsetFlushIntervalMs: 1000, offsetFlushTimeoutMs: 10_000 };
+
+function measure(path: string, seconds: number, cpuMicros: number): void {
+  rows.push({ path, records: total, seconds, 'records/s': Math.round(total / seconds), 'CPU µs/record': cpuMicros / total });
+}
+
+const instantProducer: KafkaProducer = {
+  async connect() {},
+  async send(records: readonly ProducerRecord[]) {
+    return records.map((r, i) => ({ topic: r.topic, partition: 0, offset: i, timestamp: null }));
+  },
+  async disconnect() {},
+};
+
+// Source: poll → transform → convert → produce (instant ack) → ack.
+{
+  const task = new SyntheticSource('t', total, batch);
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const run = startSourceTask(
+    { id: { connector: 'bench', task: 0 }, task, config: {}, converters: jsonConverters(), transform: (r) => r, offsets: new MemoryOffsetStore(), options },
+    { producer: instantProducer },
+  );
+  await until(() => task.acked >= total);
+  const s = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  measure('source path → instant producer', s, cpu.user + cpu.system);
+  await run.stop(10_000);
+}
+
+// Sink: a consumer that hands over pre-encoded batches of one partition, each once the previous was taken.
+{
+  const converter = jsonConverters().value;
+  const enc = (n: number) => converter.fromConnectData('t', null, valueOf(n));
+  const messages: ConsumedMessage[] = [];
+  for (let n = 0; n < total; n++) messages.push({ offset: n, key: null, value: enc(n), headers: [], timestamp: 1_700_000_000_000 + n, timestampType: 'CreateTime' });
+  const tp: TopicPartition = { topic: 't', partition: 0 };
+  let stopped = false;
+  const consumer: KafkaConsumer = {
+    async connect() {},
+    async subscribe() {},
+    async run(handlers: ConsumerHandlers) {
+      void (async () => {
+        await handlers.onAssigned([tp]);
+        for (let start = 0; start < total && !stopped; start += batch) {
+          await handlers.onBatch({ topic: 't', partition: 0, messages: messages.slice(start, start + batch) });
+        }
+      })();
+    },
+    assignment: () => [tp],
+    pause() {},
+    resume() {},
+    seek() {},
+    async commit() {},
+    async disconnect() {
+      stopped = true;
+    },
+  };
+  class NoopSink extends SinkTask {
+    seen = 0;
+    version() {
+      return 'bench';
+    }
+    start() {}
+    put(records: readonly SinkRecord[]) {
+      this.seen += records.length;
+    }
+    stop() {}
+  }
+  const task = new NoopSink();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const run = startSinkTask(
+    { id: { connector: 'bench', task: 0 }, task, config: { topics: 't' }, converters: jsonConverters(), transform: (r) => r, options },
+    { consumer },
+  );
+  await until(() => task.seen >= total);
+  const s = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  measure('instant consumer → sink path', s, cpu.user + cpu.system);
+  await run.stop(10_000);
+}
+
+console.log(`\npipeline overhead, ${total.toLocaleString('en-US')} records of 5 fields (JSON, schemas.enable=false), batches of ${batch}, no broker, Node ${process.version}\n`);
+table(rows);
