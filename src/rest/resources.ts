@@ -52,7 +52,7 @@ export interface RouteDef {
 
 /**
  * What the REST API needs from a herder: the Herder interface plus the worker settings, the plugin registry and
- * validation. The standalone herder and the distributed one (src/worker/distributed-herder.ts) both fit.
+ * validation. The standalone herder and the distributed one (src/cluster/distributed-herder.ts) both fit.
  */
 export type RestHerder = Herder & Pick<StandaloneHerder, 'settings' | 'registry' | 'validateConfig'>;
 
