@@ -11,27 +11,11 @@ import {
   type Schema,
   type SchemaType,
 } from '../data/index.js';
-import {
-  ConfigDef,
-  ConfigException,
-  SchemaCache,
-  className,
-  defineReplaceNullWithDefault,
-  fieldValue,
-  javaSplit,
-  mapCopy,
-  mapGet,
-  mapPut,
-  operatingSchema,
-  operatingValue,
-  parseConfig,
-  requireMap,
-  requireStruct,
-  withOperating,
-  REPLACE_NULL_WITH_DEFAULT_CONFIG,
-  type Side,
-  type Transformation,
-} from './transformation.js';
+import { ConfigDef, ConfigException, defineReplaceNullWithDefault, javaSplit, type RawConfig } from './transformation.js';
+import { SidedTransformation, type Side } from './sided-transformation.js';
+import { className, requireMap, requireStruct, requireStructSchema } from './requirements.js';
+import { copySchemaBasics, fieldValue } from './schema-util.js';
+import { mapCopy, mapGet, mapPut } from './schemaless-map.js';
 import {
   doubleToInteger,
   formatConnectDate,
@@ -220,55 +204,50 @@ export function castValue(schema: Schema | null, value: unknown, target: CastTar
  * int8…float64, boolean or string. Logical Date/Time/Timestamp values cast through their physical numbers,
  * bytes only to string (base64), Decimals through their exact value.
  */
-export class Cast<R extends ConnectRecord = ConnectRecord> implements Transformation<R> {
+export class Cast<R extends ConnectRecord = ConnectRecord> extends SidedTransformation<R> {
   static readonly CONFIG_DEF = CONFIG_DEF;
-  readonly side: Side;
   #casts = new Map<string | null, CastTarget>();
   #whole: CastTarget | undefined;
-  #replaceNullWithDefault = true;
-  #cache = new SchemaCache();
 
   constructor(side: Side) {
-    this.side = side;
+    super(side, CONFIG_DEF);
   }
 
-  configure(config: Readonly<Record<string, unknown>>): void {
-    const c = parseConfig(CONFIG_DEF, config);
+  configure(config: RawConfig): void {
+    const c = this.parse(config);
     this.#casts = parseCastSpec(c[SPEC_CONFIG] as string[]);
     this.#whole = this.#casts.get(null);
-    this.#replaceNullWithDefault = c[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean;
-    this.#cache.clear();
   }
 
   apply(record: R): R {
-    const value = operatingValue(record, this.side);
+    const value = this.operatingValue(record);
     if (value === null || value === undefined) return record;
-    const schema = operatingSchema(record, this.side);
+    const schema = this.operatingSchema(record);
     return schema ? this.#applyWithSchema(record, schema, value) : this.#applySchemaless(record, value);
   }
 
   #applySchemaless(record: R, value: unknown): R {
-    if (this.#whole) return withOperating(record, this.side, null, castValue(null, value, this.#whole));
+    if (this.#whole) return this.newRecord(record, null, castValue(null, value, this.#whole));
     const map = requireMap(value, PURPOSE);
     const updated = mapCopy(map);
     for (const [field, target] of this.#casts) {
       if (field === null) continue;
       mapPut(updated, field, castValue(null, mapGet(map, field), target, field));
     }
-    return withOperating(record, this.side, null, updated);
+    return this.newRecord(record, null, updated);
   }
 
   #applyWithSchema(record: R, schema: Schema, value: unknown): R {
-    const updatedSchema = this.#cache.get(schema, (s) => this.#buildSchema(s));
-    if (this.#whole) return withOperating(record, this.side, updatedSchema, castValue(schema, value, this.#whole));
+    const updatedSchema = this.schemaCache.get(schema, (s) => this.#buildSchema(s));
+    if (this.#whole) return this.newRecord(record, updatedSchema, castValue(schema, value, this.#whole));
     const struct = requireStruct(value, PURPOSE);
     const updated = new Struct(updatedSchema);
     for (const field of struct.schema.fields) {
-      const orig = fieldValue(struct, field, this.#replaceNullWithDefault);
+      const orig = fieldValue(struct, field, this.replaceNullWithDefault);
       const target = this.#casts.get(field.name);
       updated.put(field.name, target ? castValue(field.schema, orig, target, field.name) : orig);
     }
-    return withOperating(record, this.side, updatedSchema, updated);
+    return this.newRecord(record, updatedSchema, updated);
   }
 
   #buildSchema(schema: Schema): Schema {
@@ -277,22 +256,10 @@ export class Cast<R extends ConnectRecord = ConnectRecord> implements Transforma
       builder = schemaForTarget(this.#whole);
       // Kafka copies name, version, doc and parameters; a logical type's name would make the new schema
       // unusable (an INT32 "Date" holding a number), so those are not carried over.
-      const logical = isLogical(schema);
-      if (!logical) {
-        if (schema.name !== undefined) builder.name(schema.name);
-        if (schema.version !== undefined) builder.version(schema.version);
-        if (schema.parameters) builder.parameters(schema.parameters);
-      }
-      if (schema.doc !== undefined) builder.doc(schema.doc);
+      if (!isLogical(schema)) copySchemaBasics(schema, builder);
+      else if (schema.doc !== undefined) builder.doc(schema.doc);
     } else {
-      if (schema.type !== 'STRUCT') {
-        throw new DataException(`Only Struct objects supported for [${PURPOSE}], found schema: ${schema}`);
-      }
-      builder = SchemaBuilder.struct();
-      if (schema.name !== undefined) builder.name(schema.name);
-      if (schema.version !== undefined) builder.version(schema.version);
-      if (schema.doc !== undefined) builder.doc(schema.doc);
-      if (schema.parameters) builder.parameters(schema.parameters);
+      builder = copySchemaBasics(requireStructSchema(schema, PURPOSE), SchemaBuilder.struct());
       for (const field of schema.fields) {
         const target = this.#casts.get(field.name);
         if (!target) {
@@ -314,14 +281,6 @@ export class Cast<R extends ConnectRecord = ConnectRecord> implements Transforma
       builder.defaultValue(castValue(schema, schema.defaultValue, this.#whole));
     }
     return builder.build();
-  }
-
-  config(): ConfigDef {
-    return CONFIG_DEF;
-  }
-
-  close(): void {
-    this.#cache.clear();
   }
 }
 

@@ -1,20 +1,9 @@
 import { DataException, Struct, type ConnectRecord, type Field, type Schema } from '../data/index.js';
-import {
-  ConfigDef,
-  ConfigException,
-  defineReplaceNullWithDefault,
-  fieldValue,
-  mapGet,
-  operatingSchema,
-  operatingValue,
-  parseConfig,
-  requireMapOrNull,
-  requireStructOrNull,
-  withOperating,
-  REPLACE_NULL_WITH_DEFAULT_CONFIG,
-  type Side,
-  type Transformation,
-} from './transformation.js';
+import { ConfigDef, ConfigException, defineReplaceNullWithDefault, type RawConfig } from './transformation.js';
+import { SidedTransformation, type Side } from './sided-transformation.js';
+import { requireMapOrNull, requireStructOrNull } from './requirements.js';
+import { fieldValue } from './schema-util.js';
+import { mapGet, type SchemalessMap } from './schemaless-map.js';
 
 export const FIELD_CONFIG = 'field';
 export const FIELD_SYNTAX_VERSION_CONFIG = 'field.syntax.version';
@@ -111,7 +100,7 @@ export class SingleFieldPath {
     return current.schema.field(last) ? fieldValue(current, last, replaceNullWithDefault) : null;
   }
 
-  valueFromMap(map: Map<unknown, unknown> | Record<string, unknown> | null): unknown {
+  valueFromMap(map: SchemalessMap | null): unknown {
     let current = map;
     for (let i = 0; current && i < this.steps.length - 1; i++) {
       current = requireMapOrNull(mapGet(current, this.steps[i]!), 'nested field access');
@@ -148,39 +137,30 @@ const CONFIG_DEF = defineReplaceNullWithDefault(
  * (and that field's schema). Null keys/values pass through; an unknown field in a schema is an error, a missing
  * entry of a schemaless map gives null.
  */
-export class ExtractField<R extends ConnectRecord = ConnectRecord> implements Transformation<R> {
+export class ExtractField<R extends ConnectRecord = ConnectRecord> extends SidedTransformation<R> {
   static readonly CONFIG_DEF = CONFIG_DEF;
-  readonly side: Side;
   #path = new SingleFieldPath('', 'V1');
-  #replaceNullWithDefault = true;
 
   constructor(side: Side) {
-    this.side = side;
+    super(side, CONFIG_DEF);
   }
 
-  configure(config: Readonly<Record<string, unknown>>): void {
-    const c = parseConfig(CONFIG_DEF, config);
+  configure(config: RawConfig): void {
+    const c = this.parse(config);
     const version = String(c[FIELD_SYNTAX_VERSION_CONFIG]).toUpperCase() as FieldSyntaxVersion;
     this.#path = new SingleFieldPath(c[FIELD_CONFIG] as string, version);
-    this.#replaceNullWithDefault = c[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean;
   }
 
   apply(record: R): R {
-    const schema = operatingSchema(record, this.side);
-    const value = operatingValue(record, this.side);
+    const schema = this.operatingSchema(record);
+    const value = this.operatingValue(record);
     if (!schema) {
       const map = requireMapOrNull(value, PURPOSE);
-      return withOperating(record, this.side, null, map === null ? null : this.#path.valueFromMap(map));
+      return this.newRecord(record, null, map === null ? null : this.#path.valueFromMap(map));
     }
     const struct = requireStructOrNull(value, PURPOSE);
     const field = this.#path.fieldFrom(schema);
     if (!field) throw new DataException(`Unknown field: ${this.#path.text}`, { path: this.#path.text });
-    return withOperating(record, this.side, field.schema, struct === null ? null : this.#path.valueFromStruct(struct, this.#replaceNullWithDefault));
+    return this.newRecord(record, field.schema, struct === null ? null : this.#path.valueFromStruct(struct, this.replaceNullWithDefault));
   }
-
-  config(): ConfigDef {
-    return CONFIG_DEF;
-  }
-
-  close(): void {}
 }

@@ -1,18 +1,9 @@
 import { DataException, SchemaBuilder, Struct, type ConnectRecord, type Schema } from '../data/index.js';
-import {
-  ConfigDef,
-  SchemaCache,
-  className,
-  mapEntries,
-  operatingSchema,
-  operatingValue,
-  parseConfig,
-  requireMap,
-  requireStructOrNull,
-  withOperating,
-  type Side,
-  type Transformation,
-} from './transformation.js';
+import { ConfigDef, type RawConfig } from './transformation.js';
+import { SidedTransformation, type Side } from './sided-transformation.js';
+import { className, requireMap, requireStructOrNull, requireStructSchema } from './requirements.js';
+import { copySchemaBasics } from './schema-util.js';
+import { mapEntries, type SchemalessMap } from './schemaless-map.js';
 import { inferSchemaType } from './java-values.js';
 
 export const DELIMITER_CONFIG = 'delimiter';
@@ -31,44 +22,41 @@ const CONFIG_DEF = new ConfigDef().define({
  * (schemaless) become top-level fields named `parent<delimiter>child`. Arrays are left as they are; with a
  * schema, maps are left as they are too. A parent's optionality and struct default flow down to its children.
  */
-export class Flatten<R extends ConnectRecord = ConnectRecord> implements Transformation<R> {
+export class Flatten<R extends ConnectRecord = ConnectRecord> extends SidedTransformation<R> {
   static readonly CONFIG_DEF = CONFIG_DEF;
-  readonly side: Side;
   #delimiter = '.';
-  #cache = new SchemaCache();
 
   constructor(side: Side) {
-    this.side = side;
+    super(side, CONFIG_DEF);
   }
 
-  configure(config: Readonly<Record<string, unknown>>): void {
+  configure(config: RawConfig): void {
     // As in Kafka, STRING configs are trimmed: a delimiter of spaces becomes the empty string.
-    this.#delimiter = parseConfig(CONFIG_DEF, config)[DELIMITER_CONFIG] as string;
-    this.#cache.clear();
+    this.#delimiter = this.parse(config)[DELIMITER_CONFIG] as string;
   }
 
   apply(record: R): R {
-    const value = operatingValue(record, this.side);
+    const value = this.operatingValue(record);
     if (value === null || value === undefined) return record;
-    const schema = operatingSchema(record, this.side);
+    const schema = this.operatingSchema(record);
     if (!schema) {
       const out: Record<string, unknown> = {};
       this.#flattenMap(requireMap(value, PURPOSE), '', out);
-      return withOperating(record, this.side, null, value instanceof Map ? new Map(Object.entries(out)) : out);
+      return this.newRecord(record, null, value instanceof Map ? new Map(Object.entries(out)) : out);
     }
     const struct = requireStructOrNull(value, PURPOSE);
-    const updatedSchema = this.#cache.get(schema, (s) => this.#buildSchema(s));
-    if (!struct) return withOperating(record, this.side, updatedSchema, null);
+    const updatedSchema = this.schemaCache.get(schema, (s) => this.#buildSchema(s));
+    if (!struct) return this.newRecord(record, updatedSchema, null);
     const updated = new Struct(updatedSchema);
     this.#flattenStruct(struct, '', updated);
-    return withOperating(record, this.side, updatedSchema, updated);
+    return this.newRecord(record, updatedSchema, updated);
   }
 
   #name(prefix: string, name: string): string {
     return prefix === '' ? name : prefix + this.#delimiter + name;
   }
 
-  #flattenMap(map: Map<unknown, unknown> | Record<string, unknown>, prefix: string, out: Record<string, unknown>): void {
+  #flattenMap(map: SchemalessMap, prefix: string, out: Record<string, unknown>): void {
     for (const [key, v] of mapEntries(map)) {
       if (typeof key !== 'string') {
         throw new DataException(`Flatten transformation requires string map keys, found ${className(key)}`, { path: prefix });
@@ -84,7 +72,7 @@ export class Flatten<R extends ConnectRecord = ConnectRecord> implements Transfo
           `Flatten transformation was passed a value of type ${className(v)} which is not supported by Connect's data API`, { path: name });
       }
       if (type === 'MAP') {
-        this.#flattenMap(v as Map<unknown, unknown> | Record<string, unknown>, name, out);
+        this.#flattenMap(v as SchemalessMap, name, out);
       } else if (type === 'STRUCT') {
         throw new DataException(`Flatten transformation does not support ${className(v)} for record without schemas (for field ${name}).`, { path: name });
       } else {
@@ -94,12 +82,7 @@ export class Flatten<R extends ConnectRecord = ConnectRecord> implements Transfo
   }
 
   #buildSchema(schema: Schema): Schema {
-    if (schema.type !== 'STRUCT') throw new DataException(`Only Struct objects supported for [${PURPOSE}], found schema: ${schema}`);
-    const builder = SchemaBuilder.struct();
-    if (schema.name !== undefined) builder.name(schema.name);
-    if (schema.version !== undefined) builder.version(schema.version);
-    if (schema.doc !== undefined) builder.doc(schema.doc);
-    if (schema.parameters) builder.parameters(schema.parameters);
+    const builder = copySchemaBasics(requireStructSchema(schema, PURPOSE), SchemaBuilder.struct());
     this.#addFields(schema, '', builder, schema.optional, (schema.defaultValue as Struct | null) ?? null);
     if (schema.optional) builder.optional();
     return builder.build();
@@ -142,13 +125,5 @@ export class Flatten<R extends ConnectRecord = ConnectRecord> implements Transfo
         out.put(name, struct.get(field));
       }
     }
-  }
-
-  config(): ConfigDef {
-    return CONFIG_DEF;
-  }
-
-  close(): void {
-    this.#cache.clear();
   }
 }

@@ -1,14 +1,6 @@
 import { SchemaBuilder, Struct, type ConnectRecord } from '../data/index.js';
-import {
-  ConfigDef,
-  SchemaCache,
-  operatingSchema,
-  operatingValue,
-  parseConfig,
-  withOperating,
-  type Side,
-  type Transformation,
-} from './transformation.js';
+import { ConfigDef, type RawConfig } from './transformation.js';
+import { SidedTransformation, type Side } from './sided-transformation.js';
 
 export const FIELD_CONFIG = 'field';
 
@@ -24,34 +16,23 @@ const CONFIG_DEF = new ConfigDef().define({
  * (when there is a schema) or a single-entry map (schemaless). Null values are wrapped too; with a required
  * schema that is an error, as in Kafka.
  */
-export class HoistField<R extends ConnectRecord = ConnectRecord> implements Transformation<R> {
+export class HoistField<R extends ConnectRecord = ConnectRecord> extends SidedTransformation<R> {
   static readonly CONFIG_DEF = CONFIG_DEF;
-  readonly side: Side;
   #field = '';
-  #cache = new SchemaCache();
 
   constructor(side: Side) {
-    this.side = side;
+    super(side, CONFIG_DEF);
   }
 
-  configure(config: Readonly<Record<string, unknown>>): void {
-    this.#field = parseConfig(CONFIG_DEF, config)[FIELD_CONFIG] as string;
-    this.#cache.clear();
+  configure(config: RawConfig): void {
+    this.#field = this.parse(config)[FIELD_CONFIG] as string;
   }
 
   apply(record: R): R {
-    const schema = operatingSchema(record, this.side);
-    const value = operatingValue(record, this.side);
-    if (!schema) return withOperating(record, this.side, null, { [this.#field]: value ?? null });
-    const updatedSchema = this.#cache.get(schema, (s) => SchemaBuilder.struct().field(this.#field, s).build());
-    return withOperating(record, this.side, updatedSchema, new Struct(updatedSchema).put(this.#field, value));
-  }
-
-  config(): ConfigDef {
-    return CONFIG_DEF;
-  }
-
-  close(): void {
-    this.#cache.clear();
+    const schema = this.operatingSchema(record);
+    const value = this.operatingValue(record);
+    if (!schema) return this.newRecord(record, null, { [this.#field]: value ?? null });
+    const updatedSchema = this.schemaCache.get(schema, (s) => SchemaBuilder.struct().field(this.#field, s).build());
+    return this.newRecord(record, updatedSchema, new Struct(updatedSchema).put(this.#field, value));
   }
 }

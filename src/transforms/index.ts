@@ -4,16 +4,13 @@
  */
 export {
   TransformException,
-  SchemaCache,
-  operatingSchema,
-  operatingValue,
-  withOperating,
   parseConfig,
   REPLACE_NULL_WITH_DEFAULT_CONFIG,
   type Predicate,
-  type Side,
   type Transformation,
 } from './transformation.js';
+export { SidedTransformation, operatingSchema, operatingValue, withOperating, type Side } from './sided-transformation.js';
+export { SchemaCache, copySchemaBasics } from './schema-util.js';
 export { Cast, castValue, parseCastSpec } from './cast.js';
 export { ExtractField, SingleFieldPath, parseFieldPath, type FieldSyntaxVersion } from './extract-field.js';
 export { Flatten } from './flatten.js';

@@ -1,23 +1,9 @@
 import { LogicalTimestamp, Schema, SchemaBuilder, Struct, type ConnectRecord } from '../data/index.js';
-import {
-  ConfigDef,
-  ConfigException,
-  SchemaCache,
-  defineReplaceNullWithDefault,
-  fieldValue,
-  mapCopy,
-  mapPut,
-  operatingSchema,
-  operatingValue,
-  parseConfig,
-  requireMap,
-  requireSinkRecord,
-  requireStruct,
-  withOperating,
-  REPLACE_NULL_WITH_DEFAULT_CONFIG,
-  type Side,
-  type Transformation,
-} from './transformation.js';
+import { ConfigDef, ConfigException, defineReplaceNullWithDefault, type RawConfig } from './transformation.js';
+import { SidedTransformation, type Side } from './sided-transformation.js';
+import { requireMap, requireSinkRecord, requireStruct } from './requirements.js';
+import { copySchemaBasics, fieldValue } from './schema-util.js';
+import { mapCopy, mapPut } from './schemaless-map.js';
 
 export const TOPIC_FIELD = 'topic.field';
 export const PARTITION_FIELD = 'partition.field';
@@ -61,44 +47,39 @@ export function parseInsertionSpec(spec: string | null): InsertionSpec | null {
  * (INT32), offset (INT64, sink records only), timestamp (Timestamp) and/or a static STRING field.
  * Null keys/values (tombstones) pass through unchanged.
  */
-export class InsertField<R extends ConnectRecord = ConnectRecord> implements Transformation<R> {
+export class InsertField<R extends ConnectRecord = ConnectRecord> extends SidedTransformation<R> {
   static readonly CONFIG_DEF = CONFIG_DEF;
-  readonly side: Side;
   #topic: InsertionSpec | null = null;
   #partition: InsertionSpec | null = null;
   #offset: InsertionSpec | null = null;
   #timestamp: InsertionSpec | null = null;
   #static: InsertionSpec | null = null;
   #staticValue: string | null = null;
-  #replaceNullWithDefault = true;
-  #cache = new SchemaCache();
 
   constructor(side: Side) {
-    this.side = side;
+    super(side, CONFIG_DEF);
   }
 
-  configure(config: Readonly<Record<string, unknown>>): void {
-    const c = parseConfig(CONFIG_DEF, config);
+  configure(config: RawConfig): void {
+    const c = this.parse(config);
     this.#topic = parseInsertionSpec(c[TOPIC_FIELD] as string | null);
     this.#partition = parseInsertionSpec(c[PARTITION_FIELD] as string | null);
     this.#offset = parseInsertionSpec(c[OFFSET_FIELD] as string | null);
     this.#timestamp = parseInsertionSpec(c[TIMESTAMP_FIELD] as string | null);
     this.#static = parseInsertionSpec(c[STATIC_FIELD] as string | null);
     this.#staticValue = (c[STATIC_VALUE] as string | null) ?? null;
-    this.#replaceNullWithDefault = c[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean;
     if (!this.#topic && !this.#partition && !this.#offset && !this.#timestamp && !this.#static) {
       throw new ConfigException(undefined, undefined, 'No field insertion configured');
     }
     if (this.#static && this.#staticValue === null) {
       throw new ConfigException(STATIC_VALUE, null, `No value specified for static field: ${this.#static.name}`);
     }
-    this.#cache.clear();
   }
 
   apply(record: R): R {
-    const value = operatingValue(record, this.side);
+    const value = this.operatingValue(record);
     if (value === null || value === undefined) return record;
-    const schema = operatingSchema(record, this.side);
+    const schema = this.operatingSchema(record);
     if (!schema) {
       const updated = mapCopy(requireMap(value, PURPOSE));
       if (this.#topic) mapPut(updated, this.#topic.name, record.topic);
@@ -106,27 +87,23 @@ export class InsertField<R extends ConnectRecord = ConnectRecord> implements Tra
       if (this.#offset) mapPut(updated, this.#offset.name, requireSinkRecord(record, PURPOSE).kafkaOffset);
       if (this.#timestamp && record.timestamp !== null) mapPut(updated, this.#timestamp.name, record.timestamp);
       if (this.#static && this.#staticValue !== null) mapPut(updated, this.#static.name, this.#staticValue);
-      return withOperating(record, this.side, null, updated);
+      return this.newRecord(record, null, updated);
     }
     const struct = requireStruct(value, PURPOSE);
-    const updatedSchema = this.#cache.get(struct.schema, (s) => this.#buildSchema(s));
+    const updatedSchema = this.schemaCache.get(struct.schema, (s) => this.#buildSchema(s));
     const updated = new Struct(updatedSchema);
-    for (const f of struct.schema.fields) updated.put(f.name, fieldValue(struct, f, this.#replaceNullWithDefault));
+    for (const f of struct.schema.fields) updated.put(f.name, fieldValue(struct, f, this.replaceNullWithDefault));
     if (this.#topic) updated.put(this.#topic.name, record.topic);
     if (this.#partition && record.kafkaPartition !== null) updated.put(this.#partition.name, record.kafkaPartition);
     if (this.#offset) updated.put(this.#offset.name, requireSinkRecord(record, PURPOSE).kafkaOffset);
     if (this.#timestamp && record.timestamp !== null) updated.put(this.#timestamp.name, new Date(record.timestamp));
     if (this.#static && this.#staticValue !== null) updated.put(this.#static.name, this.#staticValue);
-    return withOperating(record, this.side, updatedSchema, updated);
+    return this.newRecord(record, updatedSchema, updated);
   }
 
   #buildSchema(schema: Schema): Schema {
     // Kafka copies name/version/doc/parameters only: the new struct schema is required and has no default.
-    const b = SchemaBuilder.struct();
-    if (schema.name !== undefined) b.name(schema.name);
-    if (schema.version !== undefined) b.version(schema.version);
-    if (schema.doc !== undefined) b.doc(schema.doc);
-    if (schema.parameters) b.parameters(schema.parameters);
+    const b = copySchemaBasics(schema, SchemaBuilder.struct());
     for (const f of schema.fields) b.field(f.name, f.schema);
     if (this.#topic) b.field(this.#topic.name, this.#topic.optional ? Schema.OPTIONAL_STRING : Schema.STRING);
     if (this.#partition) b.field(this.#partition.name, this.#partition.optional ? Schema.OPTIONAL_INT32 : Schema.INT32);
@@ -134,13 +111,5 @@ export class InsertField<R extends ConnectRecord = ConnectRecord> implements Tra
     if (this.#timestamp) b.field(this.#timestamp.name, this.#timestamp.optional ? OPTIONAL_TIMESTAMP : TIMESTAMP);
     if (this.#static) b.field(this.#static.name, this.#static.optional ? Schema.OPTIONAL_STRING : Schema.STRING);
     return b.build();
-  }
-
-  config(): ConfigDef {
-    return CONFIG_DEF;
-  }
-
-  close(): void {
-    this.#cache.clear();
   }
 }

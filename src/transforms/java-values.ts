@@ -6,7 +6,7 @@
 import { Buffer } from 'node:buffer';
 import { Struct, type SchemaType } from '../data/index.js';
 import { parseFloat32 } from '../data/values.js';
-import { isMapValue } from './transformation.js';
+import { isMapValue } from './schemaless-map.js';
 
 /** Java's `ConnectSchema.schemaType(value.getClass())` for schemaless values; null when Connect has no type for it. */
 export function inferSchemaType(value: unknown): SchemaType | null {

@@ -1,24 +1,9 @@
 import { BigDecimal, DataException, Decimal, Struct, type ConnectRecord, type Schema } from '../data/index.js';
-import {
-  ConfigDef,
-  className,
-  defineReplaceNullWithDefault,
-  emptyMapLike,
-  fieldValue,
-  isMapValue,
-  mapCopy,
-  mapGet,
-  mapPut,
-  operatingSchema,
-  operatingValue,
-  parseConfig,
-  requireMap,
-  requireStruct,
-  withOperating,
-  REPLACE_NULL_WITH_DEFAULT_CONFIG,
-  type Side,
-  type Transformation,
-} from './transformation.js';
+import { ConfigDef, defineReplaceNullWithDefault, type RawConfig } from './transformation.js';
+import { SidedTransformation, type Side } from './sided-transformation.js';
+import { className, requireMap, requireStruct } from './requirements.js';
+import { fieldValue } from './schema-util.js';
+import { emptyMapLike, isMapValue, mapCopy, mapGet, mapPut } from './schemaless-map.js';
 import { Validators } from '../connectors/api/config-def.js';
 import { parseJavaDouble, parseJavaInteger } from './java-values.js';
 
@@ -85,40 +70,37 @@ function decimalAt(value: BigDecimal, schema: Schema | null, path: string): BigD
  * "empty" value (0, false, "", epoch Date, 0 Decimal, empty list/map) or with `replacement` converted to the field's
  * type (numbers and strings only). Bytes and structs cannot be masked. Tombstones pass through.
  */
-export class MaskField<R extends ConnectRecord = ConnectRecord> implements Transformation<R> {
+export class MaskField<R extends ConnectRecord = ConnectRecord> extends SidedTransformation<R> {
   static readonly CONFIG_DEF = CONFIG_DEF;
-  readonly side: Side;
   #fields = new Set<string>();
   #replacement: string | null = null;
-  #replaceNullWithDefault = true;
 
   constructor(side: Side) {
-    this.side = side;
+    super(side, CONFIG_DEF);
   }
 
-  configure(config: Readonly<Record<string, unknown>>): void {
-    const c = parseConfig(CONFIG_DEF, config);
+  configure(config: RawConfig): void {
+    const c = this.parse(config);
     this.#fields = new Set(c[FIELDS_CONFIG] as string[]);
     this.#replacement = (c[REPLACEMENT_CONFIG] as string | null) ?? null;
-    this.#replaceNullWithDefault = c[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean;
   }
 
   apply(record: R): R {
-    const value = operatingValue(record, this.side);
+    const value = this.operatingValue(record);
     if (value === null || value === undefined) return record;
-    if (!operatingSchema(record, this.side)) {
+    if (!this.operatingSchema(record)) {
       const map = requireMap(value, PURPOSE);
       const updated = mapCopy(map);
       for (const f of this.#fields) mapPut(updated, f, this.#masked(null, mapGet(map, f), f));
-      return withOperating(record, this.side, null, updated);
+      return this.newRecord(record, null, updated);
     }
     const struct = requireStruct(value, PURPOSE);
     const updated = new Struct(struct.schema);
     for (const f of struct.schema.fields) {
-      const v = fieldValue(struct, f, this.#replaceNullWithDefault);
+      const v = fieldValue(struct, f, this.replaceNullWithDefault);
       updated.put(f, this.#fields.has(f.name) ? this.#masked(f.schema, v, f.name) : v);
     }
-    return withOperating(record, this.side, struct.schema, updated);
+    return this.newRecord(record, struct.schema, updated);
   }
 
   #masked(schema: Schema | null, value: unknown, path: string): unknown {
@@ -158,10 +140,4 @@ export class MaskField<R extends ConnectRecord = ConnectRecord> implements Trans
       throw e;
     }
   }
-
-  config(): ConfigDef {
-    return CONFIG_DEF;
-  }
-
-  close(): void {}
 }

@@ -4,7 +4,8 @@
  * and their short forms (`InsertField$Value`, `Filter`, `TopicNameMatches`) to factories.
  */
 import type { ConnectRecord } from '../data/index.js';
-import { ConfigDef, ConfigException, type Predicate, type Side, type Transformation } from './transformation.js';
+import { ConfigDef, ConfigException, type Predicate, type RawConfig, type Transformation } from './transformation.js';
+import type { Side } from './sided-transformation.js';
 import { Cast } from './cast.js';
 import { ExtractField } from './extract-field.js';
 import { Flatten } from './flatten.js';
@@ -149,26 +150,29 @@ export function transformRegistry(): TransformRegistry {
   return (defaultRegistry ??= builtinRegistry());
 }
 
+/** A new plugin of `kind` for `className`, configured with `config`. */
+function createConfigured(kind: PluginKind, className: string, config: RawConfig, registry: TransformRegistry) {
+  const plugin = registry.resolve(className, kind, 'type').create();
+  plugin.configure(config);
+  return plugin;
+}
+
 /** A new, configured transformation (a convenience for tests and embedding). */
 export function createTransformation<R extends ConnectRecord = ConnectRecord>(
   className: string,
-  config: Readonly<Record<string, unknown>> = {},
+  config: RawConfig = {},
   registry: TransformRegistry = transformRegistry(),
 ): Transformation<R> {
-  const t = registry.resolve(className, 'transformation', 'type').create() as Transformation<R>;
-  t.configure(config);
-  return t;
+  return createConfigured('transformation', className, config, registry) as Transformation<R>;
 }
 
 /** A new, configured predicate. */
 export function createPredicate<R extends ConnectRecord = ConnectRecord>(
   className: string,
-  config: Readonly<Record<string, unknown>> = {},
+  config: RawConfig = {},
   registry: TransformRegistry = transformRegistry(),
 ): Predicate<R> {
-  const p = registry.resolve(className, 'predicate', 'type').create() as Predicate<R>;
-  p.configure(config);
-  return p;
+  return createConfigured('predicate', className, config, registry) as Predicate<R>;
 }
 
 /** The own ConfigDef of a transformation or predicate class, or undefined when the name is unknown. */

@@ -1,24 +1,9 @@
 import { SchemaBuilder, Struct, type ConnectRecord, type Schema } from '../data/index.js';
-import {
-  ConfigDef,
-  ConfigException,
-  SchemaCache,
-  defineReplaceNullWithDefault,
-  emptyMapLike,
-  fieldValue,
-  javaSplit,
-  mapEntries,
-  mapPut,
-  operatingSchema,
-  operatingValue,
-  parseConfig,
-  requireMap,
-  requireStruct,
-  withOperating,
-  REPLACE_NULL_WITH_DEFAULT_CONFIG,
-  type Side,
-  type Transformation,
-} from './transformation.js';
+import { ConfigDef, ConfigException, defineReplaceNullWithDefault, javaSplit, type RawConfig } from './transformation.js';
+import { SidedTransformation, type Side } from './sided-transformation.js';
+import { requireMap, requireStruct } from './requirements.js';
+import { copySchemaBasics, fieldValue } from './schema-util.js';
+import { emptyMapLike, mapEntries, mapPut } from './schemaless-map.js';
 
 export const EXCLUDE_CONFIG = 'exclude';
 export const INCLUDE_CONFIG = 'include';
@@ -70,7 +55,7 @@ const CONFIG_DEF = defineReplaceNullWithDefault(
 );
 
 /** Kafka's `ConfigUtils.translateDeprecatedConfigs`: the new key wins; otherwise the (first) alias moves to it. */
-function translateAliases(config: Readonly<Record<string, unknown>>): Record<string, unknown> {
+function translateAliases(config: RawConfig): Record<string, unknown> {
   const out: Record<string, unknown> = { ...config };
   for (const [target, alias] of [[INCLUDE_CONFIG, INCLUDE_ALIAS], [EXCLUDE_CONFIG, EXCLUDE_ALIAS]] as const) {
     if (out[alias] === undefined || out[alias] === null) continue;
@@ -84,28 +69,23 @@ function translateAliases(config: Readonly<Record<string, unknown>>): Record<str
  * `org.apache.kafka.connect.transforms.ReplaceField$Key` / `$Value`: keeps a field iff it is not excluded and
  * (`include` is empty or it is included), then renames. Tombstones pass through.
  */
-export class ReplaceField<R extends ConnectRecord = ConnectRecord> implements Transformation<R> {
+export class ReplaceField<R extends ConnectRecord = ConnectRecord> extends SidedTransformation<R> {
   static readonly CONFIG_DEF = CONFIG_DEF;
-  readonly side: Side;
   #exclude = new Set<string>();
   #include = new Set<string>();
   #renames = new Map<string, string>();
   #reverse = new Map<string, string>();
-  #replaceNullWithDefault = true;
-  #cache = new SchemaCache();
 
   constructor(side: Side) {
-    this.side = side;
+    super(side, CONFIG_DEF);
   }
 
-  configure(config: Readonly<Record<string, unknown>>): void {
-    const c = parseConfig(CONFIG_DEF, translateAliases(config));
+  configure(config: RawConfig): void {
+    const c = this.parse(translateAliases(config));
     this.#exclude = new Set(c[EXCLUDE_CONFIG] as string[]);
     this.#include = new Set(c[INCLUDE_CONFIG] as string[]);
     this.#renames = parseRenameMappings(c[RENAMES_CONFIG] as string[]);
     this.#reverse = new Map([...this.#renames].map(([a, b]) => [b, a]));
-    this.#replaceNullWithDefault = c[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean;
-    this.#cache.clear();
   }
 
   /** Whether a field survives (exclude wins over include). */
@@ -118,9 +98,9 @@ export class ReplaceField<R extends ConnectRecord = ConnectRecord> implements Tr
   }
 
   apply(record: R): R {
-    const value = operatingValue(record, this.side);
+    const value = this.operatingValue(record);
     if (value === null || value === undefined) return record;
-    const schema = operatingSchema(record, this.side);
+    const schema = this.operatingSchema(record);
     if (!schema) {
       const map = requireMap(value, PURPOSE);
       const updated = emptyMapLike(map);
@@ -128,32 +108,20 @@ export class ReplaceField<R extends ConnectRecord = ConnectRecord> implements Tr
         const name = String(k);
         if (this.filter(name)) mapPut(updated, this.renamed(name), v);
       }
-      return withOperating(record, this.side, null, updated);
+      return this.newRecord(record, null, updated);
     }
     const struct = requireStruct(value, PURPOSE);
-    const updatedSchema = this.#cache.get(struct.schema, (s) => this.#buildSchema(s));
+    const updatedSchema = this.schemaCache.get(struct.schema, (s) => this.#buildSchema(s));
     const updated = new Struct(updatedSchema);
     for (const f of updatedSchema.fields) {
-      updated.put(f.name, fieldValue(struct, this.#reverse.get(f.name) ?? f.name, this.#replaceNullWithDefault));
+      updated.put(f.name, fieldValue(struct, this.#reverse.get(f.name) ?? f.name, this.replaceNullWithDefault));
     }
-    return withOperating(record, this.side, updatedSchema, updated);
+    return this.newRecord(record, updatedSchema, updated);
   }
 
   #buildSchema(schema: Schema): Schema {
-    const b = SchemaBuilder.struct();
-    if (schema.name !== undefined) b.name(schema.name);
-    if (schema.version !== undefined) b.version(schema.version);
-    if (schema.doc !== undefined) b.doc(schema.doc);
-    if (schema.parameters) b.parameters(schema.parameters);
+    const b = copySchemaBasics(schema, SchemaBuilder.struct());
     for (const f of schema.fields) if (this.filter(f.name)) b.field(this.renamed(f.name), f.schema);
     return b.build();
-  }
-
-  config(): ConfigDef {
-    return CONFIG_DEF;
-  }
-
-  close(): void {
-    this.#cache.clear();
   }
 }

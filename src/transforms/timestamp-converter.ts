@@ -8,26 +8,11 @@ import {
   Struct,
   type ConnectRecord,
 } from '../data/index.js';
-import {
-  ConfigDef,
-  ConfigException,
-  SchemaCache,
-  className,
-  defineReplaceNullWithDefault,
-  fieldValue,
-  mapCopy,
-  mapGet,
-  mapPut,
-  operatingSchema,
-  operatingValue,
-  parseConfig,
-  requireMap,
-  requireStructOrNull,
-  withOperating,
-  REPLACE_NULL_WITH_DEFAULT_CONFIG,
-  type Side,
-  type Transformation,
-} from './transformation.js';
+import { ConfigDef, ConfigException, defineReplaceNullWithDefault, type RawConfig } from './transformation.js';
+import { SidedTransformation, type Side } from './sided-transformation.js';
+import { className, requireMap, requireStructOrNull, requireStructSchema } from './requirements.js';
+import { copySchemaBasics, fieldValue } from './schema-util.js';
+import { mapCopy, mapGet, mapPut } from './schemaless-map.js';
 import { Validators } from '../connectors/api/config-def.js';
 import { DateParseError, DatePatternError, JavaDateFormat } from './date-format.js';
 import { longValue } from './java-values.js';
@@ -90,26 +75,22 @@ function checkedDate(ms: number, path: string): Date {
  * between epoch numbers (`unix`, in `unix.precision`), formatted strings (`format`, a SimpleDateFormat pattern,
  * always UTC) and Connect's Date, Time and Timestamp logical types.
  */
-export class TimestampConverter<R extends ConnectRecord = ConnectRecord> implements Transformation<R> {
+export class TimestampConverter<R extends ConnectRecord = ConnectRecord> extends SidedTransformation<R> {
   static readonly CONFIG_DEF = CONFIG_DEF;
-  readonly side: Side;
   #field = '';
   #target: TimestampType = 'Timestamp';
   #format: JavaDateFormat | null = null;
   #precision: UnixPrecision = 'milliseconds';
-  #replaceNullWithDefault = true;
-  #cache = new SchemaCache();
 
   constructor(side: Side) {
-    this.side = side;
+    super(side, CONFIG_DEF);
   }
 
-  configure(config: Readonly<Record<string, unknown>>): void {
-    const c = parseConfig(CONFIG_DEF, config);
+  configure(config: RawConfig): void {
+    const c = this.parse(config);
     this.#field = c[FIELD_CONFIG] as string;
     this.#target = c[TARGET_TYPE_CONFIG] as TimestampType;
     this.#precision = c[UNIX_PRECISION_CONFIG] as UnixPrecision;
-    this.#replaceNullWithDefault = c[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean;
     const pattern = c[FORMAT_CONFIG] as string;
     if (this.#target === 'string' && pattern.trim() === '') {
       throw new ConfigException(undefined, undefined, 'TimestampConverter requires format option to be specified when using string timestamps');
@@ -124,37 +105,31 @@ export class TimestampConverter<R extends ConnectRecord = ConnectRecord> impleme
           `TimestampConverter requires a SimpleDateFormat-compatible pattern for string timestamps: ${pattern} (${e.message})`);
       }
     }
-    this.#cache.clear();
   }
 
   apply(record: R): R {
-    const schema = operatingSchema(record, this.side);
-    const value = operatingValue(record, this.side);
+    const schema = this.operatingSchema(record);
+    const value = this.operatingValue(record);
     if (!schema) {
       if (value === null || value === undefined || this.#field === '') {
-        return withOperating(record, this.side, null, this.convert(value, null, ''));
+        return this.newRecord(record, null, this.convert(value, null, ''));
       }
       const map = requireMap(value, PURPOSE);
       const updated = mapCopy(map);
       mapPut(updated, this.#field, this.convert(mapGet(map, this.#field), null, this.#field));
-      return withOperating(record, this.side, null, updated);
+      return this.newRecord(record, null, updated);
     }
     if (this.#field === '') {
       const updatedSchema = SCHEMAS[this.#target][schema.optional ? 1 : 0];
-      return withOperating(record, this.side, updatedSchema, this.convert(value, typeFromSchema(schema, ''), ''));
+      return this.newRecord(record, updatedSchema, this.convert(value, typeFromSchema(schema, ''), ''));
     }
     const struct = requireStructOrNull(value, PURPOSE);
-    const updatedSchema = this.#cache.get(schema, (s) => this.#buildSchema(s));
-    return withOperating(record, this.side, updatedSchema, struct === null ? null : this.#convertStruct(struct, updatedSchema));
+    const updatedSchema = this.schemaCache.get(schema, (s) => this.#buildSchema(s));
+    return this.newRecord(record, updatedSchema, struct === null ? null : this.#convertStruct(struct, updatedSchema));
   }
 
   #buildSchema(schema: Schema): Schema {
-    if (schema.type !== 'STRUCT') throw new DataException(`Only Struct objects supported for [${PURPOSE}], found schema: ${schema}`);
-    const b = SchemaBuilder.struct();
-    if (schema.name !== undefined) b.name(schema.name);
-    if (schema.version !== undefined) b.version(schema.version);
-    if (schema.doc !== undefined) b.doc(schema.doc);
-    if (schema.parameters) b.parameters(schema.parameters);
+    const b = copySchemaBasics(requireStructSchema(schema, PURPOSE), SchemaBuilder.struct());
     for (const f of schema.fields) {
       b.field(f.name, f.name === this.#field ? SCHEMAS[this.#target][f.schema.optional ? 1 : 0] : f.schema);
     }
@@ -166,7 +141,7 @@ export class TimestampConverter<R extends ConnectRecord = ConnectRecord> impleme
   #convertStruct(struct: Struct, schema: Schema): Struct {
     const out = new Struct(schema);
     for (const f of struct.schema.fields) {
-      const v = fieldValue(struct, f, this.#replaceNullWithDefault);
+      const v = fieldValue(struct, f, this.replaceNullWithDefault);
       out.put(f.name, f.name === this.#field ? this.convert(v, typeFromSchema(f.schema, f.name), f.name) : v);
     }
     return out;
@@ -239,14 +214,6 @@ export class TimestampConverter<R extends ConnectRecord = ConnectRecord> impleme
       case 'Timestamp':
         return date;
     }
-  }
-
-  config(): ConfigDef {
-    return CONFIG_DEF;
-  }
-
-  close(): void {
-    this.#cache.clear();
   }
 }
 

@@ -1,16 +1,8 @@
 import { DataException, SchemaBuilder, Struct, type ConnectRecord } from '../data/index.js';
-import {
-  ConfigDef,
-  SchemaCache,
-  defineReplaceNullWithDefault,
-  fieldValue,
-  mapGet,
-  parseConfig,
-  requireMap,
-  requireStruct,
-  REPLACE_NULL_WITH_DEFAULT_CONFIG,
-  type Transformation,
-} from './transformation.js';
+import { ConfigDef, defineReplaceNullWithDefault, parseConfig, REPLACE_NULL_WITH_DEFAULT_CONFIG, type RawConfig, type Transformation } from './transformation.js';
+import { requireMap, requireStruct } from './requirements.js';
+import { fieldValue, SchemaCache } from './schema-util.js';
+import { mapGet } from './schemaless-map.js';
 import { Validators } from '../connectors/api/config-def.js';
 
 export const FIELDS_CONFIG = 'fields';
@@ -36,7 +28,7 @@ export class ValueToKey<R extends ConnectRecord = ConnectRecord> implements Tran
   #replaceNullWithDefault = true;
   #cache = new SchemaCache();
 
-  configure(config: Readonly<Record<string, unknown>>): void {
+  configure(config: RawConfig): void {
     const c = parseConfig(CONFIG_DEF, config);
     this.#fields = c[FIELDS_CONFIG] as string[];
     this.#replaceNullWithDefault = c[REPLACE_NULL_WITH_DEFAULT_CONFIG] as boolean;
