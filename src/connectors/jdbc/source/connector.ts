@@ -5,7 +5,8 @@
  * Confluent does. A query connector has exactly one task.
  */
 import {
-  ConnectException, SourceConnector, type ConfigDef, type ConfigValue, type ConnectorConfig, type SourceTaskClass,
+  ConnectException, SourceConnector, withTimeout, type ConfigDef, type ConfigValue, type ConnectorConfig,
+  type SourceTaskClass,
 } from '../../api/index.js';
 import { S, TABLE_TYPES, parseOrThrow, sourceConfigDef, sourceCrossKeyProblems } from '../config.js';
 import { connectionSettings, openSession, urlProblems, type ConnectionSettings } from '../connection.js';
@@ -54,18 +55,14 @@ export class JdbcSourceConnector extends SourceConnector {
     this.#filter = tableFilter(this.#values);
     const limit = Number(this.#values[S.TABLE_MONITORING_STARTUP_LIMIT] ?? 10_000);
     const first = this.#listTables();
-    let timeout: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timeout = setTimeout(() => reject(new ConnectException(`Listing the tables took longer than ${S.TABLE_MONITORING_STARTUP_LIMIT}=${limit} ms`)), Math.max(limit, 1000) + this.#settings!.attempts * this.#settings!.backoffMs);
-    });
+    // The limit covers the listing itself; connection attempts and their backoff come on top.
+    const budget = Math.max(limit, 1000) + this.#settings.attempts * this.#settings.backoffMs;
     try {
-      this.#tables = await Promise.race([first, timedOut]);
+      this.#tables = await withTimeout(first, budget, () => new ConnectException(`Listing the tables took longer than ${S.TABLE_MONITORING_STARTUP_LIMIT}=${limit} ms`));
     } catch (e) {
       first.catch(() => {});
       await this.stop();
       throw e;
-    } finally {
-      clearTimeout(timeout);
     }
     const dups = duplicateBareNames(this.#tables);
     if (dups.length > 0) {
