@@ -2,7 +2,7 @@
  * The SQL text, column types, value encodings and type mappings each dialect produces, pinned input by input so a
  * change to how the dialects are built cannot change what they say to the database.
  */
-import { test, describe } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { BigDecimal, Decimal, LogicalDate, LogicalTime, LogicalTimestamp, SchemaBuilder } from '../../../src/data/index.js';

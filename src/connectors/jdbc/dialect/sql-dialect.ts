@@ -1,9 +1,11 @@
 /**
- * What PostgreSQL and MySQL share, parameterised by what tells them apart in SQL text: the identifier quote
- * character, the placeholder style (`$1, $2` or `?`) and the statement that sets the session's isolation level.
- * On it: identifier quoting and table names, the current-time reading, DDL (CREATE TABLE, ALTER TABLE … ADD),
- * multi-row VALUES tuples, the keyed one-row UPDATE and the DELETE by keys. A dialect extends it with only what
- * differs: its driver session, catalog queries, type mappings, value encodings, INSERT spacing and upsert.
+ * What PostgreSQL and MySQL share, parameterised by a profile of what tells them apart in SQL text (the identifier
+ * quote character, the placeholder style `$1, $2` or `?`, the statement that sets the isolation level, the
+ * current-time query): identifier quoting and table names, the current-time reading, DDL (CREATE TABLE, ALTER TABLE
+ * … ADD), multi-row VALUES tuples, the keyed one-row UPDATE and the DELETE by keys. The dialect's catalog queries
+ * and sink value rules are plain functions it hands in (its catalog.ts and sink-values.ts). A dialect class then
+ * holds only what differs in shape: its session, table-name parsing, source columns, binding of offsets, INSERT
+ * spelling, upsert, multi-row UPDATE and COPY.
  */
 import type { Schema } from '../../../data/index.js';
 import { TableId, quoteIdentifier, type QuoteMethod } from '../util/identifiers.js';
@@ -15,12 +17,36 @@ import type {
   StagingSql, TableDefinition, TimeKind,
 } from './dialect.js';
 
-export interface SqlStyle {
+export interface DialectProfile {
+  name: string;
+  kind: DatabaseKind;
+  /** Most parameters one statement may carry. */
+  maxParams: number;
   quoteChar: '"' | '`';
   /** `numbered`: `$1, $2, …` (PostgreSQL); `question`: `?` (MySQL). */
   placeholders: 'numbered' | 'question';
   /** The statement before the level name, e.g. `SET SESSION TRANSACTION ISOLATION LEVEL`. */
   isolationStatement: string;
+  /** One row, column `now`: the database's clock as UTC text. */
+  currentTimeSql: string;
+  /** Whether mapping source columns queries the catalog. */
+  sourceColumnsQuery: boolean;
+}
+
+/** A dialect's catalog queries and sink value rules, as plain functions. */
+export interface DialectParts {
+  catalog: {
+    defaultNamespace(session: Session): Promise<{ catalog: string | null; schema: string | null }>;
+    listTables(session: Session, opts: { catalogPattern: string | null; schemaPattern: string | null; types: string[] }): Promise<Array<{ id: TableId; type: string }>>;
+    describeTable(session: Session, id: TableId): Promise<TableDefinition | null>;
+  };
+  sinkValues: {
+    sqlTypeFor(schema: Schema, isKey: boolean): string;
+    defaultLiteral(schema: Schema, value: unknown): string;
+    encodeParam(value: unknown, schema: Schema | null, column: ColumnDefinition, ctx: SinkEncodeContext): unknown;
+    isDataError(error: unknown): boolean;
+  };
+  isConnectionError(error: unknown): boolean;
 }
 
 const ISOLATION_LEVELS: Readonly<Record<string, string>> = {
@@ -31,30 +57,37 @@ const ISOLATION_LEVELS: Readonly<Record<string, string>> = {
 };
 
 export abstract class SqlDialect implements Dialect {
-  abstract readonly name: string;
-  abstract readonly kind: DatabaseKind;
-  abstract readonly maxParams: number;
-  abstract readonly sourceColumnsQuery: boolean;
-  abstract readonly currentTimeSql: string;
+  readonly name: string;
+  readonly kind: DatabaseKind;
+  readonly maxParams: number;
+  readonly sourceColumnsQuery: boolean;
+  readonly currentTimeSql: string;
   abstract readonly staging: StagingSql | null;
   readonly quoteMethod: QuoteMethod;
-  readonly #style: SqlStyle;
+  readonly #profile: DialectProfile;
+  readonly #parts: DialectParts;
 
-  protected constructor(quoteMethod: QuoteMethod, style: SqlStyle) {
+  protected constructor(quoteMethod: QuoteMethod, profile: DialectProfile, parts: DialectParts) {
+    this.name = profile.name;
+    this.kind = profile.kind;
+    this.maxParams = profile.maxParams;
+    this.sourceColumnsQuery = profile.sourceColumnsQuery;
+    this.currentTimeSql = profile.currentTimeSql;
     this.quoteMethod = quoteMethod;
-    this.#style = style;
+    this.#profile = profile;
+    this.#parts = parts;
   }
 
   placeholder(index: number): string {
-    return this.#style.placeholders === 'numbered' ? `$${index}` : '?';
+    return this.#profile.placeholders === 'numbered' ? `$${index}` : '?';
   }
 
   quote(name: string): string {
-    return this.quoteMethod === 'never' ? name : quoteIdentifier(name, this.#style.quoteChar);
+    return this.quoteMethod === 'never' ? name : quoteIdentifier(name, this.#profile.quoteChar);
   }
 
   quoteAlways(name: string): string {
-    return quoteIdentifier(name, this.#style.quoteChar);
+    return quoteIdentifier(name, this.#profile.quoteChar);
   }
 
   tableSql(id: TableId): string {
@@ -75,7 +108,7 @@ export abstract class SqlDialect implements Dialect {
 
   isolationSql(mode: string): string | null {
     const level = ISOLATION_LEVELS[mode.toUpperCase()];
-    return level ? `${this.#style.isolationStatement} ${level}` : null;
+    return level ? `${this.#profile.isolationStatement} ${level}` : null;
   }
 
   emptyResultSql(query: string): string {
@@ -123,25 +156,49 @@ export abstract class SqlDialect implements Dialect {
     return `DELETE FROM ${this.tableSql(id)} WHERE (${this.columnList(keyColumns)}) IN (${this.valuesSql(keyColumns.length, rows)})`;
   }
 
+  defaultNamespace(session: Session): Promise<{ catalog: string | null; schema: string | null }> {
+    return this.#parts.catalog.defaultNamespace(session);
+  }
+
+  listTables(session: Session, opts: { catalogPattern: string | null; schemaPattern: string | null; types: string[] }): Promise<Array<{ id: TableId; type: string }>> {
+    return this.#parts.catalog.listTables(session, opts);
+  }
+
+  describeTable(session: Session, id: TableId): Promise<TableDefinition | null> {
+    return this.#parts.catalog.describeTable(session, id);
+  }
+
+  sqlTypeFor(schema: Schema, isKey: boolean): string {
+    return this.#parts.sinkValues.sqlTypeFor(schema, isKey);
+  }
+
+  defaultLiteral(schema: Schema, value: unknown): string {
+    return this.#parts.sinkValues.defaultLiteral(schema, value);
+  }
+
+  encodeParam(value: unknown, schema: Schema | null, column: ColumnDefinition, ctx: SinkEncodeContext): unknown {
+    return this.#parts.sinkValues.encodeParam(value, schema, column, ctx);
+  }
+
+  isDataError(error: unknown): boolean {
+    return this.#parts.sinkValues.isDataError(error);
+  }
+
+  isConnectionError(error: unknown): boolean {
+    return this.#parts.isConnectionError(error);
+  }
+
   abstract connect(spec: ConnectionSpec, user: string | null, password: string | null, options?: SessionOptions): Promise<Session>;
   abstract parseTableId(name: string): TableId;
-  abstract listTables(session: Session, opts: { catalogPattern: string | null; schemaPattern: string | null; types: string[] }): Promise<Array<{ id: TableId; type: string }>>;
-  abstract describeTable(session: Session, id: TableId): Promise<TableDefinition | null>;
-  abstract defaultNamespace(session: Session): Promise<{ catalog: string | null; schema: string | null }>;
   abstract qualify(id: TableId, defaults: { catalog: string | null; schema: string | null }): TableId;
   abstract sourceColumns(session: Session, fields: readonly unknown[], opts: SourceMappingOptions): Promise<Array<SourceColumn | { name: string; unsupported: string }>>;
   abstract bindTimestamp(value: Instant, kind: TimeKind, zone: Zone): unknown;
   abstract bindInteger(value: bigint): unknown;
-  abstract sqlTypeFor(schema: Schema, isKey: boolean): string;
-  abstract defaultLiteral(schema: Schema, value: unknown): string;
   abstract insertSql(id: TableId, columns: string[], rows: number): string;
   abstract upsertSql(id: TableId, keyColumns: string[], nonKeyColumns: string[], rows: number, columnDefs: ReadonlyMap<string, ColumnDefinition>): string;
   abstract updateSql(id: TableId, keyColumns: string[], nonKeyColumns: string[], rows: number, columnDefs: ReadonlyMap<string, ColumnDefinition>): string;
   abstract copySql(id: TableId, columns: string[]): string | null;
-  abstract encodeParam(value: unknown, schema: Schema | null, column: ColumnDefinition, ctx: SinkEncodeContext): unknown;
   abstract encodeCopy(value: unknown, schema: Schema | null, column: ColumnDefinition, ctx: SinkEncodeContext): string;
-  abstract isDataError(error: unknown): boolean;
-  abstract isConnectionError(error: unknown): boolean;
 }
 
 function columnSuffix(c: DdlColumn): string {

@@ -4,33 +4,35 @@
  * types and values (sink-values.ts), and below, MySQL's statement spellings — `INSERT INTO t(…) VALUES(…)`,
  * `on duplicate key update` upserts, and one-row UPDATEs. MySQL has no COPY and no staging tables.
  */
-import type { Schema } from '../../../../data/index.js';
 import { TableId, splitQualifiedName, type QuoteMethod } from '../../util/identifiers.js';
 import type { Instant } from '../../util/temporal.js';
 import { urlParam, type ConnectionSpec } from '../../util/url.js';
 import { Zone } from '../../util/zone.js';
-import type {
-  ColumnDefinition, Session, SessionOptions, SinkEncodeContext, SourceColumn, SourceMappingOptions, TableDefinition,
-  TimeKind,
-} from '../dialect.js';
-import { SqlDialect } from '../sql-dialect.js';
+import type { Session, SessionOptions, SourceColumn, SourceMappingOptions, TimeKind } from '../dialect.js';
+import { SqlDialect, type DialectProfile } from '../sql-dialect.js';
 import * as catalog from './catalog.js';
 import { connectMySql, isMyConnectionError } from './session.js';
 import * as sink from './sink-values.js';
 import { sourceColumn, type MyField } from './source-types.js';
 
+const PROFILE: DialectProfile = {
+  name: 'MySqlDatabaseDialect',
+  kind: 'mysql',
+  maxParams: 30_000,
+  quoteChar: '`',
+  placeholders: 'question',
+  isolationStatement: 'SET SESSION TRANSACTION ISOLATION LEVEL',
+  currentTimeSql: 'SELECT UTC_TIMESTAMP(6) AS now',
+  sourceColumnsQuery: false,
+};
+
 export class MySqlDialectImpl extends SqlDialect {
-  readonly name = 'MySqlDatabaseDialect';
-  readonly kind = 'mysql' as const;
-  readonly maxParams = 30_000;
-  readonly sourceColumnsQuery = false;
-  readonly currentTimeSql = 'SELECT UTC_TIMESTAMP(6) AS now';
   readonly staging = null;
   /** zeroDateTimeBehavior=convertToNull in the URL of the last session opened. */
   #zeroDateToNull = false;
 
   constructor(quoteMethod: QuoteMethod = 'always') {
-    super(quoteMethod, { quoteChar: '`', placeholders: 'question', isolationStatement: 'SET SESSION TRANSACTION ISOLATION LEVEL' });
+    super(quoteMethod, PROFILE, { catalog, sinkValues: sink, isConnectionError: isMyConnectionError });
   }
 
   connect(spec: ConnectionSpec, user: string | null, password: string | null, options: SessionOptions = {}): Promise<Session> {
@@ -45,20 +47,8 @@ export class MySqlDialectImpl extends SqlDialect {
     return new TableId(parts[parts.length - 2]!, null, parts[parts.length - 1]!);
   }
 
-  defaultNamespace(session: Session): Promise<{ catalog: string | null; schema: string | null }> {
-    return catalog.defaultNamespace(session);
-  }
-
   qualify(id: TableId, defaults: { catalog: string | null; schema: string | null }): TableId {
     return id.catalog !== null ? id : new TableId(defaults.catalog, null, id.table);
-  }
-
-  listTables(session: Session, opts: { catalogPattern: string | null; schemaPattern: string | null; types: string[] }): Promise<Array<{ id: TableId; type: string }>> {
-    return catalog.listTables(session, opts);
-  }
-
-  describeTable(session: Session, id: TableId): Promise<TableDefinition | null> {
-    return catalog.describeTable(session, id);
   }
 
   async sourceColumns(_session: Session, fields: readonly unknown[], opts: SourceMappingOptions): Promise<Array<SourceColumn | { name: string; unsupported: string }>> {
@@ -74,14 +64,6 @@ export class MySqlDialectImpl extends SqlDialect {
   }
 
   // ------------------------------------------------------------------------------------------- sink
-
-  sqlTypeFor(schema: Schema, isKey: boolean): string {
-    return sink.sqlTypeFor(schema, isKey);
-  }
-
-  defaultLiteral(schema: Schema, value: unknown): string {
-    return sink.defaultLiteral(schema, value);
-  }
 
   insertSql(id: TableId, columns: string[], rows: number): string {
     return `INSERT INTO ${this.tableSql(id)}(${this.columnList(columns)}) VALUES${this.valuesSql(columns.length, rows)}`;
@@ -102,19 +84,7 @@ export class MySqlDialectImpl extends SqlDialect {
     return null;
   }
 
-  encodeParam(value: unknown, schema: Schema | null, column: ColumnDefinition, ctx: SinkEncodeContext): unknown {
-    return sink.encodeParam(value, schema, column, ctx);
-  }
-
   encodeCopy(): string {
     throw new Error('COPY is not supported on MySQL');
-  }
-
-  isDataError(error: unknown): boolean {
-    return sink.isDataError(error);
-  }
-
-  isConnectionError(error: unknown): boolean {
-    return isMyConnectionError(error);
   }
 }

@@ -11,28 +11,30 @@ import type { ConnectionSpec } from '../../util/url.js';
 import type { Zone } from '../../util/zone.js';
 import type {
   ColumnDefinition, Session, SessionOptions, SinkEncodeContext, SourceColumn, SourceMappingOptions, StagingSql,
-  TableDefinition, TimeKind,
+  TimeKind,
 } from '../dialect.js';
-import { SqlDialect } from '../sql-dialect.js';
+import { SqlDialect, type DialectProfile } from '../sql-dialect.js';
 import * as catalog from './catalog.js';
 import { connectPostgres, isPgConnectionError } from './session.js';
 import * as sink from './sink-values.js';
 import { PgSourceTypes } from './source-types.js';
 
+const PROFILE: DialectProfile = {
+  name: 'PostgreSqlDatabaseDialect',
+  kind: 'postgresql',
+  maxParams: 65_535,
+  quoteChar: '"',
+  placeholders: 'numbered',
+  isolationStatement: 'SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL',
+  currentTimeSql: 'SELECT clock_timestamp() AS now',
+  sourceColumnsQuery: true,
+};
+
 export class PostgresDialectImpl extends SqlDialect {
-  readonly name = 'PostgreSqlDatabaseDialect';
-  readonly kind = 'postgresql' as const;
-  readonly maxParams = 65_535;
-  readonly sourceColumnsQuery = true;
-  readonly currentTimeSql = 'SELECT clock_timestamp() AS now';
   readonly #sourceTypes = new PgSourceTypes();
 
   constructor(quoteMethod: QuoteMethod = 'always') {
-    super(quoteMethod, {
-      quoteChar: '"',
-      placeholders: 'numbered',
-      isolationStatement: 'SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL',
-    });
+    super(quoteMethod, PROFILE, { catalog, sinkValues: sink, isConnectionError: isPgConnectionError });
   }
 
   connect(spec: ConnectionSpec, user: string | null, password: string | null, options: SessionOptions = {}): Promise<Session> {
@@ -49,20 +51,8 @@ export class PostgresDialectImpl extends SqlDialect {
     return new TableId(null, fold(parts.length - 2), fold(parts.length - 1));
   }
 
-  defaultNamespace(session: Session): Promise<{ catalog: string | null; schema: string | null }> {
-    return catalog.defaultNamespace(session);
-  }
-
   qualify(id: TableId, defaults: { catalog: string | null; schema: string | null }): TableId {
     return id.schema !== null ? new TableId(null, id.schema, id.table) : new TableId(null, defaults.schema, id.table);
-  }
-
-  listTables(session: Session, opts: { catalogPattern: string | null; schemaPattern: string | null; types: string[] }): Promise<Array<{ id: TableId; type: string }>> {
-    return catalog.listTables(session, opts);
-  }
-
-  describeTable(session: Session, id: TableId): Promise<TableDefinition | null> {
-    return catalog.describeTable(session, id);
   }
 
   sourceColumns(session: Session, fields: readonly unknown[], opts: SourceMappingOptions): Promise<Array<SourceColumn | { name: string; unsupported: string }>> {
@@ -78,14 +68,6 @@ export class PostgresDialectImpl extends SqlDialect {
   }
 
   // ------------------------------------------------------------------------------------------- sink
-
-  sqlTypeFor(schema: Schema, _isKey: boolean): string {
-    return sink.sqlTypeFor(schema);
-  }
-
-  defaultLiteral(schema: Schema, value: unknown): string {
-    return sink.defaultLiteral(schema, value);
-  }
 
   insertSql(id: TableId, columns: string[], rows: number): string {
     return `INSERT INTO ${this.tableSql(id)} (${this.columnList(columns)}) VALUES ${this.valuesSql(columns.length, rows)}`;
@@ -137,19 +119,7 @@ export class PostgresDialectImpl extends SqlDialect {
     return `COPY ${this.tableSql(id)} (${this.columnList(columns)}) FROM STDIN`;
   }
 
-  encodeParam(value: unknown, schema: Schema | null, column: ColumnDefinition, ctx: SinkEncodeContext): unknown {
-    return sink.encodeParam(value, schema, column, ctx);
-  }
-
   encodeCopy(value: unknown, schema: Schema | null, column: ColumnDefinition, ctx: SinkEncodeContext): string {
     return sink.encodeCopy(value, schema, column, ctx);
-  }
-
-  isDataError(error: unknown): boolean {
-    return sink.isDataError(error);
-  }
-
-  isConnectionError(error: unknown): boolean {
-    return isPgConnectionError(error);
   }
 }
