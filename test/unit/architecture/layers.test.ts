@@ -1,0 +1,71 @@
+// The floors of ARCHITECTURE.md, checked: every relative import in src/ goes to a floor its folder may import.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SRC = join(dirname(fileURLToPath(import.meta.url)), '../../../src');
+const PLUGINS = ['connectors/file', 'connectors/datagen', 'connectors/jdbc', 'connectors/hdfs'];
+const BOTTOM = ['data', 'async'];
+const BELOW_STREAMS = [...BOTTOM, 'connectors/api', 'converters', 'transforms'];
+const BELOW_WORKER = [...BELOW_STREAMS, 'connectors', ...PLUGINS, 'streams', 'actors'];
+
+/** What each floor may import besides itself. */
+const ALLOWED: Record<string, readonly string[]> = {
+  data: [],
+  async: [],
+  'connectors/api': BOTTOM,
+  ...Object.fromEntries(PLUGINS.map((p) => [p, ['connectors/api', 'data']])),
+  converters: ['data'],
+  transforms: [...BOTTOM, 'connectors/api', 'converters'],
+  connectors: [...BOTTOM, 'connectors/api', 'converters', 'transforms', ...PLUGINS],
+  streams: BELOW_STREAMS,
+  actors: [...BOTTOM, 'connectors/api', 'streams'],
+  worker: BELOW_WORKER,
+  cluster: [...BELOW_WORKER, 'worker'],
+  rest: [...BELOW_WORKER, 'worker'],
+  cli: [...BELOW_WORKER, 'worker', 'cluster', 'rest'],
+  'index.ts': [...BELOW_WORKER, 'worker', 'cluster', 'rest'],
+};
+
+function floorOf(file: string): string {
+  const parts = relative(SRC, file).split(sep);
+  if (parts.length === 1) return parts[0]!;
+  if (parts[0] === 'connectors' && parts.length > 2 && ['api', ...PLUGINS.map((p) => p.split('/')[1])].includes(parts[1]!)) {
+    return `connectors/${parts[1]}`;
+  }
+  return parts[0]!;
+}
+
+function sources(dir: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir)) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) sources(path, out);
+    else if (path.endsWith('.ts')) out.push(path);
+  }
+  return out;
+}
+
+test('every import in src/ respects the floors of ARCHITECTURE.md', () => {
+  const violations: string[] = [];
+  const files = sources(SRC);
+  assert.ok(files.length > 100, `found only ${files.length} source files`);
+  for (const file of files) {
+    const from = floorOf(file);
+    const allowed = ALLOWED[from];
+    assert.ok(allowed, `${relative(SRC, file)}: floor ${from} is not in the table; add it`);
+    for (const m of readFileSync(file, 'utf8').matchAll(/\bfrom\s+'(\.{1,2}\/[^']+)'|\bimport\(\s*'(\.{1,2}\/[^']+)'\s*\)/g)) {
+      const target = floorOf(normalize(join(dirname(file), m[1] ?? m[2]!)));
+      if (target !== from && !allowed.includes(target)) violations.push(`${relative(SRC, file)} (${from}) imports ${m[1] ?? m[2]} (${target})`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});
+
+test('the floor check sees a violation when there is one', () => {
+  const file = join(SRC, 'connectors/jdbc/x.ts');
+  assert.equal(floorOf(file), 'connectors/jdbc');
+  assert.equal(ALLOWED['connectors/jdbc']!.includes(floorOf(join(SRC, 'streams/index.ts'))), false);
+  assert.equal(ALLOWED['worker']!.includes(floorOf(join(SRC, 'cluster/group.ts'))), false);
+});
