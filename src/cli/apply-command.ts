@@ -11,9 +11,9 @@ import { ConnectorConfigError } from '../connectors/validation.js';
 import { ClusterClient } from '../cluster/distributed-client.js';
 import type { ConnectorConfig } from '../connectors/api/index.js';
 import type { InitialState } from '../worker/herder.js';
-import { PipelineFileError, formatProblem, type PipelineConnectorSpec } from './pipeline-file.js';
-import { PluginLoadError, registryWithPlugins } from './load-plugins.js';
-import { checkPipeline } from './check-pipeline.js';
+import type { PipelineConnectorSpec } from './pipeline-file.js';
+import { CommandFailure, EXIT_CONFIG, EXIT_CONNECTOR, EXIT_OK, exitCodeOf } from './command-exit.js';
+import { loadPipeline, loadPlugins } from './command-setup.js';
 import type { CliIo } from './io.js';
 
 export interface ApplyOptions {
@@ -26,9 +26,6 @@ export interface ApplyOptions {
 }
 
 export type ApplyOutcome = 'created' | 'updated' | 'unchanged';
-
-export const EXIT_CONFIG = 2;
-export const EXIT_CONNECTOR = 3;
 
 /** Same keys and values (order does not matter). */
 export function sameConfig(a: ConnectorConfig, b: ConnectorConfig): boolean {
@@ -127,41 +124,25 @@ export async function applyConnectors(
 }
 
 export async function applyCommand(options: ApplyOptions, io: CliIo): Promise<number> {
-  const fail = (code: number, message: string): number => {
-    io.stderr.write(message.endsWith('\n') ? message : message + '\n');
-    return code;
-  };
-  let registry;
-  try {
-    registry = await registryWithPlugins(options.plugins);
-  } catch (e) {
-    if (e instanceof PluginLoadError) return fail(EXIT_CONFIG, `sluice: ${e.message}`);
-    throw e;
-  }
-  let spec;
-  try {
-    spec = await checkPipeline(options.files, registry);
-  } catch (e) {
-    if (e instanceof PipelineFileError) {
-      return fail(EXIT_CONFIG, `sluice: the pipeline cannot be applied (${e.problems.length} problem${e.problems.length === 1 ? '' : 's'}):\n${e.problems.map(formatProblem).join('\n')}`);
+  return exitCodeOf(io, async () => {
+    const registry = await loadPlugins(options.plugins);
+    const spec = await loadPipeline(options.files, registry, 'be applied');
+    let target: Target;
+    try {
+      target = options.url ? restTarget(options.url) : await natsTarget(options.cluster!, options.group!);
+    } catch (e) {
+      throw new CommandFailure(EXIT_CONFIG, `sluice: cannot reach the cluster: ${(e as Error).message}`);
     }
-    throw e;
-  }
-  let target: Target;
-  try {
-    target = options.url ? restTarget(options.url) : await natsTarget(options.cluster!, options.group!);
-  } catch (e) {
-    return fail(EXIT_CONFIG, `sluice: cannot reach the cluster: ${(e as Error).message}`);
-  }
-  try {
-    await applyConnectors(spec.connectors, target, (c, outcome) => {
-      io.stdout.write(options.json ? `${JSON.stringify({ connector: c.name, outcome })}\n` : `${c.name}: ${outcome}\n`);
-    });
-    return 0;
-  } catch (e) {
-    const why = e instanceof ConnectorConfigError ? e.message : (e as Error).message;
-    return fail(EXIT_CONNECTOR, `sluice: ${why}`);
-  } finally {
-    await target.close();
-  }
+    try {
+      await applyConnectors(spec.connectors, target, (c, outcome) => {
+        io.stdout.write(options.json ? `${JSON.stringify({ connector: c.name, outcome })}\n` : `${c.name}: ${outcome}\n`);
+      });
+      return EXIT_OK;
+    } catch (e) {
+      const why = e instanceof ConnectorConfigError ? e.message : (e as Error).message;
+      throw new CommandFailure(EXIT_CONNECTOR, `sluice: ${why}`);
+    } finally {
+      await target.close();
+    }
+  });
 }

@@ -1,5 +1,5 @@
 /** The `sluice` command line, parsed with node's util.parseArgs into one typed command. */
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { WorkerOptions } from './worker-command.js';
 import type { ApplyOptions } from './apply-command.js';
 
@@ -71,40 +71,45 @@ Exit codes: 0 ok; 1 usage error; 2 invalid pipeline or worker config, or the wor
 3 a connector could not be created. SIGTERM/SIGINT stop gracefully (offsets committed) and exit 0.
 `;
 
-function positiveInt(flag: string, raw: string | undefined, dflt: number): number {
-  if (raw === undefined) return dflt;
+/** node's parseArgs, strict and with positionals; an unknown or malformed option is a UsageError. */
+export function parseOptions<O extends NonNullable<ParseArgsConfig['options']>>(argv: readonly string[], options: O) {
+  try {
+    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** The value of an integer option (`--idle-ms 500`), or undefined when it is not given. */
+export function nonNegativeInt(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
   if (!/^\d+$/.test(raw)) throw new UsageError(`${flag} must be a non-negative integer, got "${raw}"`);
   return Number(raw);
 }
 
+function logLevel(raw: string | undefined): LogLevel {
+  const level = raw ?? 'info';
+  if (!LOG_LEVELS.includes(level as LogLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  return level as LogLevel;
+}
+
 export function parseCommand(argv: readonly string[]): Command {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-        'until-idle': { type: 'boolean' },
-        'keep-running': { type: 'boolean' },
-        'no-rest': { type: 'boolean' },
-        'idle-ms': { type: 'string' },
-        view: { type: 'string' },
-        'log-level': { type: 'string' },
-        plugin: { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        all: { type: 'boolean' },
-        cluster: { type: 'string' },
-        group: { type: 'string' },
-        url: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseOptions(argv, {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'v' },
+    'until-idle': { type: 'boolean' },
+    'keep-running': { type: 'boolean' },
+    'no-rest': { type: 'boolean' },
+    'idle-ms': { type: 'string' },
+    view: { type: 'string' },
+    'log-level': { type: 'string' },
+    plugin: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+    all: { type: 'boolean' },
+    cluster: { type: 'string' },
+    group: { type: 'string' },
+    url: { type: 'string' },
+  });
   const [command, ...rest] = positionals;
   if (values.version) return { kind: 'version' };
   if (values.help || command === undefined || command === 'help') {
@@ -123,8 +128,7 @@ export function parseCommand(argv: readonly string[]): Command {
       if (values['until-idle'] && values['keep-running']) throw new UsageError('--until-idle and --keep-running contradict each other');
       const view = values.view;
       if (view !== undefined && view !== 'live' && view !== 'json') throw new UsageError(`--view must be live or json, got "${view}"`);
-      const level = values['log-level'] ?? 'info';
-      if (!LOG_LEVELS.includes(level as LogLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+      const level = logLevel(values['log-level']);
       return {
         kind: 'run',
         options: {
@@ -132,9 +136,9 @@ export function parseCommand(argv: readonly string[]): Command {
           plugins,
           untilIdle: values['until-idle'] ?? false,
           keepRunning: values['keep-running'] ?? false,
-          idleMs: positiveInt('--idle-ms', values['idle-ms'], 1000),
+          idleMs: nonNegativeInt('--idle-ms', values['idle-ms']) ?? 1000,
           view: (view as 'live' | 'json' | undefined) ?? null,
-          logLevel: level as LogLevel,
+          logLevel: level,
           ...(values['no-rest'] ? { noRest: true } : {}),
         },
       };
@@ -150,9 +154,8 @@ export function parseCommand(argv: readonly string[]): Command {
     case 'worker': {
       only(['log-level', 'no-rest']);
       if (rest.length !== 1) throw new UsageError('sluice worker needs exactly one worker config file');
-      const level = values['log-level'] ?? 'info';
-      if (!LOG_LEVELS.includes(level as LogLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
-      return { kind: 'worker', options: { config: rest[0]!, plugins, logLevel: level as LogLevel, ...(values['no-rest'] ? { noRest: true } : {}) } };
+      const level = logLevel(values['log-level']);
+      return { kind: 'worker', options: { config: rest[0]!, plugins, logLevel: level, ...(values['no-rest'] ? { noRest: true } : {}) } };
     }
     case 'apply': {
       only(['cluster', 'group', 'url', 'json']);

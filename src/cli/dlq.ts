@@ -2,10 +2,11 @@
  * `sluice dlq replay`: re-produce the records of a dead letter queue to the topics they came from, once the
  * cause is fixed (see dlq-replay.ts).
  */
-import { parseArgs } from 'node:util';
 import { createKafkajsClient } from '../streams/index.js';
 import type { KafkaClient } from '../streams/kafka/client.js';
 import { ReplayError, replayDlq, type ReplayResult } from './dlq-replay.js';
+import { UsageError, nonNegativeInt, parseOptions } from './args.js';
+import { EXIT_OK, usageFailed } from './command-exit.js';
 import type { CliIo } from './io.js';
 
 export const DLQ_USAGE = `Usage: sluice dlq replay --from DLQ_TOPIC [options]
@@ -32,8 +33,6 @@ Options:
 Exit codes: 0 done; 1 usage error; 2 the replay could not run or stopped on a record it cannot route.
 `;
 
-class UsageError extends Error {}
-
 interface DlqReplayArgs {
   from: string;
   to?: string;
@@ -46,37 +45,20 @@ interface DlqReplayArgs {
   json: boolean;
 }
 
-function count(flag: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw)) throw new UsageError(`${flag} must be a non-negative integer, got "${raw}"`);
-  return Number(raw);
-}
-
 export function parseDlqArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): { help: true } | DlqReplayArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        'bootstrap-servers': { type: 'string' },
-        'bootstrap-server': { type: 'string' },
-        'filter-stage': { type: 'string', multiple: true },
-        max: { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        group: { type: 'string' },
-        'idle-ms': { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseOptions(argv, {
+    help: { type: 'boolean', short: 'h' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    'bootstrap-servers': { type: 'string' },
+    'bootstrap-server': { type: 'string' },
+    'filter-stage': { type: 'string', multiple: true },
+    max: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    group: { type: 'string' },
+    'idle-ms': { type: 'string' },
+    json: { type: 'boolean' },
+  });
   if (values.help || positionals.length === 0) return { help: true };
   if (positionals[0] !== 'replay') throw new UsageError(`unknown dlq command "${positionals[0]}" (known: replay)`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
@@ -84,8 +66,8 @@ export function parseDlqArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   const servers = values['bootstrap-servers'] ?? values['bootstrap-server'] ?? env['SLUICE_BOOTSTRAP_SERVERS'] ?? '127.0.0.1:9092';
   const bootstrapServers = servers.split(',').map((s) => s.trim()).filter((s) => s !== '');
   for (const s of bootstrapServers) if (!/^\S+:\d+$/.test(s)) throw new UsageError(`--bootstrap-servers: "${s}" is not host:port`);
-  const max = count('--max', values.max);
-  const idleMs = count('--idle-ms', values['idle-ms']);
+  const max = nonNegativeInt('--max', values.max);
+  const idleMs = nonNegativeInt('--idle-ms', values['idle-ms']);
   return {
     from: values.from,
     ...(values.to ? { to: values.to } : {}),
@@ -115,12 +97,11 @@ export async function dlqCommand(argv: readonly string[], io: CliIo, client?: Ka
     args = parseDlqArgs(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`sluice: ${e.message}\nRun "sluice dlq --help" for usage.\n`);
-    return 1;
+    return usageFailed(io, e.message, 'sluice dlq --help');
   }
   if ('help' in args) {
     io.stdout.write(DLQ_USAGE);
-    return 0;
+    return EXIT_OK;
   }
   const kafka = client ?? createKafkajsClient({ brokers: args.bootstrapServers, clientId: 'sluice-dlq' });
   try {
@@ -138,7 +119,7 @@ export async function dlqCommand(argv: readonly string[], io: CliIo, client?: Ka
       (line) => io.stdout.write(`${line}\n`),
     );
     io.stdout.write(args.json ? `${JSON.stringify({ ...result, dryRun: args.dryRun })}\n` : summary(result, args));
-    return 0;
+    return EXIT_OK;
   } catch (e) {
     if (e instanceof ReplayError) {
       io.stdout.write(args.json ? `${JSON.stringify({ ...e.partial, dryRun: args.dryRun, error: e.message })}\n` : summary(e.partial, args));

@@ -1,15 +1,11 @@
-/** The `sluice` command. `bin/sluice.js` runs `main` without a build step. */
+/**
+ * The `sluice` command. `bin/sluice.js` runs `main` without a build step. Each subcommand's module is imported
+ * when it runs, so `sluice validate` or `--help` do not load the worker, the REST API or the Kafka client.
+ */
 import { readFileSync } from 'node:fs';
 import { USAGE, UsageError, parseCommand } from './args.js';
 import { processIo, type CliIo } from './io.js';
-import { runCommand } from './run.js';
-import { validateCommand } from './validate-command.js';
-import { pluginsCommand } from './plugins-command.js';
-import { dlqCommand } from './dlq.js';
-import { workerCommand } from './worker-command.js';
-import { applyCommand } from './apply-command.js';
-
-export const EXIT_USAGE = 1;
+import { EXIT_OK, usageFailed } from './command-exit.js';
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -18,31 +14,30 @@ export function version(): string {
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   // `sluice dlq …` has its own options (dlq.ts).
-  if (argv[0] === 'dlq') return dlqCommand(argv.slice(1), io);
+  if (argv[0] === 'dlq') return (await import('./dlq.js')).dlqCommand(argv.slice(1), io);
   let command;
   try {
     command = parseCommand(argv);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr.write(`sluice: ${e.message}\nRun "sluice --help" for usage.\n`);
-    return EXIT_USAGE;
+    return usageFailed(io, e.message, 'sluice --help');
   }
   switch (command.kind) {
     case 'help':
       io.stdout.write(USAGE);
-      return 0;
+      return EXIT_OK;
     case 'version':
       io.stdout.write(`sluice ${version()} (node ${process.version})\n`);
-      return 0;
+      return EXIT_OK;
     case 'run':
-      return runCommand(command.options, io);
+      return (await import('./run.js')).runCommand(command.options, io);
     case 'validate':
-      return validateCommand(command.files, command.plugins, command.json, io);
+      return (await import('./validate-command.js')).validateCommand(command.files, command.plugins, command.json, io);
     case 'plugins':
-      return pluginsCommand(command.plugins, command.json, command.all, io);
+      return (await import('./plugins-command.js')).pluginsCommand(command.plugins, command.json, command.all, io);
     case 'worker':
-      return workerCommand(command.options, io);
+      return (await import('./worker-command.js')).workerCommand(command.options, io);
     case 'apply':
-      return applyCommand(command.options, io);
+      return (await import('./apply-command.js')).applyCommand(command.options, io);
   }
 }

@@ -2,8 +2,10 @@
 import { configValueToString, type ConfigKey, type ConnectorPlugin } from '../connectors/api/index.js';
 import { connectorConfigDef } from '../connectors/framework-config.js';
 import { configKeyInfo } from '../connectors/validation.js';
+import type { PluginRegistry } from '../connectors/registry.js';
 import { restartPolicyConfigDef } from '../actors/restart-policy.js';
-import { PluginLoadError, registryWithPlugins } from './load-plugins.js';
+import { EXIT_OK, exitCodeOf } from './command-exit.js';
+import { loadPlugins } from './command-setup.js';
 import type { CliIo } from './io.js';
 
 function keysOf(plugin: ConnectorPlugin, all: boolean): ConfigKey[] {
@@ -21,14 +23,10 @@ function describeKey(k: ConfigKey): string {
 }
 
 export async function pluginsCommand(modules: string[], json: boolean, all: boolean, io: CliIo): Promise<number> {
-  let registry;
-  try {
-    registry = await registryWithPlugins(modules);
-  } catch (e) {
-    if (!(e instanceof PluginLoadError)) throw e;
-    io.stderr.write(`sluice: ${e.message}\n`);
-    return 2;
-  }
+  return exitCodeOf(io, async () => listPlugins(await loadPlugins(modules), json, all, io));
+}
+
+function listPlugins(registry: PluginRegistry, json: boolean, all: boolean, io: CliIo): number {
   const plugins = registry.list();
   if (json) {
     const body = plugins.map((p) => ({
@@ -39,7 +37,7 @@ export async function pluginsCommand(modules: string[], json: boolean, all: bool
       config: keysOf(p, all).map(configKeyInfo),
     }));
     io.stdout.write(JSON.stringify(body, null, 2) + '\n');
-    return 0;
+    return EXIT_OK;
   }
   const lines: string[] = [];
   for (const p of plugins) {
@@ -49,5 +47,5 @@ export async function pluginsCommand(modules: string[], json: boolean, all: bool
   }
   if (!all) lines.push('Every connector also accepts the framework keys (name, tasks.max, converters, errors.*, …): sluice plugins --all');
   io.stdout.write(lines.join('\n') + '\n');
-  return 0;
+  return EXIT_OK;
 }

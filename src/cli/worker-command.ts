@@ -9,8 +9,9 @@ import type { Logger } from 'pino';
 import { DistributedHerder } from '../cluster/distributed-herder.js';
 import { WorkerConfigError } from '../worker/errors.js';
 import { parseProperties } from '../worker/properties.js';
-import { RestServer } from '../rest/index.js';
-import { PluginLoadError, registryWithPlugins } from './load-plugins.js';
+import type { RestServer } from '../rest/index.js';
+import { CommandFailure, EXIT_CONFIG, EXIT_OK } from './command-exit.js';
+import { loadPlugins, startHerder, startRest, untilStopped } from './command-setup.js';
 import { jsonLogger } from './logger.js';
 import { toConfigString } from './pipeline-file.js';
 import type { LogLevel } from './args.js';
@@ -23,9 +24,6 @@ export interface WorkerOptions {
   /** Do not serve the REST API (tests, embedded clusters). */
   readonly noRest?: boolean;
 }
-
-export const EXIT_OK = 0;
-export const EXIT_CONFIG = 2;
 
 /** Reads a worker config file: `.properties` text, or JSON (a flat object, or `{"worker": {…}}`). */
 export async function readWorkerConfig(path: string): Promise<Record<string, string>> {
@@ -60,71 +58,25 @@ export async function readWorkerConfig(path: string): Promise<Record<string, str
 
 export async function workerCommand(options: WorkerOptions, io: CliIo): Promise<number> {
   const log: Logger = jsonLogger(options.logLevel, io.stdoutFd);
-  const fail = (code: number, message: string): number => {
-    io.stderr.write(message.endsWith('\n') ? message : message + '\n');
-    return code;
-  };
-  let stopSignal: string | null = null;
-  let wake: () => void = () => {};
-  const stopped = new Promise<void>((resolve) => (wake = resolve));
-  const removeSignals = io.onSignal((signal) => {
-    if (stopSignal !== null) {
-      io.stderr.write(`${signal} again: exiting without waiting for the graceful stop\n`);
-      io.exit(130);
-    }
-    stopSignal = signal;
-    log.info({ signal }, 'stop requested; stopping gracefully');
-    wake();
-  });
-  try {
+  return untilStopped(io, log, async (stop) => {
     let raw: Record<string, string>;
     try {
       raw = await readWorkerConfig(options.config);
     } catch (e) {
-      if (e instanceof WorkerConfigError) return fail(EXIT_CONFIG, `sluice: ${e.message}`);
-      return fail(EXIT_CONFIG, `sluice: cannot read the worker config ${options.config}: ${(e as Error).message}`);
+      if (e instanceof WorkerConfigError) throw new CommandFailure(EXIT_CONFIG, `sluice: ${e.message}`);
+      throw new CommandFailure(EXIT_CONFIG, `sluice: cannot read the worker config ${options.config}: ${(e as Error).message}`);
     }
-    let registry;
-    try {
-      registry = await registryWithPlugins(options.plugins);
-    } catch (e) {
-      if (e instanceof PluginLoadError) return fail(EXIT_CONFIG, `sluice: ${e.message}`);
-      throw e;
-    }
-    let herder: DistributedHerder;
-    try {
-      herder = new DistributedHerder({ worker: raw, registry, log });
-    } catch (e) {
-      if (e instanceof WorkerConfigError) return fail(EXIT_CONFIG, `sluice: ${e.message}`);
-      throw e;
-    }
-    try {
-      await herder.start();
-    } catch (e) {
-      log.error({ err: e }, 'worker failed to start');
-      return fail(EXIT_CONFIG, `sluice: the worker could not start: ${(e as Error).message}`);
-    }
-    let rest: RestServer | null = null;
-    if (!options.noRest) {
-      try {
-        rest = await RestServer.start({ herder, log });
-      } catch (e) {
-        log.error({ err: e }, 'REST API could not start');
-        await herder.stop();
-        return fail(EXIT_CONFIG, `sluice: the REST API could not start: ${(e as Error).message}`);
-      }
-    }
+    const registry = await loadPlugins(options.plugins);
+    const herder = await startHerder(() => new DistributedHerder({ worker: raw, registry, log }), log);
+    const rest: RestServer | null = options.noRest ? null : await startRest(herder, log, { runOnIfDefaultInUse: false });
     log.info(
       { workerId: herder.workerId, group: herder.cluster.groupId, nats: herder.cluster.natsUrl, rest: rest?.urls ?? [] },
       'distributed worker running',
     );
-    if (!stopSignal) await stopped;
+    await stop.requested();
     await rest?.stop();
     await herder.stop();
-    log.info({ reason: `signal ${stopSignal}` }, 'worker stopped');
+    log.info({ reason: `signal ${stop.received}` }, 'worker stopped');
     return EXIT_OK;
-  } finally {
-    removeSignals();
-    log.flush?.();
-  }
+  });
 }
