@@ -21,6 +21,7 @@ import { RetryWithToleranceOperator, isRetriable } from '../errors/retry-with-to
 import { SerialQueue, settlesWithin, sleep } from '../../async/index.js';
 import { newMetrics } from '../task-metrics.js';
 import { TopicTracker } from '../util/topic-tracker.js';
+import { RunEnd } from '../util/run-end.js';
 import { SinkOffsets } from './sink-offsets.js';
 import { sinkSubscription } from './subscription.js';
 import { ConsumedBatches, commit, consume, convert, deliveredKey, put, transform, type SinkStageContext } from './sink-stages.js';
@@ -70,10 +71,7 @@ class SinkPipeline {
   #flushTimer: NodeJS.Timeout | undefined;
   #started = false;
   #stopping = false;
-  #failure: TaskFailure | undefined;
-  #stopPromise: Promise<void> | undefined;
-  #resolveDone!: () => void;
-  #rejectDone!: (e: TaskFailure) => void;
+  readonly #end: RunEnd;
 
   constructor(input: SinkTaskInput, deps: SinkPipelineDeps) {
     this.#input = input;
@@ -113,14 +111,10 @@ class SinkPipeline {
       assignLate: (tp) => this.#onAssigned([tp]),
       noteTopic: (topic) => this.#topics.note(topic),
     };
-    const done = new Promise<void>((resolve, reject) => {
-      this.#resolveDone = resolve;
-      this.#rejectDone = reject;
-    });
-    done.catch(() => {});
+    this.#end = new RunEnd(input.id);
     this.run = {
       id: input.id,
-      done,
+      done: this.#end.done,
       pause: () => this.#pauseAll(),
       resume: () => this.#resumeAll(),
       stop: (timeoutMs) => this.#stop(timeoutMs),
@@ -294,11 +288,7 @@ class SinkPipeline {
   }
 
   #stop(timeoutMs: number): Promise<void> {
-    this.#stopPromise ??= this.#shutdown(timeoutMs).then(
-      () => (this.#failure ? this.#rejectDone(this.#failure) : this.#resolveDone()),
-      (e: unknown) => this.#rejectDone(e instanceof TaskFailure ? e : new TaskFailure(this.#input.id, 'TASK_COMMIT', e)),
-    );
-    return this.#stopPromise;
+    return this.#end.stop(() => this.#shutdown(timeoutMs));
   }
 
   async #shutdown(timeoutMs: number): Promise<void> {
@@ -344,8 +334,7 @@ class SinkPipeline {
   }
 
   #fail(failure: TaskFailure): void {
-    if (this.#failure) return;
-    this.#failure = failure;
+    if (!this.#end.noteFailure(failure)) return;
     this.#log.error({ task: this.#input.id, err: failure }, 'sink task failed');
     // Called from inside #ops (a batch): stop without waiting on the queue we are running in.
     void this.#stop(this.#input.options.offsetFlushTimeoutMs);

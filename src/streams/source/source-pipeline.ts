@@ -19,6 +19,7 @@ import { failOnError, withErrorMetrics, type RecordErrorHandler } from '../error
 import { RetryWithToleranceOperator } from '../errors/retry-with-tolerance.js';
 import { Permits } from '../util/permits.js';
 import { Valve } from '../util/valve.js';
+import { RunEnd } from '../util/run-end.js';
 import { newMetrics } from '../task-metrics.js';
 import { settlesWithin } from '../../async/index.js';
 import { TopicCreator, topicCreationGroups } from './topic-creation.js';
@@ -60,13 +61,10 @@ class SourcePipeline {
   #abandoned = false;
   #stopping = false;
   #started = false;
-  #failure: TaskFailure | undefined;
   #subscriptions: Subscription[] = [];
   readonly #pollLoopDone: Promise<void>;
   #pollLoopExited!: () => void;
-  #stopPromise: Promise<void> | undefined;
-  #resolveDone!: () => void;
-  #rejectDone!: (e: TaskFailure) => void;
+  readonly #end: RunEnd;
 
   constructor(input: SourceTaskInput, deps: SourcePipelineDeps) {
     this.#input = input;
@@ -102,21 +100,17 @@ class SourcePipeline {
       pollRetryBackoffMs: deps.pollRetryBackoffMs ?? 100,
       acks: this.#acks,
       stopping: () => this.#stopping,
-      halted: () => this.#failure !== undefined || this.#abandoned,
+      halted: () => this.#end.failure !== undefined || this.#abandoned,
       abandon: () => {
         this.#abandoned = true;
       },
       fail,
       pollEnded: () => this.#pollLoopExited(),
     };
-    const done = new Promise<void>((resolve, reject) => {
-      this.#resolveDone = resolve;
-      this.#rejectDone = reject;
-    });
-    done.catch(() => {}); // the owner observes `done`; never an unhandled rejection
+    this.#end = new RunEnd(input.id);
     this.run = {
       id: input.id,
-      done,
+      done: this.#end.done,
       pause: () => this.#valve.close(),
       resume: () => this.#valve.open(),
       stop: (timeoutMs) => this.#stop(timeoutMs),
@@ -161,14 +155,7 @@ class SourcePipeline {
   }
 
   #stop(timeoutMs: number): Promise<void> {
-    this.#stopPromise ??= this.#shutdown(timeoutMs).then(
-      () => {
-        if (this.#failure) this.#rejectDone(this.#failure);
-        else this.#resolveDone();
-      },
-      (e: unknown) => this.#rejectDone(e instanceof TaskFailure ? e : new TaskFailure(this.#input.id, 'TASK_COMMIT', e)),
-    );
-    return this.#stopPromise;
+    return this.#end.stop(() => this.#shutdown(timeoutMs));
   }
 
   async #shutdown(timeoutMs: number): Promise<void> {
@@ -217,11 +204,8 @@ class SourcePipeline {
   }
 
   async #fail(failure: TaskFailure): Promise<void> {
-    if (this.#failure || this.#stopPromise) {
-      if (!this.#failure) this.#failure = failure;
-      return;
-    }
-    this.#failure = failure;
+    // A failure during a stop is what `done` rejects with, but it starts nothing.
+    if (!this.#end.noteFailure(failure) || this.#end.stopping) return;
     this.#metrics.inFlightBatches = this.#permits.inUse;
     this.#log.error({ task: this.#input.id, err: failure }, 'source task failed');
     // What was acknowledged before the failure may still be committed: no loss, fewer duplicates.
