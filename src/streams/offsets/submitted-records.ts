@@ -6,6 +6,7 @@
  */
 import type { OffsetMap } from '../../data/index.js';
 import { writeJson } from './offset-json.js';
+import { WakeList } from '../util/wake-list.js';
 
 export interface SubmittedRecord {
   readonly partition: OffsetMap;
@@ -33,7 +34,7 @@ export class SubmittedRecords {
   #outstanding = 0;
   #lastPartition: OffsetMap | undefined;
   #lastKey = '';
-  readonly #drainWaiters = new Set<() => void>();
+  readonly #drainWaiters = new WakeList();
 
   /** Registers a record in submission order. Records with a null partition/offset are not tracked. */
   submit(partition: OffsetMap | null, offset: OffsetMap | null): SubmittedRecord {
@@ -55,7 +56,7 @@ export class SubmittedRecords {
         if (entry.acked) return;
         entry.acked = true;
         this.#outstanding--;
-        if (this.#outstanding === 0) this.#wakeDrainWaiters();
+        if (this.#outstanding === 0) this.#drainWaiters.wakeAll();
       },
     };
     slot.deque.push(entry);
@@ -97,24 +98,6 @@ export class SubmittedRecords {
   /** Resolves true once every submitted record is acknowledged, false if the signal aborts first. */
   awaitAllAcked(signal?: AbortSignal): Promise<boolean> {
     if (this.#outstanding === 0) return Promise.resolve(true);
-    if (signal?.aborted) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const onAbort = () => {
-        this.#drainWaiters.delete(done);
-        resolve(false);
-      };
-      const done = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(true);
-      };
-      this.#drainWaiters.add(done);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  #wakeDrainWaiters(): void {
-    const waiters = [...this.#drainWaiters];
-    this.#drainWaiters.clear();
-    for (const w of waiters) w();
+    return this.#drainWaiters.wait(signal);
   }
 }

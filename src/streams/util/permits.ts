@@ -2,6 +2,8 @@
  * A counting semaphore: the demand signal of the source pipeline. `acquire` waits while no permit is free;
  * `release` frees one. Abortable so a stopping pipeline never hangs on it.
  */
+import { WakeList } from './wake-list.js';
+
 /** One permit taken from Permits; `release` is idempotent. */
 export interface Permit {
   release(): void;
@@ -10,7 +12,7 @@ export interface Permit {
 export class Permits {
   #free: number;
   readonly #waiters: Array<() => void> = [];
-  readonly #drainWaiters = new Set<() => void>();
+  readonly #drainWaiters = new WakeList();
 
   constructor(readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`permits must be a positive integer, got ${capacity}`);
@@ -59,28 +61,12 @@ export class Permits {
     const next = this.#waiters.shift();
     if (next) next();
     else if (this.#free < this.capacity) this.#free++;
-    if (this.#free === this.capacity && this.#drainWaiters.size) {
-      const waiters = [...this.#drainWaiters];
-      this.#drainWaiters.clear();
-      for (const w of waiters) w();
-    }
+    if (this.#free === this.capacity && this.#drainWaiters.size) this.#drainWaiters.wakeAll();
   }
 
   /** Resolves true once every permit is free again (all in-flight work acknowledged), false if the signal aborts. */
   drained(signal?: AbortSignal): Promise<boolean> {
     if (this.#free === this.capacity) return Promise.resolve(true);
-    if (signal?.aborted) return Promise.resolve(false);
-    return new Promise<boolean>((resolve) => {
-      const onAbort = () => {
-        this.#drainWaiters.delete(done);
-        resolve(false);
-      };
-      const done = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(true);
-      };
-      this.#drainWaiters.add(done);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return this.#drainWaiters.wait(signal);
   }
 }
