@@ -2,14 +2,32 @@
  * The Java side of the HDFS tests, from Maven Central (cached under .stack/hdfs/):
  * - Apache avro-tools (test/java-hdfs/avro-tools/pom.xml): an independent reader for the Avro files;
  * - a MiniDFSCluster launcher (test/java-hdfs/minicluster): a real HDFS with WebHDFS on 127.0.0.1.
+ * The HDFS test files run in parallel: each build is checked and run under MAVEN_LOCK (one Maven at a time,
+ * ~/.m2 is not safe for two writers; a half-written jar must not look built).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withFileLock } from '../../support/file-lock.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const STACK = join(ROOT, '.stack', 'hdfs');
+export const MAVEN_LOCK = join(ROOT, '.stack', 'maven.lock');
+
+const built = new Set<string>();
+
+/**
+ * Runs `build` unless `fresh()`. Both under the Maven lock: a file Maven is still writing for another process
+ * must not look built. Checked once per process.
+ */
+function buildOnce(what: string, fresh: () => boolean, build: () => void): void {
+  if (built.has(what)) return;
+  withFileLock(MAVEN_LOCK, what, () => {
+    if (!fresh()) build();
+  });
+  built.add(what);
+}
 
 function mvn(args: string[], what: string): void {
   const r = spawnSync('mvn', ['-q', '-B', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
@@ -20,10 +38,10 @@ function mvn(args: string[], what: string): void {
 export function avroToolsJar(): string {
   const out = join(STACK, 'avro-tools');
   const jar = join(out, 'avro-tools.jar');
-  if (!existsSync(jar)) {
+  buildOnce('fetch avro-tools', () => existsSync(jar), () => {
     mkdirSync(out, { recursive: true });
     mvn(['-f', 'test/java-hdfs/avro-tools/pom.xml', 'dependency:copy', `-Davro.tools.out=${out}`], 'fetch avro-tools');
-  }
+  });
   return jar;
 }
 
@@ -61,11 +79,11 @@ export function miniClusterClasspath(): string {
   const cpFile = join(out, 'classpath.txt');
   const classes = join(out, 'target', 'classes', 'dev', 'sluice', 'hdfs', 'MiniHdfs.class');
   const sources = ['test/java-hdfs/minicluster/pom.xml', 'test/java-hdfs/minicluster/src/main/java/dev/sluice/hdfs/MiniHdfs.java'].map((p) => join(ROOT, p));
-  const stale = !existsSync(cpFile) || !existsSync(classes) || sources.some((s) => statSync(s).mtimeMs > statSync(classes).mtimeMs);
-  if (stale) {
+  const fresh = () => existsSync(cpFile) && existsSync(classes) && sources.every((s) => statSync(s).mtimeMs <= statSync(classes).mtimeMs);
+  buildOnce('build the MiniDFSCluster launcher', fresh, () => {
     mkdirSync(out, { recursive: true });
     mvn(['-f', 'test/java-hdfs/minicluster/pom.xml', 'compile', 'dependency:build-classpath', `-Dmdep.outputFile=${cpFile}`, `-Dminicluster.out=${out}`], 'build the MiniDFSCluster launcher');
-  }
+  });
   return `${join(out, 'target', 'classes')}:${readFileSync(cpFile, 'utf8').trim()}`;
 }
 
@@ -136,11 +154,11 @@ export function parquetAvroClasspath(): string {
   const cpFile = join(out, 'classpath.txt');
   const classes = join(out, 'target', 'classes', 'dev', 'sluice', 'hdfs', 'ReadParquetAvro.class');
   const sources = ['test/java-hdfs/parquet-avro/pom.xml', 'test/java-hdfs/parquet-avro/src/main/java/dev/sluice/hdfs/ReadParquetAvro.java'].map((p) => join(ROOT, p));
-  const stale = !existsSync(cpFile) || !existsSync(classes) || sources.some((s) => statSync(s).mtimeMs > statSync(classes).mtimeMs);
-  if (stale) {
+  const fresh = () => existsSync(cpFile) && existsSync(classes) && sources.every((s) => statSync(s).mtimeMs <= statSync(classes).mtimeMs);
+  buildOnce('build the parquet-avro reader', fresh, () => {
     mkdirSync(out, { recursive: true });
     mvn(['-f', 'test/java-hdfs/parquet-avro/pom.xml', 'compile', 'dependency:build-classpath', `-Dmdep.outputFile=${cpFile}`, `-Dparquet.avro.out=${out}`], 'build the parquet-avro reader');
-  }
+  });
   return `${join(out, 'target', 'classes')}:${readFileSync(cpFile, 'utf8').trim()}`;
 }
 

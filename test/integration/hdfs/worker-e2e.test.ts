@@ -18,6 +18,7 @@ describe('sluice run: datagen → Kafka → HdfsSinkConnector', { timeout: 300_0
   test('every record lands once in committed Avro files, laid out by DailyPartitioner on created_at', async () => {
     const dir = tempDir('hdfs-e2e');
     const topic = uniqueName('hdfs_e2e');
+    const sink = uniqueName('hdfs_sink'); // its consumer group is connect-<name>: shared with no other run
     try {
       const pipeline = {
         worker: {
@@ -31,7 +32,7 @@ describe('sluice run: datagen → Kafka → HdfsSinkConnector', { timeout: 300_0
         connectors: [
           { name: 'gen', config: { 'connector.class': 'datagen', 'kafka.topic': topic, quickstart: 'orders', 'max.records': N, 'random.seed': 11, 'batch.size': 100 } },
           {
-            name: 'hdfs',
+            name: sink,
             config: {
               'connector.class': 'io.confluent.connect.hdfs.HdfsSinkConnector',
               topics: topic,

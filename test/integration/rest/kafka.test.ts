@@ -15,6 +15,8 @@ test('REST API against Kafka: offsets of a source and a sink, reset, topics, met
   const n = 600;
   const dir = tempDir('kafka');
   const topic = uniqueName('rest_orders');
+  // The sink's consumer group is connect-<name>: a name of its own, so no other run shares the group.
+  const sinkName = uniqueName('rest_out');
   const out = join(dir, 'out.txt');
   const w = await startWorker({
     'bootstrap.servers': KAFKA_BROKERS.join(','),
@@ -37,13 +39,13 @@ test('REST API against Kafka: offsets of a source and a sink, reset, topics, met
     })).status, 201);
     // Created at once with the source: the sink waits for the topic the source creates.
     assert.equal((await api(base, 'POST', '/connectors', {
-      name: 'out', config: { 'connector.class': 'FileStreamSink', topics: topic, file: out },
+      name: sinkName, config: { 'connector.class': 'FileStreamSink', topics: topic, file: out },
     })).status, 201);
     await eventually(() => lines(out) === n, `${n} lines in the sink file`, 60_000, 200);
 
-    // Sink offsets: next offsets of group connect-out, per partition, summing to what was written.
+    // Sink offsets: next offsets of group connect-<sinkName>, per partition, summing to what was written.
     const sink = await eventually(async () => {
-      const r = await api(base, 'GET', '/connectors/out/offsets');
+      const r = await api(base, 'GET', `/connectors/${sinkName}/offsets`);
       const total = r.body.offsets.reduce((s: number, o: { offset: { kafka_offset: number } }) => s + o.offset.kafka_offset, 0);
       return total === n ? r.body : null;
     }, 'sink offsets committed', 30_000, 200);
@@ -61,42 +63,42 @@ test('REST API against Kafka: offsets of a source and a sink, reset, topics, met
     assert.deepEqual(source, { offsets: [{ partition: { task: 0 }, offset: { seq: n - 1 } }] });
 
     assert.deepEqual((await api(base, 'GET', '/connectors/gen/topics')).body, { gen: { topics: [topic] } });
-    assert.deepEqual((await api(base, 'GET', '/connectors/out/topics')).body, { out: { topics: [topic] } });
+    assert.deepEqual((await api(base, 'GET', `/connectors/${sinkName}/topics`)).body, { [sinkName]: { topics: [topic] } });
 
     const m = parseExposition(await (await fetch(`${base}/metrics`)).text());
     assert.equal(m.get('kafka_connect_source_task_metrics_source_record_write_total{connector="gen",task="0"}'), n);
-    assert.equal(m.get('kafka_connect_sink_task_metrics_sink_record_send_total{connector="out",task="0"}'), n);
+    assert.equal(m.get(`kafka_connect_sink_task_metrics_sink_record_send_total{connector="${sinkName}",task="0"}`), n);
 
     // Altering a running connector's offsets is refused.
-    const running = await api(base, 'PATCH', '/connectors/out/offsets', {
+    const running = await api(base, 'PATCH', `/connectors/${sinkName}/offsets`, {
       offsets: [{ partition: { kafka_topic: topic, kafka_partition: 0 }, offset: { kafka_offset: 0 } }],
     });
     assert.equal(running.status, 400);
     assert.match(running.body.message, /^Connectors must be in the STOPPED state/);
 
     // Stopped: alter partition 0 back to 0, partition 1 untouched.
-    assert.equal((await api(base, 'PUT', '/connectors/out/stop')).status, 204);
-    await waitForStates(base, 'out', 'STOPPED');
-    const altered = await api(base, 'PATCH', '/connectors/out/offsets', {
+    assert.equal((await api(base, 'PUT', `/connectors/${sinkName}/stop`)).status, 204);
+    await waitForStates(base, sinkName, 'STOPPED');
+    const altered = await api(base, 'PATCH', `/connectors/${sinkName}/offsets`, {
       offsets: [{ partition: { kafka_topic: topic, kafka_partition: 0 }, offset: { kafka_offset: 0 } }],
     });
     assert.deepEqual([altered.status, altered.body], [200, { message: 'The offsets for this connector have been altered successfully' }]);
-    assert.deepEqual((await api(base, 'GET', '/connectors/out/offsets')).body.offsets.map((o: { offset: { kafka_offset: number } }) => o.offset.kafka_offset), [0, p1]);
+    assert.deepEqual((await api(base, 'GET', `/connectors/${sinkName}/offsets`)).body.offsets.map((o: { offset: { kafka_offset: number } }) => o.offset.kafka_offset), [0, p1]);
 
     // A null offset resets one partition (the others keep theirs).
-    const nulled = await api(base, 'PATCH', '/connectors/out/offsets', {
+    const nulled = await api(base, 'PATCH', `/connectors/${sinkName}/offsets`, {
       offsets: [{ partition: { kafka_topic: topic, kafka_partition: 1 }, offset: null }],
     });
     assert.equal(nulled.status, 200);
-    assert.deepEqual((await api(base, 'GET', '/connectors/out/offsets')).body.offsets, [
+    assert.deepEqual((await api(base, 'GET', `/connectors/${sinkName}/offsets`)).body.offsets, [
       { partition: { kafka_topic: topic, kafka_partition: 0 }, offset: { kafka_offset: 0 } },
     ]);
 
     // Reset: the consumer group is gone; resumed, the sink reads the whole topic again.
-    const reset = await api(base, 'DELETE', '/connectors/out/offsets');
+    const reset = await api(base, 'DELETE', `/connectors/${sinkName}/offsets`);
     assert.deepEqual([reset.status, reset.body], [200, { message: 'The offsets for this connector have been reset successfully' }]);
-    assert.deepEqual((await api(base, 'GET', '/connectors/out/offsets')).body, { offsets: [] });
-    assert.equal((await api(base, 'PUT', '/connectors/out/resume')).status, 202);
+    assert.deepEqual((await api(base, 'GET', `/connectors/${sinkName}/offsets`)).body, { offsets: [] });
+    assert.equal((await api(base, 'PUT', `/connectors/${sinkName}/resume`)).status, 202);
     await eventually(() => lines(out) === 2 * n, `the topic read again (${2 * n} lines)`, 60_000, 200);
 
     // Source offsets alter and reset.
