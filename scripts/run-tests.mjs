@@ -79,6 +79,7 @@ const integration = files.filter((f) => !rel(f).startsWith(UNIT));
 
 let nodeFlags;
 let runnable; // source path → the path node runs
+let childEnv = process.env;
 if (viaTsx) {
   nodeFlags = ['--import', 'tsx'];
   runnable = (abs) => abs;
@@ -92,6 +93,9 @@ if (viaTsx) {
   }
   nodeFlags = ['--enable-source-maps'];
   runnable = (abs) => outputPath(BUILD, rel(abs));
+  // Tests that start Sluice or a helper script as a process of its own run these transpiled files too
+  // (test/support/processes.ts) instead of compiling them again with tsx in every such process.
+  childEnv = { ...process.env, SLUICE_TEST_BUILD: BUILD };
 }
 
 /** Paths into the build cache (in a message or a stack line) written back as the .ts sources they come from. */
@@ -113,7 +117,7 @@ if (passThrough.some((a) => a.startsWith('--test-reporter'))) {
     if (group.length === 0) continue;
     const concurrency = group === unit ? unitConcurrency : 1;
     const args = [...nodeFlags, '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, ...passThrough, ...group.map(runnable)];
-    failed ||= spawnSync(process.execPath, args, { stdio: 'inherit' }).status !== 0;
+    failed ||= spawnSync(process.execPath, args, { stdio: 'inherit', env: childEnv }).status !== 0;
   }
   process.exit(failed ? 1 : 0);
 }
@@ -135,6 +139,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 async function runJob(job) {
   const tap = merger.stream(job.onResult);
   const r = await runNode([...nodeFlags, '--test-force-exit', '--test-reporter=tap', ...passThrough, ...job.args], {
+    env: childEnv,
     onStdout: (l) => tap.line(toSource(l)),
     onStderr: (l) => process.stderr.write(toSource(l) + '\n'),
   });

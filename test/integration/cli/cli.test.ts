@@ -100,10 +100,10 @@ describe('sluice CLI (separate process)', () => {
   });
 
   test('--help, --version and plugins', async () => {
-    const help = await sluiceToEnd(['--help']);
+    const help = await sluiceToEnd(['--help'], { viaBin: true }); // bin/sluice.js itself, as users start it
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Usage: sluice <command>/);
-    const version = await sluiceToEnd(['--version']);
+    const version = await sluiceToEnd(['--version'], { viaBin: true });
     assert.match(version.stdout, /^sluice \d+\.\d+\.\d+/);
     const plugins = await sluiceToEnd(['plugins', '--json']);
     assert.equal(plugins.code, 0);

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { sluiceArgs, sluiceBinArgs } from '../../support/processes.js';
+
 export const REPO = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
-const BIN = join(REPO, 'bin', 'sluice.js');
 
 export interface SluiceProcess {
   readonly child: ChildProcess;
@@ -17,8 +18,9 @@ export interface SluiceProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function sluice(args: readonly string[]): SluiceProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `sluice <args>`; `viaBin` insists on bin/sluice.js (else the test runner's transpiled CLI may be used). */
+export function sluice(args: readonly string[], options: { viaBin?: boolean } = {}): SluiceProcess {
+  const child = spawn(process.execPath, options.viaBin ? sluiceBinArgs(args) : sluiceArgs(args), { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
@@ -46,8 +48,11 @@ export function sluice(args: readonly string[]): SluiceProcess {
 }
 
 /** Runs sluice to its end. */
-export async function sluiceToEnd(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string; logs: Array<Record<string, unknown>> }> {
-  const p = sluice(args);
+export async function sluiceToEnd(
+  args: readonly string[],
+  options: { viaBin?: boolean } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string; logs: Array<Record<string, unknown>> }> {
+  const p = sluice(args, options);
   const { code } = await p.exited;
   return { code, stdout: p.stdout(), stderr: p.stderr(), logs: p.logs() };
 }

@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   console.log('DONE');
 }
 
-if (process.argv[1]?.endsWith('crash-child.ts')) {
+if (/crash-child\.[jt]s$/.test(process.argv[1] ?? '')) { // run as a script (through tsx, or transpiled by the test runner)
   main().catch((e) => {
     console.error(e);
     process.exit(1);

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './java-tools.js';
+import { tsScriptArgs } from '../../support/processes.js';
 import type { CrashSettings } from './crash-child.js';
 
 export interface CrashRunResult {
@@ -34,7 +35,7 @@ interface ChildOutcome {
 
 function runChild(settings: CrashSettings, killAfter: { fromSpawn?: number; fromReady?: number } | null, timeoutMs: number): Promise<ChildOutcome> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/integration/hdfs/crash-child.ts'), JSON.stringify(settings)], {
+    const child = spawn(process.execPath, tsScriptArgs(join(ROOT, 'test/integration/hdfs/crash-child.ts'), [JSON.stringify(settings)]), {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env },
