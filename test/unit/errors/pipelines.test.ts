@@ -264,7 +264,8 @@ describe('retries (errors.retry.timeout)', () => {
 
   test('put failing past the timeout: tolerance none fails the task in TASK_PUT with the coordinates', async () => {
     const sink = new Flaky(Infinity);
-    const { run } = runFlaky(sink, { 'errors.retry.timeout': '150' });
+    // 1 s of retries 20 ms apart: several puts even on a starved CPU (150 ms once saw only two).
+    const { run } = runFlaky(sink, { 'errors.retry.timeout': '1000' });
     const failure = (await run.done.then(() => null, (e: unknown) => e)) as TaskFailure;
     assert.equal(failure.stage, 'TASK_PUT');
     assert.deepEqual(failure.coordinates, { topic: 'orders', partition: 0, offset: 0 });
