@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 // esbuild is tsx's own dependency: resolve it through tsx so a nested install works as well as a hoisted one.
@@ -143,8 +143,4 @@ function isOld(path) {
   } catch {
     return false;
   }
-}
-
-export function relativeTo(root, path) {
-  return relative(root, path).split(sep).join('/');
 }
