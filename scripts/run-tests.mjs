@@ -218,7 +218,7 @@ await runAll(integration.map(fileJob), integrationJobs);
 
 const wall = performance.now() - started;
 merger.end(wall);
-saveTimings({ ...timings, ...measured });
+if (!interrupted) saveTimings({ ...timings, ...measured }); // an interrupted file's time says nothing
 reportTimes(measured, wall);
 const totals = merger.totals;
 if (totals.tests === 0) console.error('no test ran');
