@@ -3,12 +3,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../src/cli/main.ts');
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (e) {
-  process.stderr.write(`sluice: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exitCode = 70;
-}
-// Client libraries may leave sockets or timers behind after a clean stop; the work is done, so leave.
-process.exit(process.exitCode);
+const { runAndExit } = await import('../src/cli/main.ts');
+await runAndExit(process.argv.slice(2));

@@ -41,3 +41,17 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       return (await import('./apply-command.js')).applyCommand(command.options, io);
   }
 }
+
+/**
+ * The process entry (bin/sluice.js): runs `main`, turns an unexpected throw into exit code 70 with its stack on
+ * stderr, and exits — client libraries may leave sockets or timers behind after a clean stop; the work is done.
+ */
+export async function runAndExit(argv: readonly string[]): Promise<never> {
+  try {
+    process.exitCode = await main(argv);
+  } catch (e) {
+    process.stderr.write(`sluice: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 70;
+  }
+  process.exit(process.exitCode);
+}
