@@ -44,6 +44,9 @@ export class OffsetTopicError extends Error {
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 
+/** Kafka marks errors that may go away by themselves (a leader not elected yet, metadata not propagated) retriable. */
+const isRetriable = (e: unknown): boolean => (e as { retriable?: unknown } | null)?.retriable === true;
+
 export class KafkaOffsetStore implements OffsetStore {
   readonly #o: KafkaOffsetStoreOptions;
   readonly #log: Log;
@@ -79,13 +82,15 @@ export class KafkaOffsetStore implements OffsetStore {
     const admin = this.#o.client.admin();
     await admin.connect();
     this.#admin = admin;
-    await this.#ensureTopic(admin);
+    // Right after the topic is created (by this worker or one starting beside it) the broker may still answer
+    // "not the leader" or "does not host this topic-partition": retriable, so retried until the read timeout.
+    await this.#retrying('creating the offsets topic', () => this.#ensureTopic(admin));
     const producer = this.#o.client.producer({ clientId: `${this.#o.clientId}-offsets` });
     await producer.connect();
     this.#producer = producer;
-    await this.#startConsumer();
+    await this.#retrying('subscribing to the offsets topic', () => this.#startConsumer());
     this.#started = true;
-    await this.readToEnd();
+    await this.#retrying('reading the offsets topic', () => this.readToEnd());
     this.#log.info({ topic: this.#o.topic, partitions: this.#partitions, entries: this.#offsets.data.size }, 'offsets topic read');
   }
 
@@ -192,7 +197,12 @@ export class KafkaOffsetStore implements OffsetStore {
   async #startConsumer(): Promise<void> {
     const consumer = this.#o.client.consumer({ groupId: this.#readerGroup, clientId: `${this.#o.clientId}-offsets-reader`, fromBeginning: true });
     await consumer.connect();
-    await consumer.subscribe({ topics: [this.#o.topic] });
+    try {
+      await consumer.subscribe({ topics: [this.#o.topic] });
+    } catch (e) {
+      await consumer.disconnect().catch(() => {});
+      throw e;
+    }
     this.#consumer = consumer;
     await consumer.run({
       onBatch: async (batch) => {
@@ -227,6 +237,19 @@ export class KafkaOffsetStore implements OffsetStore {
       } catch (e) {
         this.#log.warn({ err: e, attempt }, 'offsets topic reader could not restart; retrying');
         await sleep(Math.min(5000, 200 * 2 ** attempt));
+      }
+    }
+  }
+
+  async #retrying<T>(what: string, op: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + (this.#o.readTimeoutMs ?? 30_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await op();
+      } catch (e) {
+        if (!isRetriable(e) || this.#stopping || Date.now() >= deadline) throw e;
+        this.#log.warn({ err: e, topic: this.#o.topic, attempt }, `${what} failed with a retriable error; retrying`);
+        await sleep(Math.min(2000, 100 * 2 ** attempt));
       }
     }
   }

@@ -11,9 +11,10 @@ after(async () => {
   for (const s of stores) await s.stop();
 });
 
-function store(topic: string, partitions = 5): KafkaOffsetStore {
+function store(topic: string, partitions = 5, own = false): KafkaOffsetStore {
   const s = new KafkaOffsetStore({
-    client,
+    // `own`: a client of its own, as a worker process has
+    client: own ? createKafkajsClient({ brokers: KAFKA_BROKERS, clientId: uniqueName('sluice-test-worker') }) : client,
     topic,
     partitions,
     replicationFactor: 1,
@@ -123,5 +124,16 @@ describe('Kafka offsets store', () => {
     await admin.disconnect();
     const s = store(topic);
     await assert.rejects(s.start(), (e: unknown) => e instanceof OffsetTopicError && /cleanup.policy=compact/.test((e as Error).message));
+  });
+});
+
+describe('Kafka offsets store on a topic nobody created yet', () => {
+  test('several workers starting at once all start (retriable "not ready" answers right after creation are retried) and share offsets', async () => {
+    const topic = uniqueName('offsets-race');
+    const starting = [1, 2, 3, 4].map(() => store(topic, 25, true));
+    const results = await Promise.allSettled(starting.map((s) => s.start()));
+    assert.deepEqual(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'started')), ['started', 'started', 'started', 'started']);
+    await starting[0]!.set('race', [[{ table: 'orders' }, { id: 42 }]]);
+    for (const s of starting) assert.deepEqual(await s.all('race'), [[{ table: 'orders' }, { id: 42 }]]);
   });
 });
