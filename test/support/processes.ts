@@ -30,6 +30,11 @@ export function sluiceArgs(args: readonly string[]): string[] {
   return js ? [js, ...args] : sluiceBinArgs(args);
 }
 
+/** A .ts file of the repository for a process to import (a `--plugin`): its transpiled twin when the CLI runs transpiled too. */
+export function importablePath(tsPath: string): string {
+  return built(tsPath) ?? tsPath;
+}
+
 /** node arguments to run a TypeScript script of the repository: its transpiled twin, else through tsx. */
 export function tsScriptArgs(tsPath: string, args: readonly string[] = []): string[] {
   const js = built(tsPath);

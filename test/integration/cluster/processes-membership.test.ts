@@ -7,13 +7,13 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { NATS_URL } from '../../support/services.js';
+import { sluiceArgs } from '../../support/processes.js';
 import { PROBE_PLUGIN, TestCluster, rest, tasksPerWorker, until } from './support/cluster.js';
 
-const sluice = (args: string[]) =>
-  promisify(execFile)(process.execPath, [resolve(import.meta.dirname, '../../../bin/sluice.js'), ...args], { timeout: 60_000 });
+const sluice = (args: string[]) => promisify(execFile)(process.execPath, sluiceArgs(args), { timeout: 60_000 });
 
 const cluster = new TestCluster({ delayMs: 3000 });
 after(() => cluster.stop());

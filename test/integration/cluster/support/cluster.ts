@@ -9,12 +9,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { KAFKA_BROKERS, NATS_URL, uniqueName } from '../../../support/services.js';
+import { importablePath, sluiceArgs } from '../../../support/processes.js';
 import { bucketsOf } from '../../../../src/cluster/keys.js';
 import { connectNats, deleteBucket } from '../../../../src/cluster/nats.js';
 import type { ProbeEvent } from './probe-plugin.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
-export const PROBE_PLUGIN = resolve(import.meta.dirname, 'probe-plugin.ts');
+// Transpiled with the CLI when the test runner built both (one copy of the plugin API in the process), else .ts through tsx.
+export const PROBE_PLUGIN = importablePath(resolve(import.meta.dirname, 'probe-plugin.ts'));
 
 export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -98,7 +100,7 @@ export class WorkerProcess {
 
   start(): void {
     this.#logFd = openSync(this.logFile, 'a');
-    const child = spawn(process.execPath, [join(ROOT, 'bin/sluice.js'), 'worker', this.configFile, '--plugin', PROBE_PLUGIN, '--log-level', 'info'], {
+    const child = spawn(process.execPath, sluiceArgs(['worker', this.configFile, '--plugin', PROBE_PLUGIN, '--log-level', 'info']), {
       cwd: ROOT,
       stdio: ['ignore', this.#logFd, this.#logFd],
     });
