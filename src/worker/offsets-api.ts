@@ -56,7 +56,9 @@ export class OffsetsApi {
     return {
       offsets: committed
         .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition)
-        .map((o) => ({ partition: { kafka_topic: o.topic, kafka_partition: o.partition }, offset: { kafka_offset: o.offset } })),
+        // Kafka Connect builds this map as a java.util.HashMap, which iterates kafka_partition before kafka_topic;
+        // byte-diffing tools see the same text.
+        .map((o) => ({ partition: { kafka_partition: o.partition, kafka_topic: o.topic }, offset: { kafka_offset: o.offset } })),
     };
   }
 

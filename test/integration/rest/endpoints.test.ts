@@ -210,6 +210,7 @@ describe('REST API (in-process worker)', () => {
       return r.body.offsets.length > 0 ? r : null;
     }, 'sink offsets committed');
     assert.deepEqual(sink.body.offsets[0].partition, { kafka_topic: 'orders', kafka_partition: 0 });
+    assert.deepEqual(Object.keys(sink.body.offsets[0].partition), ['kafka_partition', 'kafka_topic'], 'Kafka Connect\'s key order');
     assert.equal(typeof sink.body.offsets[0].offset.kafka_offset, 'number');
 
     const running = await api(base, 'PATCH', '/connectors/gen/offsets', { offsets: [{ partition: { task: 0 }, offset: { seq: 5 } }] });
