@@ -45,7 +45,7 @@ const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder();
 
 /** Kafka marks errors that may go away by themselves (a leader not elected yet, metadata not propagated) retriable. */
-const isRetriable = (e: unknown): boolean => (e as { retriable?: unknown } | null)?.retriable === true;
+const isRetriableKafkaError = (e: unknown): boolean => (e as { retriable?: unknown } | null)?.retriable === true;
 
 export class KafkaOffsetStore implements OffsetStore {
   readonly #o: KafkaOffsetStoreOptions;
@@ -247,7 +247,7 @@ export class KafkaOffsetStore implements OffsetStore {
       try {
         return await op();
       } catch (e) {
-        if (!isRetriable(e) || this.#stopping || Date.now() >= deadline) throw e;
+        if (!isRetriableKafkaError(e) || this.#stopping || Date.now() >= deadline) throw e;
         this.#log.warn({ err: e, topic: this.#o.topic, attempt }, `${what} failed with a retriable error; retrying`);
         await sleep(Math.min(2000, 100 * 2 ** attempt));
       }

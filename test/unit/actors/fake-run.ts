@@ -1,5 +1,6 @@
 /** A controllable TaskRun for the machine tests: the test decides when it fails or ends. */
 import type { TaskId, TaskMetrics, TaskRun } from '../../../src/streams/contracts.js';
+import { newMetrics } from '../../../src/streams/task-metrics.js';
 
 export class FakeRun implements TaskRun {
   readonly done: Promise<void>;
@@ -32,16 +33,7 @@ export class FakeRun implements TaskRun {
     this.#resolve();
   }
   metrics(): TaskMetrics {
-    return {
-      recordsPolled: 0,
-      recordsWritten: 0,
-      recordsFiltered: 0,
-      batches: 0,
-      offsetCommits: 0,
-      offsetCommitFailures: 0,
-      lastOffsetCommitMs: null,
-      inFlightBatches: 0,
-    };
+    return newMetrics();
   }
 }
 
