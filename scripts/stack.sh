@@ -8,6 +8,9 @@
 #
 # Kafka: a single-node KRaft broker (combined broker+controller) run from the Apache Kafka
 # jars that Maven resolves from Maven Central (scripts/kafka/pom.xml) into .stack/kafka/libs.
+# The secure listeners use certificates made at start (scripts/kafka/certs.sh) in .stack/kafka/secure/
+# (store password below); PLAIN users come from the listener's JAAS config, SCRAM users are created with
+# Kafka's ConfigCommand once per cluster. A broker started with another config is restarted once.
 # PostgreSQL, MariaDB and NATS (JetStream) are the machine's own services: they are started
 # with the machine's commands if they do not answer, and `down` leaves them alone.
 #
@@ -15,6 +18,9 @@
 #   SLUICE_KAFKA_VERSION          Kafka release to resolve (default 3.9.2)
 #   SLUICE_KAFKA_PORT             PLAINTEXT listener port (default 9092)
 #   SLUICE_KAFKA_CONTROLLER_PORT  CONTROLLER listener port (default 9093)
+#   SLUICE_KAFKA_SSL_PORT         SSL listener port (default 9094; client certificates requested, not required)
+#   SLUICE_KAFKA_SASL_SSL_PORT    SASL_SSL listener port (default 9095; SCRAM-SHA-512, SCRAM-SHA-256, PLAIN)
+#   SLUICE_KAFKA_SASL_PLAINTEXT_PORT  SASL_PLAINTEXT listener port (default 9096; PLAIN, OAUTHBEARER unsecured JWTs)
 #   SLUICE_KAFKA_WAIT             seconds to wait for the broker (default 90)
 #   SLUICE_SERVICE_WAIT           seconds to wait for each machine service (default 60)
 #   SLUICE_PG_USER                PostgreSQL role used for setup (default postgres)
@@ -32,11 +38,19 @@ KLOG="$KDIR/server.log"
 KPID="$KDIR/pid"
 KPORTFILE="$KDIR/port"
 KCLUSTER="$KDIR/cluster-id"
+KSECURE="$KDIR/secure"
 
 KAFKA_VERSION="${SLUICE_KAFKA_VERSION:-3.9.2}"
 KAFKA_HOST=127.0.0.1
 KAFKA_PORT="${SLUICE_KAFKA_PORT:-9092}"
 KAFKA_CTRL_PORT="${SLUICE_KAFKA_CONTROLLER_PORT:-9093}"
+KAFKA_SSL_PORT="${SLUICE_KAFKA_SSL_PORT:-9094}"
+KAFKA_SASL_SSL_PORT="${SLUICE_KAFKA_SASL_SSL_PORT:-9095}"
+KAFKA_SASL_PLAIN_PORT="${SLUICE_KAFKA_SASL_PLAINTEXT_PORT:-9096}"
+# Test credentials, also known to test/support/kafka-secure.ts.
+KAFKA_STORE_PASSWORD=sluice-store-secret
+KAFKA_PLAIN_USERS=(admin:admin-secret alice:alice-secret)
+KAFKA_SCRAM_USERS=(alice:alice-secret)
 KAFKA_WAIT="${SLUICE_KAFKA_WAIT:-90}"
 SERVICE_WAIT="${SLUICE_SERVICE_WAIT:-60}"
 PG_USER="${SLUICE_PG_USER:-postgres}"
@@ -154,18 +168,35 @@ kafka_fetch() {
   log "kafka: $(ls "$KLIBS" | wc -l) jars resolved in $((SECONDS - start))s"
 }
 
-kafka_write_config() {
-  mkdir -p "$KDATA"
-  cat >"$KCONF.tmp" <<EOF
+# Writes the broker's config to $1 (server.properties, or a candidate to compare with the running one's).
+kafka_render_config() {
+  local out=$1 plain_users="" u
+  for u in "${KAFKA_PLAIN_USERS[@]}"; do plain_users+=" user_${u%%:*}=\"${u#*:}\""; done
+  cat >"$out" <<EOF
 # Written by scripts/stack.sh: single-node KRaft broker for Sluice's tests.
+# Certificates: CA sha256 $(openssl x509 -in "$KSECURE/ca.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$KAFKA_CTRL_PORT
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CTRL_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CTRL_PORT,SSL://127.0.0.1:$KAFKA_SSL_PORT,SASL_SSL://127.0.0.1:$KAFKA_SASL_SSL_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PLAIN_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,SSL://127.0.0.1:$KAFKA_SSL_PORT,SASL_SSL://127.0.0.1:$KAFKA_SASL_SSL_PORT,SASL_PLAINTEXT://127.0.0.1:$KAFKA_SASL_PLAIN_PORT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SSL:SSL,SASL_SSL:SASL_SSL,SASL_PLAINTEXT:SASL_PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
 controller.listener.names=CONTROLLER
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$KSECURE/broker.p12
+ssl.keystore.password=$KAFKA_STORE_PASSWORD
+ssl.key.password=$KAFKA_STORE_PASSWORD
+ssl.truststore.type=PEM
+ssl.truststore.location=$KSECURE/ca.pem
+listener.name.ssl.ssl.client.auth=requested
+listener.name.sasl_ssl.sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required$plain_users;
+listener.name.sasl_plaintext.sasl.enabled.mechanisms=PLAIN,OAUTHBEARER
+listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required$plain_users;
+listener.name.sasl_plaintext.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="admin";
 log.dirs=$KDATA
 num.partitions=1
 default.replication.factor=1
@@ -177,6 +208,11 @@ transaction.state.log.min.isr=1
 min.insync.replicas=1
 group.initial.rebalance.delay.ms=0
 EOF
+}
+
+kafka_write_config() {
+  mkdir -p "$KDATA"
+  kafka_render_config "$KCONF.tmp"
   mv "$KCONF.tmp" "$KCONF"
   cat >"$KLOG4J" <<'EOF'
 # Written by scripts/stack.sh: WARN and above to stdout, which stack.sh sends to server.log.
@@ -188,6 +224,45 @@ log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
 log4j.logger.kafka.server.KafkaRaftServer=INFO
 log4j.logger.kafka.Kafka$=INFO
 EOF
+}
+
+kafka_certs() {
+  bash "$ROOT/scripts/kafka/certs.sh" "$KSECURE" "$KAFKA_STORE_PASSWORD" \
+    || die "kafka: making the test certificates in ${KSECURE#"$ROOT"/} failed"
+}
+
+# True when the running broker was started with another config than this script writes now.
+kafka_config_changed() {
+  kafka_render_config "$KCONF.want"
+  if cmp -s "$KCONF.want" "$KCONF"; then rm -f "$KCONF.want"; return 1; fi
+  rm -f "$KCONF.want"
+}
+
+# SCRAM credentials live in the cluster metadata: created with Kafka's ConfigCommand once per cluster id.
+kafka_scram_users() {
+  local marker u mech
+  marker="$KSECURE/.scram-$(cat "$KCLUSTER" 2>/dev/null || echo unknown)"
+  [[ -f "$marker" ]] && return 0
+  for u in "${KAFKA_SCRAM_USERS[@]}"; do
+    # One mechanism per request: the broker refuses two changes to one user's credentials in a request.
+    for mech in SCRAM-SHA-512 SCRAM-SHA-256; do
+      java -cp "$KLIBS/*" -Dlog4j.configuration="file:$KLOG4J" kafka.admin.ConfigCommand \
+        --bootstrap-server "$KAFKA_HOST:$KAFKA_PORT" --alter --entity-type users --entity-name "${u%%:*}" \
+        --add-config "$mech=[password=${u#*:}]" >"$KDIR/scram.log" 2>&1 \
+        || { cat "$KDIR/scram.log" >&2; die "kafka: creating $mech user ${u%%:*} failed"; }
+    done
+  done
+  rm -f "$KSECURE"/.scram-*
+  touch "$marker"
+  log "kafka: SCRAM users created (${KAFKA_SCRAM_USERS[*]%%:*})"
+}
+
+# After the broker answers on PLAINTEXT: its SCRAM users, then a handshake on each secure listener.
+kafka_secure_ready() {
+  kafka_scram_users
+  node "$ROOT/scripts/kafka/secure-probe.mjs" "$KSECURE" "$KAFKA_HOST" "$KAFKA_SSL_PORT" "$KAFKA_SASL_SSL_PORT" \
+    "$KAFKA_SASL_PLAIN_PORT" "${KAFKA_SCRAM_USERS[0]}" "${KAFKA_PLAIN_USERS[1]}" 20000 \
+    || kafka_fail "kafka: the secure listeners do not answer (see above)"
 }
 
 # A fresh base64url UUID without padding, as Kafka's Uuid.toString() prints one.
@@ -243,12 +318,20 @@ ensure_kafka() {
     fi
   fi
 
+  kafka_certs
+  if [[ -n "$pid" ]] && kafka_config_changed; then
+    log "kafka: the running broker (pid $pid) has another config (listeners or certificates changed), restarting it"
+    kafka_stop
+    pid=""
+  fi
+
   if port_open "$KAFKA_PORT"; then
     if kafka_probe 0 >/dev/null 2>&1; then
       if [[ -n "$pid" ]]; then
-        log "kafka: up ($KAFKA_HOST:$KAFKA_PORT, pid $pid)"
+        kafka_secure_ready
+        log "kafka: up ($KAFKA_HOST:$KAFKA_PORT, pid $pid; SSL $KAFKA_SSL_PORT, SASL_SSL $KAFKA_SASL_SSL_PORT, SASL_PLAINTEXT $KAFKA_SASL_PLAIN_PORT)"
       else
-        log "kafka: up ($KAFKA_HOST:$KAFKA_PORT, not started from this checkout)"
+        log "kafka: up ($KAFKA_HOST:$KAFKA_PORT, not started from this checkout; its secure listeners are not checked)"
       fi
       return 0
     fi
@@ -268,6 +351,12 @@ ensure_kafka() {
     if port_open "$KAFKA_CTRL_PORT"; then
       die "kafka: controller port 127.0.0.1:$KAFKA_CTRL_PORT is already taken (set SLUICE_KAFKA_CONTROLLER_PORT)"
     fi
+    local p pname pport penv
+    for p in "SSL:$KAFKA_SSL_PORT:SLUICE_KAFKA_SSL_PORT" "SASL_SSL:$KAFKA_SASL_SSL_PORT:SLUICE_KAFKA_SASL_SSL_PORT" \
+      "SASL_PLAINTEXT:$KAFKA_SASL_PLAIN_PORT:SLUICE_KAFKA_SASL_PLAINTEXT_PORT"; do
+      IFS=: read -r pname pport penv <<<"$p"
+      if port_open "$pport"; then die "kafka: $pname port 127.0.0.1:$pport is already taken (set $penv)"; fi
+    done
     [[ -f "$KLOG" ]] && mv -f "$KLOG" "$KLOG.prev"
     log "kafka: starting Apache Kafka $KAFKA_VERSION (KRaft, node 1) on $KAFKA_HOST:$KAFKA_PORT, controller $KAFKA_HOST:$KAFKA_CTRL_PORT"
     (
@@ -293,7 +382,8 @@ ensure_kafka() {
     fi
     kafka_fail "kafka: the broker did not serve metadata within ${KAFKA_WAIT}s (pid $pid still runs; bash scripts/stack.sh down stops it)"
   fi
-  log "kafka: up after $((SECONDS - start))s ($KAFKA_HOST:$KAFKA_PORT, pid $pid, log ${KLOG#"$ROOT"/})"
+  kafka_secure_ready
+  log "kafka: up after $((SECONDS - start))s ($KAFKA_HOST:$KAFKA_PORT, pid $pid, log ${KLOG#"$ROOT"/}; SSL $KAFKA_SSL_PORT, SASL_SSL $KAFKA_SASL_SSL_PORT, SASL_PLAINTEXT $KAFKA_SASL_PLAIN_PORT)"
 }
 
 kafka_stop() {
@@ -328,9 +418,9 @@ kafka_stop() {
 
 status_line() { # status_line NAME PORT [extra]
   if port_open "$2"; then
-    printf '%-9s up    127.0.0.1:%s%s\n' "$1" "$2" "${3:+ ($3)}"
+    printf '%-14s up    127.0.0.1:%s%s\n' "$1" "$2" "${3:+ ($3)}"
   else
-    printf '%-9s down  127.0.0.1:%s\n' "$1" "$2"
+    printf '%-14s down  127.0.0.1:%s\n' "$1" "$2"
     return 1
   fi
 }
@@ -361,6 +451,9 @@ case "$cmd" in
     rc=0
     kpid="$(kafka_pid)" || kpid=""
     status_line kafka "$KAFKA_PORT" "${kpid:+pid $kpid}" || rc=1
+    status_line kafka-ssl "$KAFKA_SSL_PORT" || rc=1
+    status_line kafka-sasl-ssl "$KAFKA_SASL_SSL_PORT" || rc=1
+    status_line kafka-sasl "$KAFKA_SASL_PLAIN_PORT" || rc=1
     status_line postgres "$PG_PORT" || rc=1
     status_line mariadb "$MARIADB_PORT" || rc=1
     status_line nats "$NATS_PORT" || rc=1

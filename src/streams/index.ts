@@ -1,6 +1,7 @@
 export * from './contracts.js';
 export * from './kafka/client.js';
 export { createKafkajsClient, toBuffer, type KafkajsClientOptions } from './kafka/kafkajs-client.js';
+export * from './kafka/client-settings.js';
 export { SubmittedRecords, type SubmittedRecord, type CommittableOffsets } from './offsets/submitted-records.js';
 export {
   OffsetFormatException,

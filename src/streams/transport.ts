@@ -12,6 +12,7 @@ import { startSinkTask } from './sink/sink-pipeline.js';
 import { topicCreationGroups } from './source/topic-creation.js';
 import type { RecordErrorHandler } from './errors/record-error-handler.js';
 import { createErrorHandler, type ErrorHandlerEnv } from './errors/error-handler.js';
+import { defaultClientChooser, type ClientChooser, type ClientChoice } from './client-requests.js';
 
 export type TransportOptions =
   | {
@@ -19,6 +20,11 @@ export type TransportOptions =
       bootstrapServers: string[];
       /** Prepended to Kafka Connect's client ids (`connector-producer-<c>-<t>`, `connector-consumer-<c>-<t>`). */
       clientIdPrefix?: string;
+      /**
+       * Each client's id, group and Kafka properties (the worker applies Kafka Connect's precedence of its own
+       * keys and the connector's overrides). Absent: Kafka Connect's ids and the client factory's defaults.
+       */
+      clients?: ClientChooser;
       logger?: StreamLogger;
     }
   | {
@@ -51,9 +57,11 @@ export function createTransport(options: TransportOptions, hooks: TransportHooks
   let client: KafkaClient;
   let prefix = '';
   let broker: InProcessBroker | undefined;
+  let choose: ClientChooser = defaultClientChooser;
   if (options.kind === 'kafka') {
     client = createKafkajsClient({ brokers: options.bootstrapServers, clientId: options.clientIdPrefix ?? 'sluice', ...(options.logger ? { logger: options.logger } : {}) });
     prefix = options.clientIdPrefix ?? '';
+    choose = options.clients ?? defaultClientChooser;
   } else {
     broker = new InProcessBroker({
       ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
@@ -68,8 +76,10 @@ export function createTransport(options: TransportOptions, hooks: TransportHooks
     client,
     inProcess: options.kind === 'in-process',
     clientIdPrefix: prefix,
+    clients: choose,
     ...(logger ? { logger } : {}),
   });
+  const props = (c: ClientChoice) => (c.properties ? { properties: c.properties } : {});
   let closed = false;
   const open = () => {
     if (closed) throw new Error('transport is closed');
@@ -82,9 +92,12 @@ export function createTransport(options: TransportOptions, hooks: TransportHooks
       try {
         wantsTopics = topicCreationGroups(input.config) !== null;
       } catch {}
+      const request = { purpose: 'task', connector, config: input.config } as const;
+      const producer = choose({ ...request, role: 'producer', clientId: `${prefix}connector-producer-${connector}-${task}` });
+      const admin = wantsTopics ? choose({ ...request, role: 'admin', clientId: `${prefix}connector-adminclient-${connector}-${task}` }) : undefined;
       return startSourceTask(input, {
-        producer: client.producer({ clientId: `${prefix}connector-producer-${connector}-${task}` }),
-        ...(wantsTopics ? { admin: client.admin() } : {}),
+        producer: client.producer({ clientId: producer.clientId, ...props(producer) }),
+        ...(admin ? { admin: client.admin({ clientId: admin.clientId, ...props(admin) }) } : {}),
         ...(logger ? { logger } : {}),
         errors: errors(input, env('source')),
       });
@@ -92,11 +105,21 @@ export function createTransport(options: TransportOptions, hooks: TransportHooks
     startSink(input) {
       open();
       const { connector, task } = input.id;
+      const consumer = choose({
+        role: 'consumer',
+        purpose: 'task',
+        connector,
+        config: input.config,
+        clientId: `${prefix}connector-consumer-${connector}-${task}`,
+        groupId: `connect-${connector}`,
+      });
       return startSinkTask(input, {
         consumer: client.consumer({
-          groupId: `connect-${connector}`,
-          clientId: `${prefix}connector-consumer-${connector}-${task}`,
-          fromBeginning: true,
+          groupId: consumer.groupId ?? `connect-${connector}`,
+          clientId: consumer.clientId,
+          // Kafka Connect forces auto.offset.reset=earliest; consumer.* / consumer.override.* may change it.
+          fromBeginning: consumer.properties?.['auto.offset.reset'] !== 'latest',
+          ...props(consumer),
         }),
         ...(logger ? { logger } : {}),
         errors: errors(input, env('sink')),
@@ -104,7 +127,8 @@ export function createTransport(options: TransportOptions, hooks: TransportHooks
     },
     admin() {
       open();
-      return client.admin();
+      const admin = choose({ role: 'admin', purpose: 'worker', clientId: `${prefix === '' ? 'sluice' : prefix}-admin` });
+      return client.admin({ clientId: admin.clientId, ...props(admin) });
     },
     async close() {
       closed = true;

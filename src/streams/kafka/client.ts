@@ -80,9 +80,19 @@ export interface ConsumerHandlers {
   onCommitWanted?(): void;
 }
 
+/**
+ * One client's Kafka properties as Kafka's Java clients take them (`security.protocol`, `sasl.jaas.config`,
+ * `compression.type`, `session.timeout.ms`, ...), already resolved by Kafka Connect's precedence (worker keys,
+ * `producer.`/`consumer.`/`admin.` prefixes, connector overrides). `bootstrap.servers` and `client.id` are not
+ * read from here.
+ */
+export type ClientProperties = Readonly<Record<string, string>>;
+
 export interface ConsumerOptions {
   readonly groupId: string;
   readonly clientId: string;
+  /** This client's properties; absent: the client factory's consumer defaults. */
+  readonly properties?: ClientProperties;
   /** auto.offset.reset; Kafka Connect forces earliest. */
   readonly fromBeginning?: boolean;
 }
@@ -136,13 +146,21 @@ export interface KafkaAdmin {
 
 export interface ProducerOptions {
   readonly clientId: string;
+  /** This client's properties; absent: the client factory's producer defaults. */
+  readonly properties?: ClientProperties;
+}
+
+export interface AdminOptions {
+  readonly clientId?: string;
+  /** This client's properties; absent: the client factory's admin defaults. */
+  readonly properties?: ClientProperties;
 }
 
 /** Creates clients that share connection settings. */
 export interface KafkaClient {
   producer(options: ProducerOptions): KafkaProducer;
   consumer(options: ConsumerOptions): KafkaConsumer;
-  admin(): KafkaAdmin;
+  admin(options?: AdminOptions): KafkaAdmin;
 }
 
 /** The logger the streams layer writes to (pino's shape, minus the rest); silent by default. */

@@ -16,6 +16,7 @@ import {
   type PipelineOptions,
 } from '../../../src/streams/index.js';
 import { KAFKA_BROKERS, uniqueName } from '../../support/services.js';
+import { createTopicsReady } from '../../support/kafka-topics.js';
 
 const { Kafka, logLevel } = kafkajs;
 const kafka = new Kafka({ brokers: KAFKA_BROKERS, clientId: 'streams-it', logLevel: logLevel.NOTHING });
@@ -183,7 +184,7 @@ describe('stream pipelines on a real Kafka broker', () => {
     const topic = uniqueName('snk');
     const connector = uniqueName('conn');
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3, replicationFactor: 1 }] });
+    await createTopicsReady(admin, [{ topic, numPartitions: 3, replicationFactor: 1 }]);
     const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
     await producer.connect();
     const total = 1500;
@@ -219,7 +220,7 @@ describe('stream pipelines on a real Kafka broker', () => {
     const topic = uniqueName('retry');
     const connector = uniqueName('conn');
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
+    await createTopicsReady(admin, [{ topic, numPartitions: 1, replicationFactor: 1 }]);
     const producer = kafka.producer({ createPartitioner: kafkajs.Partitioners.DefaultPartitioner });
     await producer.connect();
     const total = 600;
@@ -245,7 +246,7 @@ describe('stream pipelines on a real Kafka broker', () => {
     const topic = uniqueName('split');
     const connector = uniqueName('conn');
     await admin.connect();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 4, replicationFactor: 1 }] });
+    await createTopicsReady(admin, [{ topic, numPartitions: 4, replicationFactor: 1 }]);
     const transport = createTransport({ kind: 'kafka', bootstrapServers: KAFKA_BROKERS });
     class OpeningSink extends RecordingSink {
       readonly owned = new Set<string>();

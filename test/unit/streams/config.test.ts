@@ -59,6 +59,10 @@ describe('sink subscription', () => {
     assert.deepEqual(sinkSubscription({ topics: 'a, b,,c' }), { topics: ['a', 'b', 'c'] });
     const { pattern } = sinkSubscription({ 'topics.regex': 'orders-.*' }) as { pattern: RegExp };
     assert.ok(pattern.test('orders-eu') && !pattern.test('old-orders-eu'));
+    // Java syntax, as users write it for Kafka Connect: an inline flag and a possessive quantifier.
+    const java = (sinkSubscription({ 'topics.regex': '(?i)orders-[a-z]++' }) as { pattern: RegExp }).pattern;
+    assert.ok(java.test('ORDERS-eu') && !java.test('orders-eu-2'));
+    assert.throws(() => sinkSubscription({ 'topics.regex': 'a(' }), (e: unknown) => e instanceof ConfigException && /topics\.regex/.test((e as Error).message));
     assert.throws(() => sinkSubscription({ topics: 'a', 'topics.regex': 'b' }), ConfigException);
     assert.throws(() => sinkSubscription({}), ConfigException);
   });
