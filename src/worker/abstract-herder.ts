@@ -9,11 +9,12 @@ import type { ConnectorConfig } from '../connectors/api/index.js';
 import { PluginRegistry } from '../connectors/registry.js';
 import { ConnectorConfigError, validateConnectorConfig, type ConfigInfos, type ProblemOptions } from '../connectors/validation.js';
 import { silentLog, type Log } from '../actors/index.js';
-import type { ConnectorType, WorkerCounters } from './herder.js';
+import type { ConnectorStateInfo, ConnectorType, WorkerCounters } from './herder.js';
 import { ConflictError } from './errors.js';
 import { hasVariables } from './config-providers.js';
 import type { WorkerSettings } from './worker-config.js';
 import { assertValidConnector, withWorkerKeys, workerKeyProblems } from './validate.js';
+import { isPasswordKey, overrideKeysOf } from './client-configs.js';
 import { OffsetsApi } from './offsets-api.js';
 import { Worker } from './worker.js';
 
@@ -42,6 +43,9 @@ export abstract class AbstractHerder {
   protected constructor(settings: WorkerSettings, options: HerderBaseOptions) {
     this.settings = settings;
     this.log = options.log ?? silentLog;
+    if (settings.unusedKeys.length > 0) {
+      this.log.warn({ keys: settings.unusedKeys.map((k) => k.key) }, `worker config: ${settings.unusedKeys.map((k) => k.reason).join('; ')}; supplied but not used`);
+    }
     this.worker = new Worker({
       settings,
       log: this.log,
@@ -67,17 +71,25 @@ export abstract class AbstractHerder {
     const problems = transformer.problems(config);
     const resolved = problems.length === 0 ? transformer.transform(config) : config;
     const infos = await validateConnectorConfig(this.registry, resolved, withWorkerKeys(this.#validation));
-    problems.push(...workerKeyProblems(resolved));
+    problems.push(...workerKeyProblems(resolved, this.settings.raw));
     const configs = infos.configs.map((c) => {
       const key = c.value?.name ?? c.definition?.name;
       if (!c.value || key === undefined || config[key] === undefined || !hasVariables(config[key]!)) return c;
       return { ...c, value: { ...c.value, value: c.definition?.type === 'PASSWORD' ? '[hidden]' : config[key]! } };
     });
+    // Kafka lists each client override the connector's clients take, its secrets [hidden] (validateClientOverrides).
+    const type = this.typeOf(config);
+    if (type === 'source' || type === 'sink') {
+      for (const key of overrideKeysOf(type, config)) {
+        const value = isPasswordKey(key) ? '[hidden]' : config[key]!;
+        configs.push({ definition: null, value: { name: key, value, recommended_values: [], errors: [], visible: true } });
+      }
+    }
     let errorCount = infos.error_count;
     for (const p of problems) {
       const key = p.key ?? 'connector.class';
       const i = configs.findIndex((c) => (c.value?.name ?? c.definition?.name) === key);
-      const raw = config[key] ?? null;
+      const raw = config[key] === undefined ? null : isPasswordKey(key) ? '[hidden]' : config[key]!;
       if (i >= 0) {
         const c = configs[i]!;
         const value = c.value ?? { name: key, value: raw, recommended_values: [], errors: [], visible: true };
@@ -103,7 +115,7 @@ export abstract class AbstractHerder {
     const transformer = this.worker.transformer;
     const problems = transformer.problems(config);
     if (problems.length > 0) throw new ConnectorConfigError(name, problems);
-    await assertValidConnector(this.registry, name, transformer.transform(config), this.#validation);
+    await assertValidConnector(this.registry, name, transformer.transform(config), this.#validation, this.settings.raw);
   }
 
   protected ensureRunning(): void {
@@ -120,4 +132,18 @@ export abstract class AbstractHerder {
       return 'unknown';
     }
   }
+}
+
+/**
+ * The 202 body of a restart: the plan's status with each instance's trace kept, as Kafka's buildRestartPlan
+ * keeps it (a FAILED instance shown RESTARTING still carries the trace of its failure).
+ */
+export function restartStatusWithTraces(planned: ConnectorStateInfo, current: ConnectorStateInfo): ConnectorStateInfo {
+  const traceOf = (e: { trace?: string | undefined } | undefined) => (e?.trace ? { trace: e.trace } : {});
+  const taskTraces = new Map(current.tasks.map((t) => [t.id, t]));
+  return {
+    ...planned,
+    connector: planned.connector.trace ? planned.connector : { ...planned.connector, ...traceOf(current.connector) },
+    tasks: planned.tasks.map((t) => (t.trace ? t : { ...t, ...traceOf(taskTraces.get(t.id)) })),
+  };
 }

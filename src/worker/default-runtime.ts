@@ -3,13 +3,24 @@
  * broker otherwise), source offsets in `offset.storage.file.filename` (memory when absent), converters from the
  * connector or worker config, and the transforms seam.
  */
-import { FileOffsetStore, MemoryOffsetStore, createKafkajsClient, createTransport, type OffsetStore, type Transport } from '../streams/index.js';
+import {
+  FileOffsetStore,
+  MemoryOffsetStore,
+  createKafkajsClient,
+  createTransport,
+  type ClientProperties,
+  type OffsetStore,
+  type Transport,
+} from '../streams/index.js';
+import type { ClientChooser } from '../streams/client-requests.js';
 import type { ConnectorConfig } from '../connectors/api/index.js';
 import type { Log } from '../actors/index.js';
 import type { WorkerSettings } from './worker-config.js';
 import type { TaskStartSpec, WorkerRuntime } from './runtime.js';
 import { taskConverters } from './converters.js';
 import { closeWhenDone, sinkTaskTransform, sourceTaskTransform } from './transforms.js';
+import { adminClientConfig, workerClientChooser } from './client-configs.js';
+import { configTransformerFromWorker } from './config-providers.js';
 
 /**
  * The config a pipeline gets: the task config over the connector config. The pipelines read framework keys
@@ -31,8 +42,8 @@ export class KafkaUnreachableError extends Error {
   }
 }
 
-async function checkKafka(bootstrapServers: readonly string[], timeoutMs: number): Promise<void> {
-  const admin = createKafkajsClient({ brokers: bootstrapServers, clientId: 'sluice-worker-startup' }).admin();
+async function checkKafka(bootstrapServers: readonly string[], properties: ClientProperties, timeoutMs: number): Promise<void> {
+  const admin = createKafkajsClient({ brokers: bootstrapServers, clientId: 'sluice-worker-startup' }).admin({ clientId: 'sluice-worker-startup', properties });
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -57,17 +68,31 @@ export interface RuntimeOverrides {
   readonly offsets?: OffsetStore;
 }
 
+/**
+ * The worker config with its `${provider:path:key}` placeholders resolved (Kafka resolves a worker config's
+ * variables when it loads it), for the client keys: `producer.sasl.jaas.config=${file:/etc/kafka/secrets:jaas}`.
+ */
+export function resolvedWorkerConfig(settings: WorkerSettings): Readonly<Record<string, string>> {
+  return configTransformerFromWorker(settings.raw).transform(settings.raw);
+}
+
 export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: RuntimeOverrides = {}): WorkerRuntime {
-  const offsets = overrides.offsets ?? (settings.offsetFile ? new FileOffsetStore(settings.offsetFile) : new MemoryOffsetStore());
+  const offsets = overrides.offsets ?? (settings.offsetFile ? new FileOffsetStore(settings.offsetFile, log) : new MemoryOffsetStore());
+  // Resolved on first use: a provider that cannot read fails the worker's start, not its construction.
+  let chooser: ClientChooser | undefined;
+  const clients: ClientChooser = (request) => (chooser ??= workerClientChooser(resolvedWorkerConfig(settings)))(request);
   const transport: Transport = createTransport(
     settings.bootstrapServers
-      ? { kind: 'kafka', bootstrapServers: settings.bootstrapServers, logger: log }
+      ? { kind: 'kafka', bootstrapServers: settings.bootstrapServers, clients, logger: log }
       : { kind: 'in-process', logger: log },
   );
   return {
     offsets,
     async start() {
-      if (settings.bootstrapServers) await checkKafka(settings.bootstrapServers, 15_000);
+      if (settings.bootstrapServers) {
+        const admin = adminClientConfig(resolvedWorkerConfig(settings), null, 'sluice-worker-startup');
+        await checkKafka(settings.bootstrapServers, admin.properties, 15_000);
+      }
       await offsets.start();
     },
     startTask(spec) {

@@ -16,7 +16,7 @@
  * - `exactly.once.source.support`: only `disabled`.
  */
 import { ConfigDef, Validators, underPrefix, type ConfigProblem } from '../connectors/api/index.js';
-import { WORKER_PASSTHROUGH_PREFIXES, checkWorkerConfig, standaloneWorkerConfigDef } from './worker-config-def.js';
+import { WORKER_PASSTHROUGH_PREFIXES, checkWorkerConfig, standaloneWorkerConfigDef, unusedWorkerKeys } from './worker-config-def.js';
 import { WorkerConfigError } from './errors.js';
 import { firstListener, parseWorkerSettings, type WorkerSettings } from './worker-config.js';
 
@@ -76,12 +76,13 @@ export function distributedWorkerConfigDef(): ConfigDef {
   return def;
 }
 
-function problemsOf(raw: Readonly<Record<string, string>>, def: ConfigDef): ConfigProblem[] {
+/** Keys a distributed worker does not use (a standalone worker's offset file among them): kept and warned about. */
+function unusedKeysOf(raw: Readonly<Record<string, string>>, def: ConfigDef): ConfigProblem[] {
   const fileOffsets: ConfigProblem[] =
     raw['offset.storage.file.filename'] === undefined
       ? []
-      : [{ key: 'offset.storage.file.filename', reason: 'a distributed worker keeps offsets in offset.storage.topic, not in a file' }];
-  return checkWorkerConfig(raw, def, [...WORKER_PASSTHROUGH_PREFIXES, ...STORAGE_PREFIXES], fileOffsets);
+      : [{ key: 'offset.storage.file.filename', reason: 'a standalone worker key: a distributed worker keeps offsets in offset.storage.topic' }];
+  return [...fileOffsets, ...unusedWorkerKeys(raw, def, [...WORKER_PASSTHROUGH_PREFIXES, ...STORAGE_PREFIXES]).filter((p) => p.key !== 'offset.storage.file.filename')];
 }
 
 /** The standalone part of a distributed config (what parseWorkerSettings and the standalone machinery accept). */
@@ -99,7 +100,7 @@ export function standalonePart(raw: Readonly<Record<string, string>>): Record<st
 export function parseDistributedSettings(raw: Readonly<Record<string, string>>): { worker: WorkerSettings; cluster: DistributedSettings } {
   const withDefaults: Record<string, string> = { 'bootstrap.servers': 'localhost:9092', ...raw };
   const def = distributedWorkerConfigDef();
-  const problems = problemsOf(withDefaults, def);
+  const problems = checkWorkerConfig(withDefaults, def);
   if (problems.length > 0) throw new WorkerConfigError(problems);
   const v = def.parse(withDefaults);
   const base = parseWorkerSettings(standalonePart(withDefaults));
@@ -111,7 +112,7 @@ export function parseDistributedSettings(raw: Readonly<Record<string, string>>):
     (listenerHost !== '' && listenerHost !== '0.0.0.0' && listenerHost !== '[::]' ? listenerHost : null);
   const port = base.workerId.slice(base.workerId.lastIndexOf(':') + 1);
   const workerId = advertisedHost ? `${advertisedHost}:${port}` : base.workerId;
-  const worker: WorkerSettings = { ...base, workerId, raw: { ...withDefaults } };
+  const worker: WorkerSettings = { ...base, workerId, raw: { ...withDefaults }, unusedKeys: unusedKeysOf(withDefaults, def) };
   const session = v['session.timeout.ms'] as number;
   const heartbeat = v['heartbeat.interval.ms'] as number;
   if (heartbeat >= session) throw new WorkerConfigError([{ key: 'heartbeat.interval.ms', reason: `must be lower than session.timeout.ms (${session})` }]);

@@ -26,7 +26,7 @@ import { parseWorkerSettings, type WorkerSettings } from './worker-config.js';
 import type { WorkerRuntime } from './runtime.js';
 import { SerialQueue } from '../async/index.js';
 import { defaultRuntime } from './default-runtime.js';
-import { AbstractHerder } from './abstract-herder.js';
+import { AbstractHerder, restartStatusWithTraces } from './abstract-herder.js';
 import { assertStoppedForOffsets } from './offsets-api.js';
 import { connectorEntryOf, connectorInfoOf, patchedConfig, taskEntryOf, taskInfosOf } from './status.js';
 import type { AnyTask } from './worker.js';
@@ -225,14 +225,15 @@ export class StandaloneHerder extends AbstractHerder implements Herder {
 
   async restartConnector(name: string, request: RestartRequest = {}): Promise<ConnectorStateInfo> {
     const entry = this.#entry(name);
-    const plan = buildRestartPlan(this.connectorStatus(name), request);
+    const current = this.connectorStatus(name);
+    const plan = buildRestartPlan(current, request);
     await entry.serial.run(async () => {
       if (plan.connector) this.#restartConnectorActor(entry);
       for (const task of plan.tasks) this.#restartTaskActor(entry, task);
     });
     // Kafka Connect restarts the connector alone synchronously; with tasks it answers at once (202).
     if (!request.includeTasks && !request.onlyFailed && plan.connector) await this.worker.connectorSettled(name);
-    return plan.status;
+    return restartStatusWithTraces(plan.status, current);
   }
 
   async restartTask(name: string, task: number): Promise<void> {

@@ -11,6 +11,7 @@ import type { ConfigProblem } from './errors.js';
 import { transformConfigDef, transformProblems } from './transforms.js';
 import { DLQ_PREFIX, errorHandlingProblems } from '../streams/errors/error-handling-config.js';
 import { converterExists } from './converters.js';
+import { connectorClientProblems } from './client-configs.js';
 
 /** Connector key prefixes the worker defines and checks itself. */
 export const WORKER_CONNECTOR_PREFIXES = ['sluice.restart.'] as const;
@@ -36,13 +37,19 @@ export function withWorkerKeys(options: ProblemOptions = {}): ProblemOptions {
 
 /**
  * Problems of the worker's own connector keys: unknown `sluice.restart.*` keys, bad values; what building the
- * transform chain finds beyond the per-key checks; the dead letter queue keys (a source connector's too).
+ * transform chain finds beyond the per-key checks; the dead letter queue keys (a source connector's too); the
+ * client overrides (`producer.override.*`, ...) the worker's `connector.client.config.override.policy` forbids
+ * or the clients cannot honour (`worker`: the worker config, placeholders resolved; absent: policy All).
  */
-export function workerKeyProblems(config: ConnectorConfig): ConfigProblem[] {
+export function workerKeyProblems(config: ConnectorConfig, worker: Readonly<Record<string, string>> = {}): ConfigProblem[] {
   const def = restartPolicyConfigDef();
   // A sink's framework ConfigDef defines the DLQ keys and checks their types; a source's does not.
   const looksLikeSink = (config['topics'] ?? '').trim() !== '' || (config['topics.regex'] ?? '').trim() !== '';
-  const problems: ConfigProblem[] = [...transformProblems(config), ...errorHandlingProblems(config, { dlqValues: !looksLikeSink })];
+  const problems: ConfigProblem[] = [
+    ...transformProblems(config),
+    ...errorHandlingProblems(config, { dlqValues: !looksLikeSink }),
+    ...connectorClientProblems(worker, config, looksLikeSink ? 'sink' : 'source'),
+  ];
   for (const key of Object.keys(config)) {
     if (WORKER_CONNECTOR_PREFIXES.some((p) => key.startsWith(p)) && !def.key(key)) {
       problems.push({ key, reason: `unknown connector configuration key "${key}" (known: ${def.names().join(', ')})` });
@@ -65,8 +72,9 @@ export async function connectorProblems(
   registry: PluginRegistry,
   config: ConnectorConfig,
   options: ProblemOptions = {},
+  worker: Readonly<Record<string, string>> = {},
 ): Promise<ConfigProblem[]> {
-  return [...(await connectorConfigProblems(registry, config, withWorkerKeys(options))), ...workerKeyProblems(config)];
+  return [...(await connectorConfigProblems(registry, config, withWorkerKeys(options))), ...workerKeyProblems(config, worker)];
 }
 
 /** Throws ConnectorConfigError (every key and reason) unless the config is valid. */
@@ -75,8 +83,9 @@ export async function assertValidConnector(
   name: string,
   config: ConnectorConfig,
   options: ProblemOptions = {},
+  worker: Readonly<Record<string, string>> = {},
 ): Promise<void> {
-  const problems = await connectorProblems(registry, config, options);
+  const problems = await connectorProblems(registry, config, options, worker);
   if (config['name'] !== undefined && config['name'] !== name) {
     problems.unshift({ key: 'name', reason: `connector name "${config['name']}" does not match the name "${name}" it is created under` });
   }

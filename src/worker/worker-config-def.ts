@@ -5,6 +5,9 @@
  */
 import { ConfigDef, Validators, type ConfigProblem, type RawConfig } from '../connectors/api/index.js';
 import { converterProblems } from '../connectors/converter-problems.js';
+import { workerClientProblems } from './client-configs.js';
+import { configTransformerFromWorker, hasVariables } from './config-providers.js';
+import { listenerUriProblem } from './listener-uri.js';
 
 export const DEFAULT_KEY_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
 export const DEFAULT_VALUE_CONVERTER = 'org.apache.kafka.connect.json.JsonConverter';
@@ -75,7 +78,6 @@ export function standaloneWorkerConfigDef(): ConfigDef {
     ['plugin.path', 'LIST', null, 'List of paths for plugins (accepted for compatibility; Sluice plugins are ES modules).'],
     ['plugin.discovery', 'STRING', 'hybrid_warn', 'Method to use to discover plugins (accepted for compatibility).'],
     ['config.providers', 'LIST', [], 'Comma-separated names of ConfigProvider classes.'],
-    ['connector.client.config.override.policy', 'STRING', 'All', 'Which client configs connectors may override.'],
     ['topic.creation.enable', 'BOOLEAN', true, 'Whether to allow automatic creation of topics used by source connectors.'],
     ['topic.tracking.enable', 'BOOLEAN', true, 'Enable tracking the set of active topics per connector.'],
     ['topic.tracking.allow.reset', 'BOOLEAN', true, 'If true, allow user requests to reset the set of active topics per connector.'],
@@ -105,27 +107,36 @@ export function standaloneWorkerConfigDef(): ConfigDef {
     ['sluice.rest.tls.key.file', 'STRING', null, 'Sluice: PEM private key for https:// REST listeners.'],
     ['sluice.rest.allow.insecure', 'BOOLEAN', false, 'Sluice: allow a REST listener reachable from other machines without authentication.'],
   ];
+  const listenerUris = Validators.list(Validators.custom('http(s)://host:port', (v) => listenerUriProblem(String(v))));
   for (const [name, type, defaultValue, documentation] of others) {
-    def.define({ name, type, defaultValue, importance: 'LOW', documentation });
+    const validator = name === 'listeners' || name === 'admin.listeners' ? { validator: listenerUris } : {};
+    def.define({ name, type, defaultValue, importance: 'LOW', documentation, ...validator });
+  }
+  def.define({
+    name: 'connector.client.config.override.policy', type: 'STRING', defaultValue: 'All', importance: 'MEDIUM',
+    documentation:
+      'Class name or alias of implementation of ConnectorClientConfigOverridePolicy. Defines what client configurations can be ' +
+      'overridden by the connector. The default implementation is `All`, meaning connector configurations can override all ' +
+      'client properties. The other possible policies in the framework include `None` to disallow connectors from overriding ' +
+      'client properties, and `Principal` to allow connectors to override only client principals.',
+  });
+  // Kafka's client secrets at the worker's top level (withClientSslSupport / SASL): PASSWORD, shown as [hidden].
+  for (const name of ['ssl.key.password', 'ssl.keystore.password', 'ssl.keystore.key', 'ssl.truststore.password', 'sasl.jaas.config']) {
+    def.define({ name, type: 'PASSWORD', defaultValue: null, importance: 'HIGH', documentation: `The client's ${name} (Kafka's PASSWORD type: never shown or logged).` });
   }
   return def;
 }
 
 /**
- * Every problem of a worker config against `def`, in this order: keys it does not define outside
- * `allowedPrefixes` (with a did-you-mean), bad types and values, the mode's own `checks`, then the converters
- * built as the worker will (the worker's default converters where the config names none).
+ * Every problem of a worker config against `def`, in this order: bad types and values, the mode's own `checks`,
+ * then the client keys and the converters built as the worker will (the worker's default converters where the
+ * config names none). Keys it does not define are not problems (unusedWorkerKeys).
  */
-export function checkWorkerConfig(
-  config: RawConfig,
-  def: ConfigDef,
-  allowedPrefixes: readonly string[],
-  checks: readonly ConfigProblem[] = [],
-): ConfigProblem[] {
+export function checkWorkerConfig(config: RawConfig, def: ConfigDef, checks: readonly ConfigProblem[] = []): ConfigProblem[] {
   return [
-    ...def.unknownKeyProblems(config, 'worker', allowedPrefixes),
     ...def.problems(config),
     ...checks,
+    ...workerClientProblems(resolvedForClients(stringsOf(config)), { internal: def.key('group.id') !== undefined }),
     ...converterProblems(config, {
       'key.converter': DEFAULT_KEY_CONVERTER,
       'value.converter': DEFAULT_VALUE_CONVERTER,
@@ -134,7 +145,33 @@ export function checkWorkerConfig(
   ];
 }
 
-/** Every problem of a standalone worker config: unknown keys (outside the pass-through prefixes), bad types, validators. */
+/** Every problem of a standalone worker config: bad types, validators, client keys, converters. */
 export function workerConfigProblems(config: RawConfig): ConfigProblem[] {
-  return checkWorkerConfig(config, standaloneWorkerConfigDef(), WORKER_PASSTHROUGH_PREFIXES);
+  return checkWorkerConfig(config, standaloneWorkerConfigDef());
+}
+
+/**
+ * The keys of a standalone worker config nobody defines outside the pass-through prefixes, each with a
+ * did-you-mean: kept and warned about, as Kafka's AbstractConfig logs keys "supplied but not used".
+ */
+export function unusedWorkerKeys(config: RawConfig, def: ConfigDef = standaloneWorkerConfigDef(), prefixes: readonly string[] = WORKER_PASSTHROUGH_PREFIXES): ConfigProblem[] {
+  return def.unknownKeyProblems(config, 'worker', prefixes);
+}
+
+function stringsOf(config: RawConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(config)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+/**
+ * The config with its placeholders resolved, as the clients will get it; when a provider fails (reported where
+ * the worker builds its providers), the keys holding placeholders are left out of the client checks.
+ */
+function resolvedForClients(config: Record<string, string>): Record<string, string> {
+  try {
+    return configTransformerFromWorker(config).transform(config);
+  } catch {
+    return Object.fromEntries(Object.entries(config).filter(([, v]) => !hasVariables(v)));
+  }
 }

@@ -1,6 +1,7 @@
 /** The standalone worker's settings, parsed once from its flat config. */
 import { hostname } from 'node:os';
-import { standaloneWorkerConfigDef, workerConfigProblems } from './worker-config-def.js';
+import type { ConfigProblem } from '../connectors/api/index.js';
+import { standaloneWorkerConfigDef, unusedWorkerKeys, workerConfigProblems } from './worker-config-def.js';
 import type { PipelineOptions } from '../streams/contracts.js';
 import { WorkerConfigError } from './errors.js';
 
@@ -15,6 +16,8 @@ export interface WorkerSettings {
   readonly pipeline: PipelineOptions;
   /** Kafka Connect's `worker_id`: the advertised host:port. */
   readonly workerId: string;
+  /** Keys nobody defines: kept and warned about once when the worker starts, as Kafka does. */
+  readonly unusedKeys: readonly ConfigProblem[];
 }
 
 /** Parses and checks a worker config; throws WorkerConfigError listing every problem. */
@@ -34,6 +37,7 @@ export function parseWorkerSettings(raw: Readonly<Record<string, string>>): Work
       offsetFlushTimeoutMs: v['offset.flush.timeout.ms'] as number,
     },
     workerId: workerIdOf(v),
+    unusedKeys: unusedWorkerKeys(raw),
   };
 }
 

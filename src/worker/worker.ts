@@ -38,6 +38,7 @@ import {
 } from '../actors/index.js';
 import type { TaskProgress, WorkerCounters } from './herder.js';
 import { WorkerConfigError } from './errors.js';
+import { settlesWithin } from '../async/index.js';
 import { configTransformerFromWorker, type ConfigTransformer } from './config-providers.js';
 import type { WorkerSettings } from './worker-config.js';
 import type { WorkerRuntime } from './runtime.js';
@@ -97,6 +98,10 @@ export interface WorkerOptions {
 }
 
 const connectorActorId = (name: string): string => `connector:${name}`;
+/** Kafka's Worker.CONNECTOR_GRACEFUL_SHUTDOWN_TIMEOUT_MS: how long a connector gets to stop before it is abandoned. */
+export const CONNECTOR_GRACEFUL_SHUTDOWN_TIMEOUT_MS = 5000;
+/** On top of the task's own graceful budget, so its own stop timeout (and message) comes first. */
+const TASK_STOP_GRACE_MS = 500;
 const taskActorId = (connector: string, task: number): string => `task:${connector}-${task}`;
 
 /** Resolves once the actor has ended (or at once if it is not running). */
@@ -216,11 +221,22 @@ export class Worker {
     return () => sub.unsubscribe();
   }
 
-  /** Graceful: the connector instance stops, then its actor is removed. */
-  async stopConnector(name: string): Promise<void> {
+  /**
+   * Graceful: the connector instance stops, then its actor is removed. As Kafka's Worker, it waits at most
+   * `budgetMs` (5 s): a connector whose start or stop hangs (a database that never answers) is abandoned then,
+   * so whatever waits behind the stop (the herder's next requests, the worker's shutdown) carries on.
+   */
+  async stopConnector(name: string, budgetMs = CONNECTOR_GRACEFUL_SHUTDOWN_TIMEOUT_MS): Promise<void> {
     const actor = this.connectorActor(name);
     actor?.send({ type: 'SHUTDOWN' });
-    await ended(actor);
+    if (!(await settlesWithin(ended(actor), budgetMs, { unref: true }))) {
+      this.#log.error(
+        { connector: name, budgetMs },
+        `Connector '${name}' failed to properly shut down, has become unresponsive, and may be consuming external resources. ` +
+          'Correct the configuration for this connector or remove the connector. After fixing the connector, it may be ' +
+          'necessary to restart this worker to release any consumed resources.',
+      );
+    }
     this.#supervisor!.send({ type: 'REMOVE', id: connectorActorId(name) });
   }
 
@@ -308,7 +324,11 @@ export class Worker {
     const actor = this.taskActor(connector, task);
     if (budgetMs !== undefined) void actor?.getSnapshot().context.run?.stop(budgetMs).catch(() => {});
     actor?.send({ type: 'SHUTDOWN' });
-    await ended(actor);
+    // A task whose start hangs never reaches its own stop timeout: abandoned after the budget, as Kafka cancels it.
+    const waitMs = (budgetMs ?? this.settings.shutdownTimeoutMs) + TASK_STOP_GRACE_MS;
+    if (!(await settlesWithin(ended(actor), waitMs, { unref: true }))) {
+      this.#log.error({ connector, task }, `Graceful stop of task ${connector}-${task} failed.`);
+    }
     this.#supervisor!.send({ type: 'REMOVE', id: taskActorId(connector, task) });
   }
 

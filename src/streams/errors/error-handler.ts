@@ -22,6 +22,7 @@ import type { Converters, FailureStage, TaskId, TaskMetrics } from '../contracts
 import type { KafkaClient, KafkaHeader, ProducerRecord, StreamLogger } from '../kafka/client.js';
 import { silentLogger } from '../kafka/client.js';
 import { writeJson } from '../offsets/offset-json.js';
+import { defaultClientChooser, type ClientChoice, type ClientChooser } from '../client-requests.js';
 import { contextHeaders } from './context-headers.js';
 import { DeadLetterQueue } from './dead-letter-queue.js';
 import { errorHandlingSettings, type ErrorHandlingSettings } from './error-handling-config.js';
@@ -372,6 +373,8 @@ export interface ErrorHandlerEnv {
   /** Whether the client is the in-process broker (DLQ writes are then not awaited). */
   readonly inProcess: boolean;
   readonly clientIdPrefix?: string;
+  /** The DLQ producer's and admin's ids and Kafka properties (Kafka Connect: the task producer's settings). */
+  readonly clients?: ClientChooser;
   readonly logger?: StreamLogger;
 }
 
@@ -386,18 +389,24 @@ export function createErrorHandler(input: ErrorHandlerInput, env: ErrorHandlerEn
   }
   const { connector, task } = input.id;
   const logger = env.logger ?? silentLogger;
-  const dlq =
-    settings.dlqTopic === null
-      ? undefined
-      : new DeadLetterQueue({
-          id: input.id,
-          topic: settings.dlqTopic,
-          replicationFactor: settings.dlqReplicationFactor,
-          producer: env.client.producer({ clientId: `${env.clientIdPrefix ?? ''}connector-dlq-producer-${connector}-${task}` }),
-          admin: env.client.admin(),
-          awaitAcks: !env.inProcess,
-          logger,
-        });
+  const choose = env.clients ?? defaultClientChooser;
+  const prefix = env.clientIdPrefix ?? '';
+  const props = (c: ClientChoice) => (c.properties ? { properties: c.properties } : {});
+  let dlq: DeadLetterQueue | undefined;
+  if (settings.dlqTopic !== null) {
+    const request = { purpose: 'dlq', connector, config: input.config } as const;
+    const producer = choose({ ...request, role: 'producer', clientId: `${prefix}connector-dlq-producer-${connector}-${task}` });
+    const admin = choose({ ...request, role: 'admin', clientId: `${prefix}connector-dlq-adminclient-` });
+    dlq = new DeadLetterQueue({
+      id: input.id,
+      topic: settings.dlqTopic,
+      replicationFactor: settings.dlqReplicationFactor,
+      producer: env.client.producer({ clientId: producer.clientId, ...props(producer) }),
+      admin: env.client.admin({ clientId: admin.clientId, ...props(admin) }),
+      awaitAcks: !env.inProcess,
+      logger,
+    });
+  }
   return new ToleranceErrorHandler({
     id: input.id,
     kind: env.kind,

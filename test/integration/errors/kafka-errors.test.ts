@@ -16,6 +16,7 @@ import type { CliIo } from '../../../src/cli/io.js';
 import { KAFKA_BROKERS, uniqueName } from '../../support/services.js';
 import { orderIds, tempDir, until } from '../cli/support.js';
 import { REJECT_TRANSFORM, idOf, registerRejectTransform } from './support.js';
+import { createTopicsReady } from '../../support/kafka-topics.js';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 const { Kafka, logLevel } = kafkajs;
@@ -64,7 +65,7 @@ async function readTopic(topic: string, count: number): Promise<Read[]> {
 
 /** `total` records over 2 partitions; the ones in `bad` are not JSON. Returns the bad ones' partition/offset. */
 async function producePoison(topic: string, total: number, bad: (n: number) => boolean) {
-  await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+  await createTopicsReady(admin, [{ topic, numPartitions: 2 }]);
   const messages = Array.from({ length: total }, (_, n) => ({
     partition: n % 2,
     key: `k${n}`,
@@ -292,7 +293,7 @@ describe('retries on a real broker', () => {
 
   async function topicWith(total: number): Promise<string> {
     const topic = uniqueName('retry');
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicsReady(admin, [{ topic, numPartitions: 1 }]);
     await producer.send({ topic, messages: Array.from({ length: total }, (_, n) => ({ key: `"k${n}"`, value: JSON.stringify({ n }) })) });
     return topic;
   }

@@ -115,7 +115,7 @@ describe('transforms through the worker (in-process)', () => {
     const bad = await problems({ ...route, 'transforms.route.regex': '(.*', 'transforms.route.replacement': 'x' });
     assert.equal(bad.length, 1);
     assert.match(bad[0]!, /^transforms\.route\.regex: .*(regex|group)/i);
-    assert.deepEqual(await problems({ transforms: 'x', 'transforms.x.type': 'com.example.Nope' }), ['transforms.x.type: Class com.example.Nope could not be found.']);
+    assert.deepEqual(await problems({ transforms: 'x', 'transforms.x.type': 'com.example.Nope' }), ['transforms.x.type: Invalid value com.example.Nope for configuration transforms.x.type: Class com.example.Nope could not be found.']);
     const negate = await problems({ transforms: 'f', 'transforms.f.type': 'Filter', 'transforms.f.negate': 'true' });
     assert.equal(negate.length, 1);
     assert.match(negate[0]!, /^transforms\.f\.negate: /);

@@ -31,15 +31,18 @@ describe('distributed worker config', () => {
     assert.equal(worker.offsetFile, null);
   });
 
-  test('every problem at once: missing group.id and offset.storage.topic, unknown keys, a file offset store', () => {
+  test('every problem at once: missing group.id and offset.storage.topic; unknown keys and a file offset store are kept as unused', () => {
     try {
       parseDistributedSettings({ 'bogus.key': '1', 'offset.storage.file.filename': '/tmp/x' });
       assert.fail('accepted');
     } catch (e) {
       assert.ok(e instanceof WorkerConfigError);
       const keys = e.problems.map((p) => p.key).sort();
-      assert.deepEqual(keys, ['bogus.key', 'group.id', 'offset.storage.file.filename', 'offset.storage.topic']);
+      assert.deepEqual(keys, ['group.id', 'offset.storage.topic']);
     }
+    const { worker } = parseDistributedSettings({ ...base, 'bogus.key': '1', 'offset.storage.file.filename': '/tmp/x' });
+    assert.deepEqual(worker.unusedKeys.map((p) => p.key).sort(), ['bogus.key', 'offset.storage.file.filename']);
+    assert.equal(worker.offsetFile, null, 'a distributed worker keeps no offset file');
     assert.throws(() => parseDistributedSettings({ ...base, 'heartbeat.interval.ms': '10000' }), /lower than session.timeout.ms/);
     assert.throws(() => parseDistributedSettings({ ...base, 'exactly.once.source.support': 'enabled' }), WorkerConfigError);
   });

@@ -66,7 +66,7 @@ describe('standalone herder', () => {
       (e: unknown) => {
         assert.ok(e instanceof ConnectorConfigError);
         const keys = e.problems.map((p) => p.key).sort();
-        assert.deepEqual(keys, ['shardz', 'sluice.restart.policy', 'tasks.max']);
+        assert.deepEqual(keys, ['sluice.restart.policy', 'tasks.max'], 'an unknown key is kept, as Kafka Connect does');
         assert.match(e.message, /tasks\.max: .*at least 1/);
         assert.match(e.message, /sluice\.restart\.policy: .*none, on-failure/);
         return true;
@@ -222,13 +222,22 @@ describe('standalone herder', () => {
 describe('standalone herder config', () => {
   test('an invalid worker config is refused with every key and reason', () => {
     assert.throws(
-      () => new StandaloneHerder({ worker: { 'task.shutdown.graceful.timeout.ms': 'soon', 'offset.flush.intervl.ms': '5' }, runtime: () => new FakeRuntime() }),
+      () => new StandaloneHerder({ worker: { 'task.shutdown.graceful.timeout.ms': 'soon', 'offset.flush.interval.ms': '-1' }, runtime: () => new FakeRuntime() }),
       (e: unknown) => {
         assert.ok(e instanceof WorkerConfigError);
-        assert.deepEqual(e.problems.map((p) => p.key).sort(), ['offset.flush.intervl.ms', 'task.shutdown.graceful.timeout.ms']);
-        assert.match(e.message, /did you mean "offset\.flush\.interval\.ms"/);
+        assert.deepEqual(e.problems.map((p) => p.key).sort(), ['offset.flush.interval.ms', 'task.shutdown.graceful.timeout.ms']);
+        assert.match(e.message, /at least 0/);
         return true;
       },
     );
+  });
+
+  test('a key no worker defines is kept and warned about once, with a did-you-mean (as Kafka logs unused keys)', () => {
+    const warnings: string[] = [];
+    const log = { debug() {}, info() {}, error() {}, warn: (_: unknown, msg?: string) => void warnings.push(String(msg)) };
+    const herder = new StandaloneHerder({ worker: { 'offset.flush.intervl.ms': '5' }, runtime: () => new FakeRuntime(), log });
+    assert.equal(herder.settings.raw['offset.flush.intervl.ms'], '5');
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0]!, /unknown worker configuration key "offset\.flush\.intervl\.ms" \(did you mean "offset\.flush\.interval\.ms"\?\)/);
   });
 });

@@ -53,10 +53,14 @@ describe('standaloneWorkerConfigDef', () => {
     }), []);
   });
 
-  test('unknown keys are refused with the key name, and a close known key is suggested', () => {
-    const problems = workerConfigProblems({ 'offset.flush.intervall.ms': '5', 'group.id': 'x', 'producer.': 'y' });
-    assert.deepEqual(problems.map((p) => p.key), ['offset.flush.intervall.ms', 'group.id', 'producer.']);
-    assert.match(problems[0]!.reason, /did you mean "offset\.flush\.interval\.ms"/);
+  test('unknown keys are kept and listed as unused (as Kafka warns), with a close known key suggested', () => {
+    const raw = { 'offset.flush.intervall.ms': '5', 'group.id': 'x', 'producer.': 'y' };
+    assert.deepEqual(workerConfigProblems(raw), []);
+    const settings = parseWorkerSettings(raw);
+    assert.deepEqual(settings.unusedKeys.map((p) => p.key), ['offset.flush.intervall.ms', 'group.id', 'producer.']);
+    assert.match(settings.unusedKeys[0]!.reason, /did you mean "offset\.flush\.interval\.ms"/);
+    assert.equal(settings.raw['offset.flush.intervall.ms'], '5', 'kept');
+    assert.equal(settings.pipeline.offsetFlushIntervalMs, 60_000, 'the misspelt key changes nothing');
   });
 
   const invalid: Array<[string, string, RegExp]> = [
@@ -67,6 +71,8 @@ describe('standaloneWorkerConfigDef', () => {
     ['task.shutdown.graceful.timeout.ms', '-5', /at least 0/],
     ['sluice.max.in.flight.batches', '0', /at least 1/],
     ['offset.storage.file.filename', '', /may not be empty/],
+    ['listeners', 'notaurl', /invalid listener "notaurl"/],
+    ['listeners', 'http://:8083,https://h:99999', /invalid port in listener/],
   ];
   for (const [key, value, reason] of invalid) {
     test(`${key}=${JSON.stringify(value)} is refused`, () => {
@@ -92,9 +98,9 @@ describe('standaloneWorkerConfigDef', () => {
 
   test('WorkerConfigError lists every problem in its message', () => {
     assert.throws(
-      () => parseWorkerSettings({ 'sluice.max.in.flight.batches': '0', nope: '1' }),
+      () => parseWorkerSettings({ 'sluice.max.in.flight.batches': '0', 'offset.flush.timeout.ms': 'soon', nope: '1' }),
       (e: unknown) => e instanceof WorkerConfigError && e.problems.length === 2 &&
-        /sluice\.max\.in\.flight\.batches/.test(e.message) && /nope/.test(e.message),
+        /sluice\.max\.in\.flight\.batches/.test(e.message) && /offset\.flush\.timeout\.ms/.test(e.message) && !/nope/.test(e.message),
     );
   });
 });
