@@ -2,9 +2,11 @@
  * Kafka Connect's connector framework keys: the keys every connector accepts beside its own (ConnectorConfig,
  * SinkConnectorConfig, SourceConnectorConfig, TopicCreationConfig), with Kafka's names, types, defaults, groups
  * and orders, and the keys that depend on other values (`transforms.<alias>.*`, `topic.creation.<group>.*`).
- * Like Kafka's, this lives in the runtime, not in the plugin API; it imports only the API's ConfigDef.
+ * Like Kafka's, this lives in the runtime, not in the plugin API; it imports the API's ConfigDef and the Java-regex
+ * translator of src/transforms (regex keys are java.util.regex patterns).
  */
 import { ConfigDef, Validators, type RawConfig, type Validator } from './api/index.js';
+import { compileJavaRegex } from '../transforms/java-regex.js';
 
 export type ConnectorKind = 'source' | 'sink';
 
@@ -38,15 +40,36 @@ const aliasValidator: Validator = Validators.custom('unique aliases', (v) =>
   Array.isArray(v) && new Set(v).size < v.length ? 'Duplicate alias provided.' : undefined,
 );
 
-/** A Java-compatible regex check; JS syntax is close enough to reject what Java would reject in practice. */
+/** A `java.util.regex.Pattern` check: what the Java-regex translator (src/transforms) compiles or names as unsupported. */
 export const regexValidator: Validator = Validators.custom('valid regex', (v) => {
   if (typeof v !== 'string' || v === '') return undefined;
   try {
-    new RegExp(v);
+    compileJavaRegex(v);
     return undefined;
   } catch (e) {
     return `Not a valid regular expression: ${(e as Error).message}`;
   }
+});
+
+/** Kafka's `Topic.validate` reason for an illegal topic name, or undefined. */
+export function topicNameProblem(name: string): string | undefined {
+  let why: string | undefined;
+  if (name === '') why = 'the empty string is not allowed';
+  else if (name === '.' || name === '..') why = `'${name}' is not allowed`;
+  else if (name.length > 249) why = `the length of '${name}' is longer than the max allowed length 249`;
+  else if (!/^[a-zA-Z0-9._-]+$/.test(name)) why = `'${name}' contains one or more characters other than ASCII alphanumerics, '.', '_' and '-'`;
+  return why === undefined ? undefined : `Topic name is invalid: ${why}`;
+}
+
+/** `topics`: every listed name must be a legal topic name (empty entries are skipped, as Kafka's parseTopicsList does). */
+const topicsValidator: Validator = Validators.custom('comma-separated legal topic names', (v) => {
+  if (!Array.isArray(v)) return undefined;
+  for (const t of v) {
+    if (String(t) === '') continue;
+    const why = topicNameProblem(String(t));
+    if (why) return why;
+  }
+  return undefined;
 });
 
 const nonNegativeOrNull: Validator = Validators.custom('null or [0,...]', (v) =>
@@ -173,7 +196,7 @@ function commonConnectorDef(): ConfigDef {
 function sinkConnectorDef(): ConfigDef {
   return commonConnectorDef()
     .define({
-      name: 'topics', type: 'LIST', defaultValue: '', importance: 'HIGH',
+      name: 'topics', type: 'LIST', defaultValue: '', validator: topicsValidator, importance: 'HIGH',
       documentation: 'List of topics to consume, separated by commas',
       group: GROUP.common, orderInGroup: 4, width: 'LONG', displayName: 'Topics',
     })

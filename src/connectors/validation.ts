@@ -17,6 +17,8 @@ import {
 } from './api/index.js';
 import type { PluginRegistry } from './registry.js';
 import { converterProblems } from './converter-problems.js';
+import { transformRegistry } from '../transforms/registry.js';
+import { JavaPattern } from '../transforms/java-regex.js';
 import {
   CONNECTOR_PASSTHROUGH_PREFIXES,
   TOPIC_CREATION_PREFIX,
@@ -67,6 +69,15 @@ export interface ValidationOptions {
   converterExists?: (name: string, kind: 'converter' | 'header_converter') => boolean;
   /** The own ConfigDef of a transformation or predicate class (keys without the `transforms.<alias>.` prefix). */
   transformConfigDef?: (type: string, kind: 'transformation' | 'predicate') => ConfigDef | undefined;
+  /**
+   * The class names recommended for `transforms.<alias>.type` / `predicates.<alias>.type` (UIs build their
+   * drop-downs from them). Default: every registered transformation or predicate, sorted as Kafka's plugin set.
+   */
+  transformClasses?: (kind: 'transformation' | 'predicate') => readonly string[];
+}
+
+function registeredTransformClasses(kind: 'transformation' | 'predicate'): string[] {
+  return transformRegistry().plugins().filter((p) => p.kind === kind).map((p) => p.className).sort();
 }
 
 /** Kafka's `convertConfigKey`: a definition as the REST API shows it. */
@@ -149,7 +160,7 @@ function checkSinkTopics(config: Readonly<Record<string, string>>, values: Map<s
     if (hasRegex) {
       let matches = false;
       try {
-        matches = new RegExp(`^(?:${regex})$`).test(dlq);
+        matches = new JavaPattern(regex!.trim()).matches(dlq);
       } catch {
         // an invalid regex is already reported by the key's validator
       }
@@ -158,6 +169,20 @@ function checkSinkTopics(config: Readonly<Record<string, string>>, values: Map<s
           `The DLQ topic '${dlq}' may not be included in the regex matching the topics ('topics.regex=${regex}') consumed by the connector`);
       }
     }
+  }
+}
+
+/** Kafka's ConfigDef message for a CLASS value that names no class. */
+function classNotFound(key: string, value: string): string {
+  return new ConfigException(key, value.trim(), `Class ${value.trim()} could not be found.`).message;
+}
+
+/** Kafka's ClassRecommender: every transformation (predicate) class for each `<alias>.type` key. */
+function recommendTransformClasses(values: Map<string, ConfigValue>, options: ValidationOptions): void {
+  const classes = options.transformClasses ?? registeredTransformClasses;
+  for (const [key, cv] of values) {
+    const m = /^(transforms|predicates)\.[^.]+\.type$/.exec(key);
+    if (m) cv.recommendedValues = [...classes(m[1] === 'transforms' ? 'transformation' : 'predicate')];
   }
 }
 
@@ -171,27 +196,37 @@ function checkTransformRefs(config: Readonly<Record<string, string>>, values: Ma
     }
     const nKey = `transforms.${alias}.negate`;
     if (!isBlank(config[nKey]) && isBlank(p)) {
-      addError(values, nKey, config[nKey], `${nKey} can only be used together with ${pKey}`);
+      addError(values, nKey, config[nKey],
+        `Config '${nKey}' was provided but there is no config '${pKey}' defining a predicate to be negated.`);
     }
   }
 }
 
 function checkConverters(config: Readonly<Record<string, string>>, values: Map<string, ConfigValue>, options: ValidationOptions): void {
   const exists = options.converterExists;
+  const missing = new Set<string>();
   if (exists) {
     for (const [key, kind] of [['key.converter', 'converter'], ['value.converter', 'converter'], ['header.converter', 'header_converter']] as const) {
       const v = config[key];
-      if (!isBlank(v) && !exists(v!.trim(), kind)) addError(values, key, v, `Class ${v!.trim()} could not be found.`);
+      if (!isBlank(v) && !exists(v!.trim(), kind)) {
+        addError(values, key, v, classNotFound(key, v!));
+        missing.add(key);
+      }
     }
-  } else {
-    for (const p of converterProblems(config)) addError(values, p.key!, config[p.key!], p.reason);
+  }
+  // The settings of each converter the connector names (`value.converter.schemas.enable`, …), checked by
+  // configuring it as the task will; with an `exists` hook, a class only it knows is not reported again here.
+  for (const p of converterProblems(config)) {
+    const isClassProblem = p.key === 'key.converter' || p.key === 'value.converter' || p.key === 'header.converter';
+    if (exists && isClassProblem && p.reason.startsWith('Class ')) continue;
+    if (![...missing].some((m) => p.key === m || p.key!.startsWith(`${m}.`))) addError(values, p.key!, config[p.key!], p.reason);
   }
   if (!options.transformConfigDef) return;
   for (const [key, v] of Object.entries(config)) {
     const m = /^(transforms|predicates)\.([^.]+)\.type$/.exec(key);
     if (!m || isBlank(v)) continue;
     if (!options.transformConfigDef(v.trim(), m[1] === 'transforms' ? 'transformation' : 'predicate')) {
-      addError(values, key, v, `Class ${v.trim()} could not be found.`);
+      addError(values, key, v, classNotFound(key, v));
     }
   }
 }
@@ -206,6 +241,8 @@ interface Validated {
   infos: ConfigInfos;
   /** Every key name the framework (enriched) or the connector defines. */
   definedKeys: Set<string>;
+  /** Prefixes the connector reads keys under itself (ConfigDef.passThrough). */
+  passThrough: string[];
 }
 
 async function validate(
@@ -219,6 +256,7 @@ async function validate(
   const framework = enrichConnectorConfigDef(connectorConfigDef(plugin.type), plugin.type, config,
     (_prefix, _alias, kind, type) => (type ? options.transformConfigDef?.(type, kind) : undefined));
   const values = framework.validate(config);
+  recommendTransformClasses(values, options);
   if (plugin.type === 'sink') checkSinkTopics(config, values);
   checkTransformRefs(config, values);
   checkConverters(config, values, options);
@@ -262,7 +300,7 @@ async function validate(
   }
   const groups = [...new Set([...framework.groups(), ...ownDef.groups()])];
   const definedKeys = new Set([...framework.names(), ...ownDef.names()]);
-  return { plugin, infos: { name: cls!, error_count: errorCount, groups, configs }, definedKeys };
+  return { plugin, infos: { name: cls!, error_count: errorCount, groups, configs }, definedKeys, passThrough: ownDef.passThroughPrefixes() };
 }
 
 /**
@@ -279,13 +317,66 @@ export async function validateConnectorConfig(
 }
 
 export interface ProblemOptions extends ValidationOptions {
-  /** Report keys that neither the framework nor the connector defines (outside the pass-through prefixes). Default true. */
+  /**
+   * Report keys that neither the framework nor the connector defines (outside the pass-through prefixes) as
+   * problems. Default false: like Kafka Connect, such keys are kept and passed to the connector (Confluent's
+   * `connection.*` driver properties, a newer connector version's keys); they go to `onUnknownKeys` instead.
+   */
   rejectUnknownKeys?: boolean;
   /** Key prefixes the caller validates itself (e.g. the worker's `sluice.restart.`), never reported as unknown. */
   allowedPrefixes?: readonly string[];
+  /**
+   * Receives the unknown keys of a config that is otherwise valid, each with its did-you-mean reason. Default:
+   * one warning line on stderr, once per connector and key set (`warnOncePerConnector`).
+   */
+  onUnknownKeys?: UnknownKeysListener;
 }
 
-/** Every per-key problem of a connector config, as a flat list (never throws for an invalid config). */
+/** Called with a connector's unknown keys (key and reason, with a did-you-mean when one is near). */
+export type UnknownKeysListener = (connector: string | undefined, keys: readonly ConfigProblem[]) => void;
+
+/**
+ * A listener that writes one warning per connector (and again only when new unknown keys appear), so a config
+ * validated on every create, update and restart warns once, as Kafka Connect logs unused keys once per start.
+ */
+export function warnOncePerConnector(warn: (message: string) => void): UnknownKeysListener {
+  const warned = new Map<string, Set<string>>();
+  return (connector, keys) => {
+    const name = connector ?? '';
+    const seen = warned.get(name) ?? new Set<string>();
+    const fresh = keys.filter((k) => k.key !== undefined && !seen.has(k.key));
+    if (fresh.length === 0) return;
+    for (const k of fresh) seen.add(k.key!);
+    warned.set(name, seen);
+    warn(
+      `connector${connector ? ` "${connector}"` : ''}: ${fresh.map((k) => k.reason).join('; ')}; ` +
+        `kept and passed to the connector, which ignores ${fresh.length === 1 ? 'it' : 'them'} unless it reads ${fresh.length === 1 ? 'it' : 'them'}`,
+    );
+  };
+}
+
+const stderrWarnings = warnOncePerConnector((m) => process.stderr.write(`WARN ${m}\n`));
+
+/** The keys of `config` that nobody defines and no pass-through prefix covers, each with its did-you-mean reason. */
+function unknownKeys(v: Validated, config: Readonly<Record<string, string>>, options: ProblemOptions): ConfigProblem[] {
+  const allowedPrefixes = [
+    ...(options.allowedPrefixes ?? []),
+    ...CONNECTOR_PASSTHROUGH_PREFIXES,
+    ...v.passThrough,
+    ...topicsList(config['transforms']).map((a) => `transforms.${a}.`),
+    ...topicsList(config['predicates']).map((a) => `predicates.${a}.`),
+    ...(v.plugin.type === 'source' ? [TOPIC_CREATION_PREFIX] : []),
+  ];
+  const known = [...v.definedKeys];
+  return Object.keys(config)
+    .filter((key) => !v.definedKeys.has(key) && !underPrefix(key, allowedPrefixes))
+    .map((key) => ({ key, reason: unknownKeyReason(key, known, 'connector') }));
+}
+
+/**
+ * Every per-key problem of a connector config, as a flat list (never throws for an invalid config). Unknown keys
+ * are not problems unless `rejectUnknownKeys`; a config with no problems hands them to `onUnknownKeys`.
+ */
 export async function connectorConfigProblems(
   registry: PluginRegistry,
   config: Readonly<Record<string, string>>,
@@ -303,20 +394,9 @@ export async function connectorConfigProblems(
     const key = c.value?.name ?? c.definition?.name;
     for (const reason of c.value?.errors ?? []) problems.push({ key, reason });
   }
-  if (options.rejectUnknownKeys ?? true) {
-    const allowedPrefixes = [
-      ...(options.allowedPrefixes ?? []),
-      ...CONNECTOR_PASSTHROUGH_PREFIXES,
-      ...topicsList(config['transforms']).map((a) => `transforms.${a}.`),
-      ...topicsList(config['predicates']).map((a) => `predicates.${a}.`),
-      ...(v.plugin.type === 'source' ? [TOPIC_CREATION_PREFIX] : []),
-    ];
-    const known = [...v.definedKeys];
-    for (const key of Object.keys(config)) {
-      if (v.definedKeys.has(key) || underPrefix(key, allowedPrefixes)) continue;
-      problems.push({ key, reason: unknownKeyReason(key, known, 'connector') });
-    }
-  }
+  const unknown = unknownKeys(v, config, options);
+  if (options.rejectUnknownKeys) problems.push(...unknown);
+  else if (unknown.length > 0 && problems.length === 0) (options.onUnknownKeys ?? stderrWarnings)(config['name'], unknown);
   return problems;
 }
 

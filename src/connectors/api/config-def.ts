@@ -194,6 +194,20 @@ export function configValueToString(value: unknown, type: ConfigType): string | 
 export class ConfigDef {
   readonly #keys = new Map<string, ConfigKey>();
   readonly #groups: string[] = [];
+  readonly #passThrough: string[] = [];
+
+  /**
+   * Declares that keys under `prefix` are the plugin's own pass-through settings (Confluent JDBC's
+   * `connection.*` driver properties): read from the raw config, never reported as unknown keys.
+   */
+  passThrough(prefix: string): this {
+    if (!this.#passThrough.includes(prefix)) this.#passThrough.push(prefix);
+    return this;
+  }
+
+  passThroughPrefixes(): string[] {
+    return [...this.#passThrough];
+  }
 
   define(init: ConfigKeyInit): this {
     if (this.#keys.has(init.name)) throw new ConfigException(undefined, undefined, `Configuration ${init.name} is defined twice.`);
@@ -222,6 +236,7 @@ export class ConfigDef {
   /** All keys of `other` that this def does not have yet (Kafka's `ConfigDef(base)` + embed). */
   merge(other: ConfigDef): this {
     for (const k of other.keys()) if (!this.#keys.has(k.name)) this.#defineKey(k);
+    for (const p of other.passThroughPrefixes()) this.passThrough(p);
     return this;
   }
 

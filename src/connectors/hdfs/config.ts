@@ -122,7 +122,13 @@ export function hdfsSinkConfigDef(): ConfigDef {
     validator: Validators.inIgnoreCase('null', 'deflate', 'snappy', 'bzip2') });
   d.define({ name: 'parquet.codec', type: 'STRING', defaultValue: 'snappy', importance: 'LOW', group: G_CONNECTOR, orderInGroup: o++,
     documentation: 'Parquet compression: none, snappy, gzip, zstd (Node.js >= 22.15), brotli. (Confluent\'s HDFS sink ignores this key and always uses snappy.)',
-    validator: Validators.inIgnoreCase('none', 'snappy', 'gzip', 'zstd', 'brotli', 'lz4', 'lzo') });
+    validator: Validators.custom('(case insensitive) [none, snappy, gzip, zstd, brotli]', (v) => {
+      const codec = String(v).trim().toLowerCase();
+      if (codec === 'lz4' || codec === 'lzo') return `${String(v)} is not supported by this sink; use snappy, gzip, zstd, brotli or none`;
+      return ['none', 'uncompressed', 'snappy', 'gzip', 'zstd', 'brotli'].includes(codec)
+        ? undefined
+        : 'String must be one of (case insensitive): none, snappy, gzip, zstd, brotli';
+    }) });
   d.define({ name: 'allow.optional.map.keys', type: 'BOOLEAN', defaultValue: false, importance: 'LOW', group: G_CONNECTOR, orderInGroup: o++,
     documentation: 'Accepted for compatibility (optional map keys are written as MapEntry arrays, as AvroData does).' });
   d.define({ name: 'schema.compatibility', type: 'STRING', defaultValue: 'NONE', importance: 'HIGH', group: G_CONNECTOR, orderInGroup: o++,
@@ -205,12 +211,43 @@ export interface HdfsSinkSettings {
   readonly webhdfsChunkBytes: number;
 }
 
+const URL_FORMS = 'file:///dir, hdfs://namenode:8020/dir, webhdfs://namenode:9870/dir or http(s)://namenode:9870/dir';
+
+/**
+ * Why `hdfs.url` / `store.url` cannot name a filesystem, or undefined: what the storage would otherwise refuse
+ * (or, for `file://host/path`, silently misread as `/path`) only when the first task starts.
+ */
+export function filesystemUrlProblem(url: string): string | undefined {
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
+  if (scheme === undefined) return url.startsWith('/') ? undefined : `not a URL nor an absolute path: use ${URL_FORMS}`;
+  if (scheme === 'file') {
+    const m = /^file:(?:\/\/([^/]*))?(.*)$/is.exec(url)!;
+    const authority = m[1] ?? '';
+    if (authority !== '' && authority.toLowerCase() !== 'localhost') {
+      return `'${authority}' is read as a host name; a local directory needs three slashes, as in file:///${authority}${m[2]}`;
+    }
+    return m[2]!.startsWith('/') ? undefined : 'a file URL needs an absolute path, as in file:///data';
+  }
+  if (!['hdfs', 'webhdfs', 'swebhdfs', 'http', 'https'].includes(scheme)) return undefined; // storageKind names the scheme
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return `not a valid URL: use ${URL_FORMS}`;
+  }
+  if (u.hostname === '') return `names no host: use ${scheme}://namenode:port/dir`;
+  return undefined;
+}
+
 /** Parses and cross-checks a config; throws the first ConfigException. */
 export function parseHdfsSinkConfig(props: ConnectorConfig): HdfsSinkSettings {
   const v = hdfsSinkConfigDef().parse(props);
   const str = (k: string): string => (v[k] === null || v[k] === undefined ? '' : String(v[k]));
   const url = (str('store.url') || str('hdfs.url')).trim();
   if (url === '') throw new ConfigException('hdfs.url', null, 'one of store.url or hdfs.url is required (e.g. hdfs://namenode:8020 or file:///data)');
+  const urlKey = str('store.url').trim() !== '' ? 'store.url' : 'hdfs.url';
+  const urlProblem = filesystemUrlProblem(url);
+  if (urlProblem) throw new ConfigException(urlKey, url, urlProblem);
   storageKind(url, str('storage.class'));
   if (v['hive.integration'] === true) throw new ConfigException('hive.integration', true, 'Hive integration is not supported by this sink');
   if (v['hdfs.authentication.kerberos'] === true) throw new ConfigException('hdfs.authentication.kerberos', true, 'Kerberos authentication is not supported by this sink');
@@ -231,6 +268,8 @@ export function parseHdfsSinkConfig(props: ConnectorConfig): HdfsSinkSettings {
     timestampExtractor: str('timestamp.extractor'),
     timestampField: str('timestamp.field'),
   };
+  // Confluent's PartitionerConfig checks the zone id whatever the partitioner (Java's ZoneId.of).
+  if (partitioner.timezone.trim() !== '') parseZone(partitioner.timezone);
   createPartitioner(partitioner); // throws the partitioner's own config errors
   const rotateScheduleIntervalMs = Number(v['rotate.schedule.interval.ms']);
   let scheduleZone: Zone | null = null;

@@ -9,6 +9,8 @@ import { DIALECT_NAMES } from './dialect/index.js';
 
 // ------------------------------------------------------------------------------------------ common keys
 
+/** Confluent's prefix of driver properties: `connection.<prop>` keys the connector does not define go to the driver. */
+export const CONNECTION_PREFIX = 'connection.';
 export const CONNECTION_URL = 'connection.url';
 export const CONNECTION_USER = 'connection.user';
 export const CONNECTION_PASSWORD = 'connection.password';
@@ -42,9 +44,24 @@ const credentialsValidator: Validator = Validators.custom('the default provider'
     ? undefined
     : 'Only the default credentials provider is supported: set connection.user and connection.password');
 
+/**
+ * The driver properties of a config, as Confluent's GenericDatabaseDialect.addConnectionProperties takes them:
+ * every `connection.<prop>` key the ConfigDef does not define, with the prefix removed.
+ */
+export function driverProperties(config: ConnectorConfig, def: ConfigDef): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key.startsWith(CONNECTION_PREFIX) && key.length > CONNECTION_PREFIX.length && !def.key(key)) {
+      out[key.slice(CONNECTION_PREFIX.length)] = value;
+    }
+  }
+  return out;
+}
+
 function defineConnection(def: ConfigDef, urlRequired: boolean): ConfigDef {
   const g = 'Database';
   return def
+    .passThrough(CONNECTION_PREFIX)
     .define({
       name: CONNECTION_URL, type: 'STRING', ...(urlRequired ? {} : { defaultValue: '' }), importance: 'HIGH', group: g,
       documentation: 'JDBC connection URL: jdbc:postgresql://host:5432/db, jdbc:mysql://host:3306/db, jdbc:mariadb://…, or a native postgres:// / mysql:// URL. URL parameters user, password, ssl/sslmode, currentSchema, useSSL, zeroDateTimeBehavior are honoured; other JDBC driver flags are ignored.',
@@ -268,6 +285,12 @@ export function sinkCrossKeyProblems(config: ConnectorConfig): Array<[string, st
   const insertMode = (config[K.INSERT_MODE] ?? 'insert').trim().toLowerCase();
   if ((config[K.DELETE_ENABLED] ?? 'false').trim().toLowerCase() === 'true' && pkMode !== 'record_key') {
     out.push([K.DELETE_ENABLED, 'Primary key mode must be \'record_key\' when delete support is enabled']);
+  }
+  const pkFields = (config[K.PK_FIELDS] ?? '').split(',').map((f) => f.trim()).filter((f) => f !== '');
+  if (pkMode === 'kafka' && pkFields.length !== 0 && pkFields.length !== 3) {
+    // Confluent's FieldsMetadata refuses this when the first record arrives; the config alone decides it.
+    out.push([K.PK_FIELDS, `PK mode is kafka so there should either be no field names defined for the defaults ` +
+      `[__connect_topic, __connect_partition, __connect_offset] to be applicable, or exactly 3, defined fields are: [${pkFields.join(', ')}]`]);
   }
   if ((insertMode === 'upsert' || insertMode === 'update') && pkMode === 'none') {
     out.push([K.PK_MODE, `Insert mode ${insertMode} requires key field names to be known: set pk.mode to kafka, record_key or record_value`]);

@@ -1,12 +1,13 @@
 /** Opening sessions from a connector config: URL, credentials, dialect, `connection.attempts` with backoff. */
-import { ConnectException, ConfigException, Password, sleep, type ConfigValue } from '../api/index.js';
+import { ConnectException, ConfigException, Password, sleep, type ConfigDef, type ConfigValue, type ConnectorConfig } from '../api/index.js';
 import {
+  driverProperties,
   CONNECTION_ATTEMPTS, CONNECTION_BACKOFF, CONNECTION_PASSWORD, CONNECTION_URL, CONNECTION_USER, DIALECT_NAME,
   QUOTE_SQL_IDENTIFIERS,
 } from './config.js';
 import { describeDbError, dialectFor, type Dialect, type Session, type SessionOptions } from './dialect/index.js';
 import type { QuoteMethod } from './util/identifiers.js';
-import { parseConnectionUrl, redactUrl, UrlException, type ConnectionSpec } from './util/url.js';
+import { parseConnectionUrl, redactUrl, urlParam, UrlException, type ConnectionSpec } from './util/url.js';
 
 export interface ConnectionSettings {
   spec: ConnectionSpec;
@@ -18,7 +19,12 @@ export interface ConnectionSettings {
   backoffMs: number;
 }
 
-export function connectionSettings(values: Record<string, unknown>): ConnectionSettings {
+/**
+ * The connection a config describes. With the raw `config` and its `def`, Confluent's pass-through driver
+ * properties (`connection.loginTimeout`, `connection.sslmode`, …) join the URL's parameters, which win a clash
+ * (as pgjdbc lets URL parameters override the driver Properties); the sessions read both alike.
+ */
+export function connectionSettings(values: Record<string, unknown>, config?: ConnectorConfig, def?: ConfigDef): ConnectionSettings {
   const url = String(values[CONNECTION_URL] ?? '');
   let spec: ConnectionSpec;
   try {
@@ -26,6 +32,13 @@ export function connectionSettings(values: Record<string, unknown>): ConnectionS
   } catch (e) {
     if (e instanceof UrlException) throw new ConfigException(CONNECTION_URL, redactUrl(url), e.message);
     throw e;
+  }
+  if (config && def) {
+    const params = { ...spec.params };
+    for (const [name, value] of Object.entries(driverProperties(config, def))) {
+      if (urlParam(spec, name) === undefined) params[name] = value;
+    }
+    spec = { ...spec, params };
   }
   let dialect: Dialect;
   try {

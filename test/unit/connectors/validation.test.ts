@@ -6,6 +6,7 @@ import {
   assertValidConnectorConfig,
   configKeyInfo,
   connectorConfigProblems,
+  warnOncePerConnector,
   pluginConfigKeyInfos,
   validateConnectorConfig,
   type ConfigInfos,
@@ -118,6 +119,10 @@ describe('validateConnectorConfig: Kafka Connect ConfigInfos shape', () => {
       'connector.class': 'FileStreamSink', name: 's', 'topics.regex': 'orders-.*', 'errors.deadletterqueue.topic.name': 'dlq',
     });
     assert.equal(c.error_count, 0);
+    const java = await validateConnectorConfig(registry, {
+      'connector.class': 'FileStreamSink', name: 's', 'topics.regex': '(?i)D[a-z]++', 'errors.deadletterqueue.topic.name': 'dlq',
+    });
+    assert.match(entry(java, 'topics.regex').value!.errors.join(), /may not be included in the regex/, 'a Java regex is matched as Java would');
   });
 
   test('topics and topics.regex together are refused on both keys', async () => {
@@ -141,8 +146,41 @@ describe('validateConnectorConfig: Kafka Connect ConfigInfos shape', () => {
       { 'connector.class': 'FileStreamSink', name: 's', topics: 'a', 'value.converter': 'NoSuchConverter', transforms: 't', 'transforms.t.type': 'Nope' },
       { converterExists: (n) => n === 'StringConverter', transformConfigDef: () => undefined },
     );
-    assert.deepEqual(entry(infos, 'value.converter').value!.errors, ['Class NoSuchConverter could not be found.']);
-    assert.deepEqual(entry(infos, 'transforms.t.type').value!.errors, ['Class Nope could not be found.']);
+    assert.deepEqual(entry(infos, 'value.converter').value!.errors,
+      ['Invalid value NoSuchConverter for configuration value.converter: Class NoSuchConverter could not be found.']);
+    assert.deepEqual(entry(infos, 'transforms.t.type').value!.errors,
+      ['Invalid value Nope for configuration transforms.t.type: Class Nope could not be found.']);
+  });
+
+  test('transforms.<alias>.type and predicates.<alias>.type recommend every class, as Kafka\'s ClassRecommender', async () => {
+    const infos = await validateConnectorConfig(registry, {
+      'connector.class': 'FileStreamSink', name: 's', topics: 'a', transforms: 't', predicates: 'p',
+      'transforms.t.type': 'org.apache.kafka.connect.transforms.RegexRouter', 'transforms.t.regex': '(?i)a', 'transforms.t.replacement': 'b',
+      'transforms.t.predicate': 'p', 'predicates.p.type': 'org.apache.kafka.connect.transforms.predicates.TopicNameMatches', 'predicates.p.pattern': 'a*+',
+    });
+    assert.equal(infos.error_count, 0, JSON.stringify(infos.configs.filter((c) => c.value?.errors.length)));
+    const t = entry(infos, 'transforms.t.type');
+    assert.equal(t.definition!.display_name, 'Transformation type for t');
+    const recommended = t.value!.recommended_values;
+    for (const cls of ['org.apache.kafka.connect.transforms.Cast$Key', 'org.apache.kafka.connect.transforms.Cast$Value',
+      'org.apache.kafka.connect.transforms.Filter', 'org.apache.kafka.connect.transforms.RegexRouter', 'org.apache.kafka.connect.transforms.ValueToKey']) {
+      assert.ok(recommended.includes(cls), cls);
+    }
+    assert.deepEqual(recommended, [...recommended].sort());
+    assert.ok(!recommended.some((c) => c.includes('.predicates.')));
+    assert.deepEqual(entry(infos, 'predicates.p.type').value!.recommended_values, [
+      'org.apache.kafka.connect.transforms.predicates.HasHeaderKey',
+      'org.apache.kafka.connect.transforms.predicates.RecordIsTombstone',
+      'org.apache.kafka.connect.transforms.predicates.TopicNameMatches',
+    ]);
+  });
+
+  test('negate without a predicate: Kafka\'s text', async () => {
+    const infos = await validateConnectorConfig(registry, {
+      'connector.class': 'FileStreamSink', name: 's', topics: 'a', transforms: 'f', 'transforms.f.type': 'org.apache.kafka.connect.transforms.Filter', 'transforms.f.negate': 'true',
+    });
+    assert.deepEqual(entry(infos, 'transforms.f.negate').value!.errors,
+      ["Config 'transforms.f.negate' was provided but there is no config 'transforms.f.predicate' defining a predicate to be negated."]);
   });
 
   test('by default converters are checked through the converter registry, settings included', async () => {
@@ -228,23 +266,52 @@ describe('configKeyInfo / pluginConfigKeyInfos', () => {
 });
 
 describe('connectorConfigProblems / assertValidConnectorConfig', () => {
-  test('every problem with its key; unknown keys with a suggestion', async () => {
+  test('every problem with its key; unknown keys with a suggestion when rejected', async () => {
     const problems = await connectorConfigProblems(registry, {
       'connector.class': 'FileStreamSink', name: 's', topcs: 'a', 'tasks.max': '-1',
-    });
+    }, { rejectUnknownKeys: true });
     assert.deepEqual(problems.map((p) => p.key), ['tasks.max', 'topics', 'topics.regex', 'topcs']);
     assert.match(problems[3]!.reason, /unknown connector configuration key "topcs" \(did you mean "topics"\?\)/);
   });
 
+  test('unknown keys are kept by default, as Kafka Connect keeps them: no problem, one warning per connector', async () => {
+    const heard: Array<[string | undefined, string[]]> = [];
+    const onUnknownKeys = (c: string | undefined, keys: readonly { key?: string; reason: string }[]) => heard.push([c, keys.map((k) => k.reason)]);
+    const config = { 'connector.class': 'FileStreamSink', name: 's', topics: 'a', topcs: 'b', 'connection.loginTimeout': '5' };
+    assert.deepEqual(await connectorConfigProblems(registry, config, { onUnknownKeys }), []);
+    assert.deepEqual(heard, [['s', [
+      'unknown connector configuration key "topcs" (did you mean "topics"?)',
+      'unknown connector configuration key "connection.loginTimeout"',
+    ]]]);
+    // A config with real problems reports those, not the warnings.
+    heard.length = 0;
+    assert.deepEqual((await connectorConfigProblems(registry, { ...config, 'tasks.max': '0' }, { onUnknownKeys })).map((p) => p.key), ['tasks.max']);
+    assert.deepEqual(heard, []);
+  });
+
+  test('warnOncePerConnector warns once per connector, again only for new keys', () => {
+    const lines: string[] = [];
+    const listener = warnOncePerConnector((m) => lines.push(m));
+    const k = (key: string) => ({ key, reason: `unknown connector configuration key "${key}"` });
+    listener('a', [k('x')]);
+    listener('a', [k('x')]);
+    listener('b', [k('x')]);
+    listener('a', [k('x'), k('y')]);
+    assert.equal(lines.length, 3);
+    assert.match(lines[0]!, /^connector "a": unknown connector configuration key "x"; kept and passed to the connector/);
+    assert.match(lines[2]!, /^connector "a": unknown connector configuration key "y";/);
+  });
+
   test('pass-through prefixes and declared transform/predicate aliases are not unknown', async () => {
+    const strict = { rejectUnknownKeys: true };
     const problems = await connectorConfigProblems(registry, {
       'connector.class': 'FileStreamSink', name: 's', topics: 'a',
       'value.converter.schemas.enable': 'false', 'consumer.override.max.poll.records': '10',
       transforms: 'x', 'transforms.x.type': 'Foo', 'transforms.x.field': 'f',
       predicates: 'p', 'predicates.p.type': 'Bar', 'predicates.p.pattern': '.*',
-    });
+    }, strict);
     assert.deepEqual(problems, []);
-    const stray = await connectorConfigProblems(registry, { 'connector.class': 'FileStreamSink', name: 's', topics: 'a', 'transforms.y.type': 'Foo' });
+    const stray = await connectorConfigProblems(registry, { 'connector.class': 'FileStreamSink', name: 's', topics: 'a', 'transforms.y.type': 'Foo' }, strict);
     assert.deepEqual(stray.map((p) => p.key), ['transforms.y.type']);
   });
 
@@ -252,9 +319,9 @@ describe('connectorConfigProblems / assertValidConnectorConfig', () => {
     const src = await connectorConfigProblems(registry, {
       'connector.class': 'datagen', name: 'd', 'kafka.topic': 't',
       'topic.creation.default.partitions': '3', 'topic.creation.default.replication.factor': '1', 'topic.creation.default.cleanup.policy': 'compact',
-    });
+    }, { rejectUnknownKeys: true });
     assert.deepEqual(src, []);
-    const sink = await connectorConfigProblems(registry, { 'connector.class': 'FileStreamSink', name: 's', topics: 'a', 'topic.creation.default.partitions': '3' });
+    const sink = await connectorConfigProblems(registry, { 'connector.class': 'FileStreamSink', name: 's', topics: 'a', 'topic.creation.default.partitions': '3' }, { rejectUnknownKeys: true });
     assert.deepEqual(sink.map((p) => p.key), ['topic.creation.default.partitions']);
   });
 

@@ -23,13 +23,13 @@ export class JdbcSinkConnector extends SinkConnector {
   override validate(config: ConnectorConfig): Map<string, ConfigValue> {
     const values = this.config().validate(config);
     for (const [key, message] of sinkCrossKeyProblems(config)) values.get(key)?.errorMessages.push(message);
-    urlProblems(values, () => connectionSettings(this.config().parse(config)));
+    urlProblems(values, () => connectionSettings(this.config().parse(config), config, this.config()));
     return values;
   }
 
   start(config: ConnectorConfig): void {
     const values = parseOrThrow(this.config(), config, sinkCrossKeyProblems(config));
-    connectionSettings(values);
+    connectionSettings(values, config, this.config());
     this.#props = { ...config };
   }
 

@@ -32,7 +32,7 @@ export class JdbcSinkTask extends SinkTask {
 
   async start(config: ConnectorConfig): Promise<void> {
     const v = parseOrThrow(sinkConfigDef(), config, sinkCrossKeyProblems(config));
-    this.#settings = connectionSettings(v);
+    this.#settings = connectionSettings(v, config, sinkConfigDef());
     const dialect = this.#settings.dialect;
     this.#maxRetries = v[K.MAX_RETRIES] as number;
     this.#remainingRetries = this.#maxRetries;

@@ -41,7 +41,7 @@ export class JdbcSourceConnector extends SourceConnector {
   override validate(config: ConnectorConfig): Map<string, ConfigValue> {
     const values = this.config().validate(config);
     for (const [key, message] of sourceCrossKeyProblems(config)) values.get(key)?.errorMessages.push(message);
-    urlProblems(values, () => connectionSettings(this.config().parse(config)));
+    urlProblems(values, () => connectionSettings(this.config().parse(config), config, this.config()));
     return values;
   }
 
@@ -49,7 +49,7 @@ export class JdbcSourceConnector extends SourceConnector {
     this.#stopped = false;
     this.#values = parseOrThrow(this.config(), config, sourceCrossKeyProblems(config));
     this.#props = { ...config };
-    this.#settings = connectionSettings(this.#values);
+    this.#settings = connectionSettings(this.#values, config, this.config());
     this.#queryMode = String(config[S.QUERY] ?? '').trim() !== '' || String(config[S.QUERY_MASKED] ?? '').trim() !== '';
     if (this.#queryMode) return;
     this.#filter = tableFilter(this.#values);

@@ -40,7 +40,7 @@ export class JdbcSourceTask extends SourceTask {
 
   async start(config: ConnectorConfig): Promise<void> {
     const v = parseOrThrow(sourceConfigDef(), config, sourceCrossKeyProblems(config));
-    this.#settings = connectionSettings(v);
+    this.#settings = connectionSettings(v, config, sourceConfigDef());
     const dialect = this.#settings.dialect;
     this.#batchMaxRows = v[S.BATCH_MAX_ROWS] as number;
     this.#pollIntervalMs = v[S.POLL_INTERVAL] as number;

@@ -96,8 +96,11 @@ export function parseConnectionUrl(url: string): ConnectionSpec {
     }
     // Several hosts (failover lists): the first one.
     const first = authority.split(',')[0] ?? '';
-    const hm = /^(\[[^\]]+\]|[^:]*)(?::(\d+))?$/.exec(first);
-    if (!hm) throw new UrlException(`Cannot parse host in connection URL '${redactUrl(raw)}'`);
+    // A bracketed IPv6 literal, or a host name without brackets, spaces or other URL delimiters.
+    const hm = /^(\[[0-9A-Fa-f:.%\w]+\]|[^:[\]\s/?#@]*)(?::(\d+))?$/.exec(first);
+    if (!hm) {
+      throw new UrlException(`Cannot parse host in connection URL '${redactUrl(raw)}': '${first}' is not a host name, host:port or [IPv6]:port`);
+    }
     if (hm[1]) host = hm[1].replace(/^\[|\]$/g, '');
     if (hm[2]) port = Number(hm[2]);
     if (path !== '') database = decodeURIComponent(path.split(/[;/]/)[0]!);

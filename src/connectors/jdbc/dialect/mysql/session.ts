@@ -14,7 +14,10 @@ import { DriverSession, setUpSession } from '../session-base.js';
 /** How long a closing session waits for the server's goodbye before it drops the socket. */
 const CLOSE_GRACE_MS = 2000;
 
-/** Opens a session per the URL's parameters (`useSSL`/`sslMode`, `verifyServerCertificate`, `connectTimeout`). */
+/**
+ * Opens a session per the URL's parameters and `connection.*` driver properties (Connector/J's names: `useSSL`/
+ * `sslMode`, `verifyServerCertificate`, `connectTimeout` in ms, `tcpKeepAlive`).
+ */
 export async function connectMySql(
   dialect: Dialect, spec: ConnectionSpec, user: string | null, password: string | null, options: SessionOptions,
 ): Promise<Session> {
@@ -38,6 +41,7 @@ export async function connectMySql(
     decimalNumbers: false,
     jsonStrings: true,
     connectTimeout: connectTimeout > 0 ? connectTimeout : 10_000,
+    enableKeepAlive: urlParam(spec, 'tcpKeepAlive') === 'true',
   });
   await new Promise<void>((resolve, reject) => {
     conn.connect((err) => (err ? reject(err) : resolve()));

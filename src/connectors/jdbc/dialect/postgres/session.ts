@@ -19,7 +19,10 @@ const RAW_TYPES = { getTypeParser: () => (v: string) => v } as unknown as pg.Cus
 /** Settings every session starts with (`-c` options of the startup packet). */
 const SESSION_SETTINGS = ['TimeZone=UTC', 'DateStyle=ISO', 'IntervalStyle=postgres', 'bytea_output=hex', 'extra_float_digits=1'];
 
-/** Opens a session per the URL's parameters (`currentSchema`, `ssl`/`sslmode`, `ApplicationName`, `connectTimeout`). */
+/**
+ * Opens a session per the URL's parameters and `connection.*` driver properties (pgjdbc's names: `currentSchema`,
+ * `ssl`/`sslmode`/`sslfactory`, `ApplicationName`, `connectTimeout`/`loginTimeout` in seconds, `tcpKeepAlive`).
+ */
 export async function connectPostgres(
   dialect: Dialect, spec: ConnectionSpec, user: string | null, password: string | null, options: SessionOptions,
 ): Promise<Session> {
@@ -37,6 +40,7 @@ export async function connectPostgres(
     application_name: urlParam(spec, 'ApplicationName') ?? options.applicationName ?? 'sluice-jdbc',
     options: settings.map((s) => `-c ${s.replace(/([ \\])/g, '\\$1')}`).join(' '),
     connectionTimeoutMillis: connectTimeout > 0 ? connectTimeout * 1000 : 0,
+    keepAlive: urlParam(spec, 'tcpKeepAlive') === 'true',
     types: RAW_TYPES,
   });
   await client.connect();
