@@ -158,7 +158,7 @@ export class SinkOffsets {
       await consumer.commit(toCommit);
     } catch (e) {
       metrics.offsetCommitFailures++;
-      log.error({ task: id, err: e }, 'offset commit failed; will retry at the next commit');
+      log.warn({ task: id, err: e }, 'offset commit failed; will retry at the next commit');
       return;
     }
     for (const o of toCommit) this.#committed.set(tpKey(o), o.offset);

@@ -1,8 +1,9 @@
 /** What a sink task subscribes to: `topics` or `topics.regex` (exactly one), as Kafka Connect requires. */
 import { ConfigException } from '../../connectors/api/index.js';
 import type { Subscription } from '../kafka/client.js';
+import { translateJavaRegex } from '../../transforms/java-regex.js';
 
-/** Regexes match whole topic names. Throws a ConfigException naming the key when the config is wrong. */
+/** Regexes are Java's syntax (`(?i)`, possessive quantifiers) and match whole topic names. Throws a ConfigException naming the key when the config is wrong. */
 export function sinkSubscription(config: Readonly<Record<string, string>>): Subscription {
   const topics = (config['topics'] ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
   const regex = (config['topics.regex'] ?? '').trim();
@@ -11,7 +12,8 @@ export function sinkSubscription(config: Readonly<Record<string, string>>): Subs
   }
   if (regex !== '') {
     try {
-      return { pattern: new RegExp(`^(?:${regex})$`) };
+      const p = translateJavaRegex(regex);
+      return { pattern: new RegExp(`^(?:${p.source})$`, p.flags) };
     } catch (e) {
       throw new ConfigException('topics.regex', regex, `invalid regex: ${(e as Error).message}`);
     }

@@ -207,7 +207,8 @@ class SourcePipeline {
     // A failure during a stop is what `done` rejects with, but it starts nothing.
     if (!this.#end.noteFailure(failure) || this.#end.stopping) return;
     this.#metrics.inFlightBatches = this.#permits.inUse;
-    this.#log.error({ task: this.#input.id, err: failure }, 'source task failed');
+    // The task actor logs the failure (one line per event); this only marks the stop it starts.
+    this.#log.debug({ task: this.#input.id, err: failure }, 'source task failed; stopping');
     // What was acknowledged before the failure may still be committed: no loss, fewer duplicates.
     await this.#stop(this.#input.options.offsetFlushTimeoutMs);
   }

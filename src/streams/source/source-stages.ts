@@ -27,6 +27,7 @@ import { validateOffsetMap, writeJson } from '../offsets/offset-json.js';
 import type { FailedRecord, RetryWithToleranceOperator } from '../errors/retry-with-tolerance.js';
 import { afterOutcome, batchStage } from '../util/batch-stage.js';
 import { TopicTracker } from '../util/topic-tracker.js';
+import { IdleBackoff } from '../util/idle-backoff.js';
 import type { Permit, Permits } from '../util/permits.js';
 import type { Valve } from '../util/valve.js';
 import { countBatch } from '../task-metrics.js';
@@ -101,6 +102,7 @@ export type SentBatch =
 export function poll(ctx: SourceStageContext): Observable<PolledBatch> {
   return new Observable<PolledBatch>((subscriber) => {
     const { input, demand, valve, signal, metrics } = ctx;
+    const idle = new IdleBackoff();
     const loop = async () => {
       while (!ctx.stopping() && !subscriber.closed) {
         const permit = await demand.take(signal);
@@ -125,13 +127,19 @@ export function poll(ctx: SourceStageContext): Observable<PolledBatch> {
           if (ctx.stopping()) break;
           throw new TaskFailure(input.id, 'TASK_POLL', e);
         }
+        const pollMs = performance.now() - pollStarted;
         if (!records || records.length === 0) {
           permit.release();
+          // A bounded task that is done is not polled again: the path waits for its acks and the stop.
+          if (input.task.isFinished?.() === true) {
+            await untilAborted(signal);
+            break;
+          }
           // A task that returns nothing at once must not spin the event loop.
-          await new Promise((r) => setImmediate(r));
+          await idle.rest(pollMs, signal);
           continue;
         }
-        const pollMs = performance.now() - pollStarted;
+        idle.reset();
         countBatch(metrics, records.length);
         metrics.pollTimeMs += pollMs;
         if (pollMs > metrics.pollTimeMaxMs) metrics.pollTimeMaxMs = pollMs;
@@ -361,6 +369,11 @@ export class SourceAcks {
 }
 
 // ---------------------------------------------------------------------------------------------- helpers
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}
 
 /**
  * One stage of the path: a batch arriving once the path is halted is dropped; a batch the stage turns into null
