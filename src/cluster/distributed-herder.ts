@@ -33,7 +33,8 @@ import { ConflictError, NotFoundError } from '../worker/errors.js';
 import type { RestartRequest } from '../worker/restart-plan.js';
 import type { WorkerSettings } from '../worker/worker-config.js';
 import type { WorkerRuntime } from '../worker/runtime.js';
-import { defaultRuntime } from '../worker/default-runtime.js';
+import { defaultRuntime, resolvedWorkerConfig } from '../worker/default-runtime.js';
+import { internalClientConfig } from '../worker/client-configs.js';
 import { AbstractHerder } from '../worker/abstract-herder.js';
 import { connectorInfoOf, taskInfosOf } from '../worker/status.js';
 import { parseDistributedSettings, type DistributedSettings } from '../worker/distributed-config.js';
@@ -103,13 +104,24 @@ export class DistributedHerder extends AbstractHerder implements Herder {
 
   // ---- lifecycle ------------------------------------------------------------------------------------------------
 
+  /** The offsets topic's clients take the worker's top-level client keys (KafkaOffsetBackingStore: its originals). */
+  #offsetsClient() {
+    const worker = resolvedWorkerConfig(this.settings);
+    const properties = (role: 'producer' | 'consumer' | 'admin') => internalClientConfig(worker, role, '').properties;
+    return createKafkajsClient({
+      brokers: this.cluster.bootstrapServers,
+      clientId: `${this.cluster.groupId}-offsets`,
+      properties: { producer: properties('producer'), consumer: properties('consumer'), admin: properties('admin') },
+    });
+  }
+
   async start(): Promise<void> {
     if (this.state !== 'new') throw new ConflictError(`the worker was already started (${this.state})`);
     this.state = 'starting';
     const offsets =
       this.#options.offsets ??
       new KafkaOffsetStore({
-        client: createKafkajsClient({ brokers: this.cluster.bootstrapServers, clientId: `${this.cluster.groupId}-offsets` }),
+        client: this.#offsetsClient(),
         topic: this.cluster.offsetTopic,
         partitions: this.cluster.offsetPartitions,
         replicationFactor: this.cluster.offsetReplicationFactor,

@@ -1,8 +1,10 @@
 /**
  * Writes go to the leader (Kafka Connect forwards them over HTTP): run here when this worker leads, otherwise
  * sent over NATS request/reply to the leader's subject. With no reachable leader the worker waits up to
- * min(15 s, 2 × session timeout), then answers Kafka's 409. This worker also serves the requests others send it
- * (answering NotLeaderError when it does not lead).
+ * min(15 s, 2 × session timeout), then answers Kafka's 409. A leader that does not answer (or a NATS failure on
+ * the way) is Kafka's RestClient answer, 500 `IO Error trying to forward REST request: …`, saying which leader and
+ * how long, never NATS's bare `TIMEOUT`. This worker also serves the requests others send it (answering
+ * NotLeaderError when it does not lead).
  */
 import type { Subscription } from 'nats';
 import { sleep } from '../async/index.js';
@@ -20,6 +22,43 @@ import {
   type LeaderOp,
   type OpResult,
 } from './distributed-client.js';
+
+/** How long a forwarded write waits for the leader's answer. */
+export const FORWARD_TIMEOUT_MS = 60_000;
+
+/**
+ * A write could not be forwarded to the leader, or its answer did not come back (Kafka's RestClient: 500 "IO Error
+ * trying to forward REST request: …"). Whether the leader applied it is unknown: the status tells.
+ */
+export class ForwardingError extends Error {
+  override readonly name = 'ForwardingError';
+  constructor(
+    readonly op: LeaderOp,
+    readonly leader: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`IO Error trying to forward REST request: ${reason}`, options);
+  }
+}
+
+/** A NATS client error's code (nats.js ErrorCode), if it is one. */
+const natsCode = (e: unknown): string | undefined => {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (e as { name?: unknown }).name === 'NatsError' ? code : undefined;
+};
+
+/** What a user reads when the leader could not be reached or did not answer in time. */
+function forwardingError(op: LeaderOp, leader: string, e: unknown): ForwardingError {
+  const code = natsCode(e);
+  const reason =
+    code === 'TIMEOUT'
+      ? `the leader (worker ${leader}) did not answer within ${FORWARD_TIMEOUT_MS} ms; the request may or may not have been applied (check the connector's status)`
+      : code === 'MAX_PAYLOAD_EXCEEDED'
+        ? `the request is larger than the NATS server's max_payload; send it to the leader (worker ${leader}) directly or raise max_payload`
+        : `could not reach the leader (worker ${leader}): ${(e as Error).message}`;
+  return new ForwardingError(op, leader, reason, { cause: e });
+}
 
 export interface ForwarderDeps {
   readonly group: GroupMember;
@@ -80,7 +119,13 @@ export class Forwarder {
             await sleep(Math.min(200, heartbeatIntervalMs));
             continue;
           }
-          result = await requestOp(g.nc, groupId, leader.member, op, args);
+          try {
+            result = await requestOp(g.nc, groupId, leader.member, op, args, FORWARD_TIMEOUT_MS);
+          } catch (e) {
+            // No responders (503) means the leader is gone: retried below. Any other NATS failure is final.
+            if (natsCode(e) !== undefined && natsCode(e) !== '503') throw forwardingError(op, leader.worker_id, e);
+            throw e;
+          }
         }
       } catch (e) {
         if ((e instanceof NotLeaderError || (e as { code?: string }).code === '503') && Date.now() < deadline && hop < 50) {

@@ -10,6 +10,7 @@ import { AlreadyExistsError, NotFoundError } from '../worker/errors.js';
 import { buildRestartPlan, type RestartRequest } from '../worker/restart-plan.js';
 import { sameTaskConfigs } from '../worker/task-configs.js';
 import { assertStoppedForOffsets, type OffsetsApi, type OffsetsTarget } from '../worker/offsets-api.js';
+import { restartStatusWithTraces } from '../worker/abstract-herder.js';
 import { connectorInfoOf, patchedConfig } from '../worker/status.js';
 import { targetStateValue } from './config-state.js';
 import { NotLeaderError, type GroupMember } from './group.js';
@@ -112,10 +113,11 @@ export class LeaderOps {
       case 'restartConnector': {
         const [name, request] = a as [string, RestartRequest];
         if (!cfg.connectors.has(name)) throw new NotFoundError(name);
-        const plan = buildRestartPlan(this.#d.connectorStatus(name), request);
+        const current = this.#d.connectorStatus(name);
+        const plan = buildRestartPlan(current, request);
         const id = (cfg.restarts.get(name)?.id ?? 0) + 1;
         await this.#write(configKeys.restart(name), { connector: plan.connector, tasks: [...plan.tasks], id });
-        return result(plan.status);
+        return result(restartStatusWithTraces(plan.status, current));
       }
       case 'restartTask': {
         const [name, task] = a as [string, number];

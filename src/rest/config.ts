@@ -14,6 +14,7 @@
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { LISTENER_URI, listenerUriProblem } from '../worker/listener-uri.js';
 
 export const BASIC_AUTH_EXTENSION = 'org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension';
 export const DEFAULT_LISTENER = 'http://127.0.0.1:8083';
@@ -66,12 +67,12 @@ const bool = (raw: Readonly<Record<string, string>>, key: string, dflt: boolean)
 
 /** `http://host:port`, `https://[::1]:8443`, `http://:8083` (empty host: every interface). */
 export function parseListener(uri: string, key = 'listeners'): Omit<Listener, 'regular' | 'admin'> {
-  const m = /^(https?):\/\/(\[[^\]]*\]|[^:/]*)(?::(\d+))?\/?$/i.exec(uri.trim());
-  if (!m) throw new RestConfigError(`${key}: invalid listener "${uri}" (expected http://host:port or https://host:port)`);
+  const problem = listenerUriProblem(uri);
+  if (problem) throw new RestConfigError(`${key}: ${problem}`);
+  const m = LISTENER_URI.exec(uri.trim())!;
   const protocol = m[1]!.toLowerCase() as 'http' | 'https';
   const host = m[2]!.startsWith('[') ? m[2]!.slice(1, -1) : m[2]!;
   const port = m[3] === undefined ? (protocol === 'https' ? 443 : 80) : Number(m[3]);
-  if (port > 65535) throw new RestConfigError(`${key}: invalid port in listener "${uri}"`);
   return { protocol, host, port, uri: uri.trim() };
 }
 

@@ -6,9 +6,11 @@
  *   {"connectors": [{"name": "…", "config": {…raw, placeholders kept…}, "initial_state": "RUNNING|PAUSED|STOPPED"}]}
  *
  * Only connectors created through the REST API are kept (connectors from pipeline files are defined by those
- * files). Every change replaces the file atomically: temp file, fsync, rename, fsync of the folder.
+ * files). Every change replaces the file atomically: temp file, fsync, rename, fsync of the folder. The configs hold
+ * passwords in plain text: the file is readable by its owner only (0600), from the temp file's creation on; a file
+ * an older version left wider is narrowed when read and replaced at the next write.
  */
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile, stat } from 'node:fs/promises';
 import { writeFileAtomic } from '../streams/util/atomic-file.js';
 import type { ConnectorConfig } from '../connectors/api/index.js';
 import type { InitialState } from '../worker/herder.js';
@@ -21,6 +23,9 @@ export interface StoredConnector {
 }
 
 export const initialStateOf = (t: TargetState): InitialState => (t === 'STARTED' ? 'RUNNING' : t);
+
+/** Owner read/write only. */
+export const CONNECTORS_FILE_MODE = 0o600;
 
 export function connectorsFileFor(offsetFile: string): string {
   return `${offsetFile}.connectors.json`;
@@ -41,6 +46,7 @@ export class ConnectorStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw e;
     }
+    if (((await stat(this.path)).mode & 0o077) !== 0) await chmod(this.path, CONNECTORS_FILE_MODE).catch(() => {});
     const parsed = JSON.parse(text) as { connectors?: unknown };
     if (!parsed || !Array.isArray(parsed.connectors)) throw new Error(`${this.path}: expected {"connectors": [...]}`);
     this.#connectors.clear();
@@ -84,7 +90,7 @@ export class ConnectorStore {
   #write(): Promise<void> {
     const run = async () => {
       const text = JSON.stringify({ connectors: [...this.#connectors.values()] }, null, 2) + '\n';
-      await writeFileAtomic(this.path, text);
+      await writeFileAtomic(this.path, text, CONNECTORS_FILE_MODE);
     };
     const p = this.#tail.then(run, run);
     this.#tail = p.catch(() => {});

@@ -96,7 +96,7 @@ function configMap(v: unknown, what: string, allowNull: boolean): Record<string,
   if (!allowNull) {
     const nulls = Object.keys(out).filter((k) => out[k] === null);
     if (nulls.length > 0) {
-      throw badRequest(invalidConfigMessage(nulls.map((key) => ({ key, reason: NULL_VALUE })), out['connector.class'] ?? undefined));
+      throw badRequest(invalidConfigMessage(nulls.map((key) => ({ key, reason: NULL_VALUE }))));
     }
   }
   return out;
@@ -104,8 +104,24 @@ function configMap(v: unknown, what: string, allowNull: boolean): Record<string,
 
 const strings = (m: Record<string, string | null>): Record<string, string> => m as Record<string, string>;
 
-/** Kafka's checkAndPutConnectorConfigName. */
+/**
+ * The longest connector name, in characters: Kafka's topic name limit. A connector's name ends up in names Kafka
+ * bounds the same way (its sink group `connect-<name>`, the DLQ and topic names users derive from it) and in every
+ * URL that addresses it; Kafka Connect sets no limit, and a 100,000-character name then answers 431 on every
+ * path (its URL no longer fits the request line), so it can neither be read nor deleted.
+ */
+export const MAX_CONNECTOR_NAME_LENGTH = 249;
+
+function checkNameLength(name: string): void {
+  const length = [...name].length;
+  if (length > MAX_CONNECTOR_NAME_LENGTH) {
+    throw badRequest(`Connector name is too long: ${length} characters; the limit is ${MAX_CONNECTOR_NAME_LENGTH} (as for Kafka topic names)`);
+  }
+}
+
+/** Kafka's checkAndPutConnectorConfigName, and the name length limit. */
 function withName(name: string, config: Record<string, string>): Record<string, string> {
+  checkNameLength(name);
   const included = config['name'];
   if (included !== undefined) {
     if (included !== name) {
@@ -122,12 +138,12 @@ function taskParam(p: Params): number {
   return Number(t);
 }
 
-/** Runs a herder call; maps its errors, with the connector class for the "invalid config" message. */
-async function call<T>(fn: () => T | Promise<T>, connectorClass?: string): Promise<T> {
+/** Runs a herder call; maps its errors to Kafka Connect's statuses and texts. */
+async function call<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
-    throw toRestError(e, connectorClass ? { connectorClass } : {});
+    throw toRestError(e);
   }
 }
 
@@ -202,7 +218,7 @@ export function buildRouter(ctx: ResourceContext): Router<RouteDef> {
       }
       initial = s as InitialState;
     }
-    const info = await call(() => herder.addConnector(name, config, initial), config['connector.class']);
+    const info = await call(() => herder.addConnector(name, config, initial));
     await store?.put({ name, config: herder.connectorConfig(name), initial_state: initial });
     return ok(info, 201, { Location: `${req.baseUrl}/connectors/${encodeURIComponent(name)}` });
   }, { readsBody: true });
@@ -221,7 +237,7 @@ export function buildRouter(ctx: ResourceContext): Router<RouteDef> {
   regular('PUT', '/connectors/{connector}/config', async (req) => {
     const name = req.params['connector']!;
     const config = withName(name, strings(configMap(req.body, 'The connector config', false)));
-    const { created, info } = await call(() => herder.putConnectorConfig(name, config), config['connector.class']);
+    const { created, info } = await call(() => herder.putConnectorConfig(name, config));
     if (created || store?.has(name)) {
       await store?.put({ name, config: herder.connectorConfig(name), initial_state: initialStateOf(herder.targetState(name)) });
     }

@@ -27,7 +27,10 @@ export interface RestServerOptions {
   readonly herder: RestHerder;
   /** The worker config to read the REST keys from (default: the herder's). */
   readonly worker?: Readonly<Record<string, string>>;
-  /** Logs requests and problems; when it is a pino logger, `PUT /admin/loggers/root` changes its level. */
+  /**
+   * Logs requests and problems; when it is a pino logger, `PUT /admin/loggers/root` changes its level, and named
+   * loggers take effect when it was made by `sluice` (src/cli/logger.ts; see loggers.ts).
+   */
   readonly log?: Log;
   /**
    * Where connectors created over REST are kept across restarts. Default: `<offset.storage.file.filename>.connectors.json`
@@ -48,22 +51,51 @@ export function isJsonContentType(header: string | undefined): boolean {
   return type === JSON_TYPE || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
+/** Bodies past MAX_BODY_BYTES: answered 413 and the connection closed after the answer. */
+function tooLarge(): RestError {
+  return new RestError(413, `HTTP 413 Request Entity Too Large (more than ${MAX_BODY_BYTES} bytes)`, { Connection: 'close' });
+}
+
+/**
+ * The body, at most MAX_BODY_BYTES. A larger declared Content-Length is refused before reading anything; a larger
+ * chunked body once past the limit, with the rest discarded rather than the socket torn down (which would reset
+ * the connection before the client reads the 413).
+ */
 function readBody(req: IncomingMessage): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+    req.resume();
+    return Promise.reject(tooLarge());
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new RestError(413, `HTTP 413 Request Entity Too Large (more than ${MAX_BODY_BYTES} bytes)`));
-        req.destroy();
+        req.off('data', onData);
+        chunks.length = 0;
+        req.resume();
+        reject(tooLarge());
         return;
       }
       chunks.push(c);
-    });
+    };
+    req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text; invalid UTF-8 is a 400 (decoding it with U+FFFD would silently change names and values). */
+function bodyText(body: Buffer): string {
+  try {
+    return utf8.decode(body);
+  } catch {
+    throw new RestError(400, 'Cannot parse the request body as JSON: the body is not valid UTF-8');
+  }
 }
 
 export class RestServer {
@@ -93,7 +125,7 @@ export class RestServer {
           ? connectorsFileFor(this.herder.settings.offsetFile)
           : null;
     this.store = file ? new ConnectorStore(file) : null;
-    this.loggers = new LoggerLevels(options.log);
+    this.loggers = new LoggerLevels(options.log, { classOf: (connector) => connectorClassOf(this.herder, connector) });
     this.metrics = new MetricsCollector(this.herder, { rateWindowMs: rateWindowOf(options.worker ?? this.herder.settings.raw) });
     this.#router = buildRouter({
       herder: this.herder,
@@ -267,7 +299,7 @@ export class RestServer {
     }
     let parsed: unknown;
     if (route.readsBody) {
-      const text = body.toString('utf8').trim();
+      const text = bodyText(body).trim();
       if (text !== '') {
         try {
           parsed = JSON.parse(text);
@@ -300,6 +332,16 @@ export class RestServer {
     else if (r.status !== 204 && r.status !== 304) headers['Content-Length'] = '0';
     res.writeHead(r.status, headers);
     res.end(req.method === 'HEAD' ? undefined : payload);
+  }
+}
+
+/** The full class name of a connector's plugin (for class-namespace loggers); undefined if it is gone. */
+function connectorClassOf(herder: RestHerder, connector: string): string | undefined {
+  try {
+    const cls = herder.connectorConfig(connector)['connector.class'];
+    return cls ? herder.registry.resolve(cls).className : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -3,14 +3,54 @@
  * the worker's offset store, sink offsets as the committed offsets of the consumer group `connect-<name>`, read
  * and changed through the transport's admin client. The herder checks that the connector exists and is STOPPED
  * (assertStoppedForOffsets, with Kafka Connect's message) and runs these where its writes run.
+ *
+ * A request may carry 100,000 partitions: the work goes in chunks that yield to the event loop between them, so a
+ * distributed worker's heartbeats (and every other request) keep running (bench/offsets-api.ts).
  */
 import { tpKey, type ConnectorConfig } from '../connectors/api/index.js';
 import type { PluginRegistry } from '../connectors/registry.js';
 import type { KafkaAdmin, TopicPartitionOffset } from '../streams/kafka/client.js';
+import type { OffsetMap } from '../data/index.js';
 import type { ConnectorOffset, ConnectorOffsets, ConnectorType } from './herder.js';
 import { BadRequestError } from './errors.js';
 import { sinkOffsetEntry, sourceOffsetEntry } from './connector-offsets.js';
 import type { Worker } from './worker.js';
+import { JavaPattern } from '../transforms/java-regex.js';
+
+/** Entries parsed (or hashed) between two yields to the event loop. */
+const PARSE_CHUNK = 2000;
+/**
+ * Entries per offset store write: small enough that encoding them is a short stall, large enough that a store
+ * rewriting its file per write (standalone) writes it a few times only.
+ */
+const WRITE_CHUNK = 10_000;
+
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** `items.map(fn)`, yielding to the event loop every PARSE_CHUNK items. */
+async function mapYielding<T, U>(items: readonly T[], fn: (item: T) => U): Promise<U[]> {
+  const out: U[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0 && i % PARSE_CHUNK === 0) await yieldToLoop();
+    out[i] = fn(items[i]!);
+  }
+  return out;
+}
+
+/**
+ * Writes source offsets in chunks, one after another. As in Kafka Connect (whose offsets producer sends the
+ * records one by one) a failure part-way leaves the earlier chunks written; the request then fails.
+ */
+async function setInChunks(
+  store: { set(connector: string, entries: ReadonlyArray<readonly [OffsetMap, OffsetMap | null]>): Promise<void> },
+  connector: string,
+  entries: ReadonlyArray<readonly [OffsetMap, OffsetMap | null]>,
+): Promise<void> {
+  for (let i = 0; i < entries.length; i += WRITE_CHUNK) {
+    if (i > 0) await yieldToLoop();
+    await store.set(connector, entries.slice(i, i + WRITE_CHUNK));
+  }
+}
 
 /** The consumer group of a sink connector's tasks (the transports use the same). */
 export const sinkGroupId = (name: string): string => `connect-${name}`;
@@ -50,7 +90,7 @@ export class OffsetsApi {
   async read(c: OffsetsTarget): Promise<ConnectorOffsets> {
     if (c.type === 'source') {
       const all = await this.#worker.offsets.all(c.name);
-      return { offsets: all.map(([partition, offset]) => ({ partition, offset })) };
+      return { offsets: await mapYielding(all, ([partition, offset]) => ({ partition, offset })) };
     }
     const committed = await this.#worker.withAdmin((admin) => this.#sinkGroupOffsets(admin, c));
     return {
@@ -65,13 +105,13 @@ export class OffsetsApi {
   /** The connector must be STOPPED (checked by the caller). Returns Kafka Connect's response message. */
   async alter(c: OffsetsTarget, offsets: readonly ConnectorOffset[]): Promise<string> {
     if (c.type === 'source') {
-      const parsed = offsets.map((o) => sourceOffsetEntry(o));
-      const framework = await this.#connectorAgrees(c.config, new Map<string, unknown>(parsed.map(([p, o]) => [JSON.stringify(p), o])));
-      await this.#worker.offsets.set(c.name, parsed);
+      const parsed = await mapYielding(offsets, (o) => sourceOffsetEntry(o));
+      const framework = await this.#connectorAgrees(c.config, new Map<string, unknown>(await mapYielding(parsed, ([p, o]) => [JSON.stringify(p), o] as const)));
+      await setInChunks(this.#worker.offsets, c.name, parsed);
       return framework ? OFFSETS_ALTERED : frameworkOnly('altered');
     }
-    const parsed = offsets.map((o) => sinkOffsetEntry(o));
-    const framework = await this.#connectorAgrees(c.config, new Map(parsed.map((o) => [tpKey(o), o.offset])));
+    const parsed = await mapYielding(offsets, (o) => sinkOffsetEntry(o));
+    const framework = await this.#connectorAgrees(c.config, new Map(await mapYielding(parsed, (o) => [tpKey(o), o.offset] as const)));
     await this.#worker.withAdmin(async (admin) => {
       const group = sinkGroupId(c.name);
       const resets = parsed.filter((o) => o.offset === null);
@@ -97,8 +137,8 @@ export class OffsetsApi {
   async reset(c: OffsetsTarget): Promise<string> {
     if (c.type === 'source') {
       const all = await this.#worker.offsets.all(c.name);
-      const framework = await this.#connectorAgrees(c.config, new Map(all.map(([p]) => [JSON.stringify(p), null])));
-      await this.#worker.offsets.set(c.name, all.map(([p]) => [p, null] as const));
+      const framework = await this.#connectorAgrees(c.config, new Map(await mapYielding(all, ([p]) => [JSON.stringify(p), null] as const)));
+      await setInChunks(this.#worker.offsets, c.name, await mapYielding(all, ([p]) => [p, null] as const));
       return framework ? OFFSETS_RESET : frameworkOnly('reset');
     }
     return this.#worker.withAdmin(async (admin) => {
@@ -122,8 +162,9 @@ export class OffsetsApi {
   async #sinkGroupOffsets(admin: KafkaAdmin, c: OffsetsTarget): Promise<TopicPartitionOffset[]> {
     const existing = await admin.listTopics();
     const regex = (c.config['topics.regex'] ?? '').trim();
+    const pattern = regex !== '' ? new JavaPattern(regex) : undefined;
     const listed = (c.config['topics'] ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
-    const topics = regex !== '' ? existing.filter((t) => new RegExp(`^(?:${regex})$`).test(t)) : listed.filter((t) => existing.includes(t));
+    const topics = pattern ? existing.filter((t) => pattern.matches(t)) : listed.filter((t) => existing.includes(t));
     if (topics.length === 0) return [];
     return admin.fetchGroupOffsets(sinkGroupId(c.name), topics);
   }

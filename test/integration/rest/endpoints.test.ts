@@ -82,7 +82,7 @@ describe('REST API (in-process worker)', () => {
     assert.match(charset.body.message, /^Connector configuration is invalid and contains the following 2 error\(s\):\n/);
     assert.match(charset.body.message, /tasks\.max: /);
     assert.match(charset.body.message, /records\.per\.second: /);
-    assert.match(charset.body.message, /You can also find the above list of errors at the endpoint `\/connector-plugins\/datagen\/config\/validate`$/);
+    assert.match(charset.body.message, /You can also find the above list of errors at the endpoint `\/connector-plugins\/\{connectorType\}\/config\/validate`$/);
 
     const mismatch = await api(base, 'POST', '/connectors', { name: 'a', config: { ...slowGen('t'), name: 'b' } });
     assert.deepEqual([mismatch.status, mismatch.body.message], [400, "Connector name configuration (b) doesn't match connector name in the URL (a)"]);

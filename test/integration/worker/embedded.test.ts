@@ -18,6 +18,7 @@ import {
   type SourceTaskClass,
 } from '../../../src/index.js';
 import { until } from '../cli/support.js';
+import { createTopicsReady } from '../../support/kafka-topics.js';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
@@ -97,7 +98,7 @@ after(async () => {
 
 async function counterPipeline(extra: Record<string, string> = {}): Promise<{ p: Pipeline; name: string }> {
   const name = uniqueName('counter');
-  await admin.createTopics({ topics: [{ topic: name, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+  await createTopicsReady(admin, [{ topic: name, numPartitions: 1, replicationFactor: 1 }]);
   failuresLeft.set(name, 1);
   const p = await Sluice.pipeline({
     worker: {
