@@ -15,6 +15,7 @@ import type { PipelineConnectorSpec } from './pipeline-file.js';
 import { CommandFailure, EXIT_CONFIG, EXIT_CONNECTOR, EXIT_OK, exitCodeOf } from './command-exit.js';
 import { loadPipeline, loadPlugins } from './command-setup.js';
 import type { CliIo } from './io.js';
+import { restApi } from './rest-client.js';
 
 export interface ApplyOptions {
   readonly files: string[];
@@ -54,45 +55,16 @@ async function natsTarget(url: string, group: string): Promise<Target> {
   };
 }
 
-class RestFailure extends Error {
-  override readonly name = 'RestFailure';
-}
-
 function restTarget(base: string): Target {
-  const root = base.replace(/\/+$/, '');
-  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> => {
-    const res = await fetch(`${root}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text === '' ? null : JSON.parse(text);
-    } catch {
-      // not JSON
-    }
-    return { status: res.status, body: parsed };
-  };
-  const check = (r: { status: number; body: unknown }, what: string) => {
-    if (r.status >= 400) {
-      const message = (r.body as { message?: string } | null)?.message ?? JSON.stringify(r.body);
-      throw new RestFailure(`${what}: HTTP ${r.status}: ${message}`);
-    }
-  };
+  const call = restApi(base);
+  const path = (name: string) => `/connectors/${encodeURIComponent(name)}`;
   return {
-    async current(name) {
-      const r = await call('GET', `/connectors/${encodeURIComponent(name)}/config`);
-      if (r.status === 404) return undefined;
-      check(r, `GET /connectors/${name}/config`);
-      return r.body as ConnectorConfig;
-    },
+    current: (name) => call<ConnectorConfig>('GET', `${path(name)}/config`, undefined, true),
     async create(name, config, initialState) {
-      check(await call('POST', '/connectors', { name, config, initial_state: initialState }), 'POST /connectors');
+      await call('POST', '/connectors', { name, config, initial_state: initialState });
     },
     async update(name, config) {
-      check(await call('PUT', `/connectors/${encodeURIComponent(name)}/config`, config), `PUT /connectors/${name}/config`);
+      await call('PUT', `${path(name)}/config`, config);
     },
     close: async () => {},
   };

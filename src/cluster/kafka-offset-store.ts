@@ -39,6 +39,12 @@ export interface KafkaOffsetStoreOptions {
 
 export class OffsetTopicError extends Error {
   override readonly name = 'OffsetTopicError';
+  /** True for a state the broker leaves by itself (a topic just created that its metadata does not show yet). */
+  readonly retriable: boolean;
+  constructor(message: string, options: { retriable?: boolean } = {}) {
+    super(message);
+    this.retriable = options.retriable ?? false;
+  }
 }
 
 const textEncoder = new TextEncoder();
@@ -190,7 +196,8 @@ export class KafkaOffsetStore implements OffsetStore {
       }
     }
     const parts = (await admin.partitions([topic])).get(topic);
-    if (!parts || parts.length === 0) throw new OffsetTopicError(`the offsets topic ${topic} has no partitions`);
+    // Right after creation the broker's metadata may not list the topic's partitions yet: retried like "not ready".
+    if (!parts || parts.length === 0) throw new OffsetTopicError(`the offsets topic ${topic} has no partitions`, { retriable: true });
     this.#partitions = parts.length;
   }
 

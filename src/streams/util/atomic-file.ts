@@ -3,13 +3,16 @@ import { dirname } from 'node:path';
 
 /**
  * Replaces `path` with `text` so that a crash at any point leaves either the old or the new content:
- * write a temp file, fsync it, rename it over the target, fsync the directory.
+ * write a temp file, fsync it, rename it over the target, fsync the directory. With `mode`, the file has that
+ * mode from the temp file's creation on.
  */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+export async function writeFileAtomic(path: string, text: string, mode?: number): Promise<void> {
   const tmp = `${path}.tmp`;
   await mkdir(dirname(path), { recursive: true });
-  const fh = await open(tmp, 'w');
+  const fh = await open(tmp, 'w', mode);
   try {
+    // A temp file left by a crash keeps its old mode: `open`'s mode applies to new files only.
+    if (mode !== undefined) await fh.chmod(mode);
     await fh.writeFile(text, 'utf8');
     await fh.sync();
   } finally {

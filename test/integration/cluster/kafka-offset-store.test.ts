@@ -11,13 +11,13 @@ after(async () => {
   for (const s of stores) await s.stop();
 });
 
-function store(topic: string, partitions = 5, own = false): KafkaOffsetStore {
+function store(topic: string, partitions = 5, own = false, replicationFactor = 1): KafkaOffsetStore {
   const s = new KafkaOffsetStore({
     // `own`: a client of its own, as a worker process has
     client: own ? createKafkajsClient({ brokers: KAFKA_BROKERS, clientId: uniqueName('sluice-test-worker') }) : client,
     topic,
     partitions,
-    replicationFactor: 1,
+    replicationFactor,
     readerGroupPrefix: `sluice-test-${topic}`,
     clientId: 'sluice-test',
     readTimeoutMs: 20_000,
@@ -124,6 +124,57 @@ describe('Kafka offsets store', () => {
     await admin.disconnect();
     const s = store(topic);
     await assert.rejects(s.start(), (e: unknown) => e instanceof OffsetTopicError && /cleanup.policy=compact/.test((e as Error).message));
+  });
+});
+
+describe('Kafka offsets store on a fresh topic, again and again', () => {
+  test('twenty starts, each creating its offsets topic, all start (the broker\'s not-ready answers are retried)', async () => {
+    for (let i = 0; i < 20; i++) {
+      const s = store(uniqueName('offsets_fresh'), 25, true);
+      await s.start();
+      assert.equal(s.partitionCount, 25);
+      await s.stop();
+    }
+  });
+});
+
+describe('Kafka offsets store when the broker is slow to show a new topic', () => {
+  test('a new topic whose partitions the metadata does not list yet is retried, not fatal', async () => {
+    // The broker's answer seen in CI right after creation, made certain: the first partitions() call shows nothing.
+    let hidden = 1;
+    const slow = new Proxy(client, {
+      get(target, prop, receiver) {
+        if (prop !== 'admin') return Reflect.get(target, prop, receiver);
+        return () => {
+          const admin = target.admin();
+          return new Proxy(admin, {
+            get(a, p, r) {
+              if (p === 'partitions') return async (topics: string[]) => (hidden-- > 0 ? new Map() : admin.partitions(topics));
+              const v = Reflect.get(a, p, r);
+              return typeof v === 'function' ? v.bind(a) : v;
+            },
+          });
+        };
+      },
+    });
+    const s = new KafkaOffsetStore({
+      client: slow, topic: uniqueName('offsets_slow'), partitions: 3, replicationFactor: 1,
+      readerGroupPrefix: 'sluice-test-slow', clientId: 'sluice-test', readTimeoutMs: 20_000,
+    });
+    stores.push(s);
+    await s.start();
+    assert.equal(hidden, -1, 'the empty answer was seen and retried');
+    assert.equal(s.partitionCount, 3);
+  });
+});
+
+describe('Kafka offsets store when the broker refuses the topic', () => {
+  test('a replication factor above the brokers names the topic, the broker\'s reason and what was asked', async () => {
+    const topic = uniqueName('offsets_rf');
+    await assert.rejects(store(topic, 1, false, 3).start(), (e: unknown) => {
+      assert.match((e as Error).message, new RegExp(`Unable to create topic\\(s\\): '${topic}': Replication-factor is invalid \\(asked for replication factor 3`));
+      return true;
+    });
   });
 });
 

@@ -1,8 +1,12 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, writeFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { readJavaByteArrayMap } from '../../../src/streams/offsets/java-offsets-file.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   FileOffsetStore,
   MemoryOffsetStore,
@@ -33,6 +37,8 @@ describe('offset JSON (Kafka Connect offsets topic format)', () => {
     await assert.rejects(store.set('c', [[{ p: 1 }, { nested: { a: 1 } }]]), OffsetFormatException);
   });
 });
+
+const readBytes = (path: string): Buffer => readFileSync(path);
 
 describe('FileOffsetStore', () => {
   const withDir = async (fn: (dir: string) => Promise<void>) => {
@@ -108,6 +114,52 @@ describe('FileOffsetStore', () => {
       await b.start();
       assert.deepEqual(await b.all('src'), [[{ file: 'a' }, { pos: 1 }]]);
     }));
+
+  // Written by test/fixtures/offsets/WriteStandaloneOffsets.java exactly as Kafka Connect's FileOffsetBackingStore.save() writes.
+  const JAVA_FILE = fileURLToPath(new URL('../../fixtures/offsets/kafka-connect-standalone.offsets', import.meta.url));
+
+  test('Kafka Connect\'s standalone offsets file is imported once, the original kept, and says so', () =>
+    withDir(async (dir) => {
+      const path = join(dir, 'connect.offsets');
+      await copyFile(JAVA_FILE, path);
+      const original = await readFile(path);
+      const said: string[] = [];
+      const log = { debug() {}, warn() {}, error() {}, info: (_: object, msg?: string) => void said.push(msg ?? '') };
+      const a = new FileOffsetStore(path, log);
+      await a.start();
+      assert.deepEqual(await a.all('file-source'), [[{ filename: '/data/in.txt' }, { position: 1234 }]]);
+      assert.deepEqual(await a.all('jdbc'), [[{ protocol: '1', table: 'test.orders' }, { incrementing: 42 }]]);
+      assert.deepEqual(await a.all('gone'), [], 'a deleted offset stays deleted');
+      assert.match(said.join('\n'), /imported 2 offsets from Kafka Connect's standalone offsets file.*kept at .*connect\.offsets\.kafka-connect/);
+      assert.deepEqual(await readFile(`${path}.kafka-connect`), original, 'the original is kept as it was');
+      // The file is Sluice's JSON now: a second start reads it without importing again.
+      assert.match(await readFile(path, 'utf8'), /^\{\n"\[\\"/);
+      said.length = 0;
+      const b = new FileOffsetStore(path, log);
+      await b.start();
+      assert.deepEqual(await b.all('file-source'), [[{ filename: '/data/in.txt' }, { position: 1234 }]]);
+      assert.deepEqual(said, []);
+    }));
+
+  test('binary data that is not an offsets file is refused naming what was found', () =>
+    withDir(async (dir) => {
+      const path = join(dir, 'connect.offsets');
+      await writeFile(path, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
+      await assert.rejects(new FileOffsetStore(path).start(), /binary data starting 0x504b0304.*neither Sluice's JSON offsets nor Kafka Connect's Java-serialized offsets map/);
+      const javaString = Buffer.from([0xac, 0xed, 0x00, 0x05, 0x74, 0x00, 0x02, 0x68, 0x69]);
+      await writeFile(path, javaString);
+      await assert.rejects(new FileOffsetStore(path).start(), /a Java-serialized file that is not Kafka Connect's offsets map/);
+    }));
+
+  test('the Java reader never reads past its input: every truncation of the file is refused, never misread', () => {
+    const bytes = readBytes(JAVA_FILE);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: bytes.length - 1 }), (n) => {
+        assert.throws(() => readJavaByteArrayMap(bytes.subarray(0, n)), /Java serialization stream|not a Java/);
+      }),
+    );
+    assert.equal(readJavaByteArrayMap(bytes).length, 3);
+  });
 
   test('a corrupt committed file is refused with the path in the error', () =>
     withDir(async (dir) => {
