@@ -4,17 +4,24 @@
 // 'shared' (any number of holders) or 'exclusive' (no other holder at all).
 //
 // - nats: processes-nats-restart stops and restarts the machine's NATS server; every other NATS user (the
-//   cluster tests, the smoke test) must not run meanwhile.
-// - maven: the HDFS tests and the JsonConverter compatibility test build Java tools with Maven into .stack/
+//   cluster tests, the smoke test, the distributed-worker files in worker/) must not run meanwhile.
+// - maven: the HDFS tests, the migrate test (Kafka Connect's jars) and the JsonConverter compatibility test
+//   fetch or build Java tools with Maven into .stack/
 //   on first use, sharing ~/.m2, which is not safe for two writers. The HDFS files take turns among themselves
 //   (test/integration/hdfs/java-tools.ts holds a lock around its builds); test/java/compat.ts has no such lock,
 //   so the compatibility test runs while no HDFS file does.
+// - private-broker: the files that kill and restart a Kafka broker of their own (test/support/private-broker.ts)
+//   take turns: two more JVMs on a 2-core machine beside the shared broker slow every other file.
 // (cluster/herder binds fixed REST ports 18101-18103, but no other file uses them.)
 const RULES = [
   { match: /^test\/integration\/cluster\/processes-nats-restart\.test\.ts$/, uses: { nats: 'exclusive' } },
   { match: /^test\/integration\/cluster\//, uses: { nats: 'shared' } },
   { match: /^test\/integration\/smoke\.test\.ts$/, uses: { nats: 'shared' } },
+  // Distributed workers outside cluster/ (they join a group over NATS too).
+  { match: /^test\/integration\/worker\/(offsets-large-patch|secure-pipeline|delete-pending-start|forward-timeout|listeners-validation)\.test\.ts$/, uses: { nats: 'shared' } },
   { match: /^test\/integration\/hdfs\//, uses: { maven: 'shared' } },
+  { match: /^test\/integration\/cli\/migrate\.test\.ts$/, uses: { maven: 'shared' } },
+  { match: /^test\/integration\/(cli\/broker-outage|streams\/sink-broker-restart)\.test\.ts$/, uses: { 'private-broker': 'exclusive' } },
   { match: /^test\/integration\/json-converter-compat\.test\.ts$/, uses: { maven: 'exclusive' } },
 ];
 

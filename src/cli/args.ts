@@ -45,6 +45,8 @@ Commands:
                      serves the REST API and runs what the group assigns it, until SIGTERM/SIGINT.
   apply FILE...      Create or update the connectors of pipeline files in a running cluster, idempotently:
                      --cluster NATS_URL --group GROUP_ID, or --url REST_URL (any worker).
+  migrate            Move every connector of a Kafka Connect cluster (config, state, offsets) to Sluice
+                     (sluice migrate --help).
 
 Options for run:
   --until-idle       End once no record moved for --idle-ms, whatever the sources (default: only a

@@ -8,17 +8,21 @@ import { PipelineFileError, loadPipelineFiles, parsePipelineText, type PipelineP
 import { withWorkerKeys, workerKeyProblems } from '../worker/validate.js';
 
 async function workerKeyFileProblems(paths: readonly string[]): Promise<PipelineProblem[]> {
-  const problems: PipelineProblem[] = [];
+  const parsed = [];
   for (const file of paths) {
-    let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      parsed.push(parsePipelineText(await readFile(file, 'utf8'), file));
     } catch {
       continue; // reported by the loader
     }
-    for (const c of parsePipelineText(text, file).connectors) {
-      for (const p of workerKeyProblems(c.config)) {
-        problems.push({ file, connector: c.name, ...(p.key !== undefined ? { key: p.key } : {}), reason: p.reason });
+  }
+  // The worker sections together (conflicts are the loader's to report): the override policy is the worker's.
+  const worker = Object.assign({}, ...parsed.map((f) => f.worker)) as Record<string, string>;
+  const problems: PipelineProblem[] = [];
+  for (const f of parsed) {
+    for (const c of f.connectors) {
+      for (const p of workerKeyProblems(c.config, worker)) {
+        problems.push({ file: c.file, connector: c.name, ...(p.key !== undefined ? { key: p.key } : {}), reason: p.reason });
       }
     }
   }

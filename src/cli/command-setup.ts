@@ -11,7 +11,7 @@ import { RestConfigError, RestServer, type RestHerder } from '../rest/index.js';
 import { PipelineFileError, formatProblem, type PipelineSpec } from './pipeline-file.js';
 import { PluginLoadError, registryWithPlugins } from './load-plugins.js';
 import { checkPipeline } from './check-pipeline.js';
-import { CommandFailure, EXIT_CONFIG, counted, exitCodeOf } from './command-exit.js';
+import { CommandFailure, EXIT_CONFIG, EXIT_UNAVAILABLE, counted, exitCodeOf } from './command-exit.js';
 import type { CliIo } from './io.js';
 
 /** The built-in connector plugins plus those of the `--plugin` modules; a module that cannot load ends the command (exit 2). */
@@ -40,7 +40,11 @@ export async function loadPipeline(files: readonly string[], registry: PluginReg
   }
 }
 
-/** Creates and starts a herder; an invalid worker config or a failed start ends the command (exit 2). */
+/**
+ * Creates and starts a herder. An invalid worker config ends the command with exit 2; a start that fails for any
+ * other reason (Kafka or NATS unreachable, an offsets store that cannot be read) with exit 5: the config may be
+ * right and the service down.
+ */
 export async function startHerder<H extends Herder>(create: () => H, log: Logger): Promise<H> {
   let herder: H;
   try {
@@ -53,14 +57,16 @@ export async function startHerder<H extends Herder>(create: () => H, log: Logger
     await herder.start();
   } catch (e) {
     log.error({ err: e }, 'worker failed to start');
-    throw new CommandFailure(EXIT_CONFIG, `sluice: the worker could not start: ${(e as Error).message}`);
+    if (e instanceof WorkerConfigError) throw new CommandFailure(EXIT_CONFIG, `sluice: ${e.message}`);
+    throw new CommandFailure(EXIT_UNAVAILABLE, `sluice: the worker could not start: ${(e as Error).message}`);
   }
   return herder;
 }
 
 /**
  * Serves Kafka Connect's REST API (and /metrics) for a started herder on its worker's `listeners`. When the API
- * cannot start, the herder is stopped and the command ends (exit 2) — unless `runOnIfDefaultInUse` and the address
+ * cannot start, the herder is stopped and the command ends (exit 2 for a bad REST config, 5 when a listener cannot be
+ * bound) — unless `runOnIfDefaultInUse` and the address
  * in use is the implicit default one (another process may hold it): then the worker runs on without the API.
  */
 export async function startRest(herder: RestHerder, log: Logger, options: { runOnIfDefaultInUse: boolean }): Promise<RestServer | null> {
@@ -73,7 +79,9 @@ export async function startRest(herder: RestHerder, log: Logger, options: { runO
     }
     log.error({ err: e }, 'REST API could not start');
     await herder.stop();
-    throw new CommandFailure(EXIT_CONFIG, `sluice: the REST API could not start: ${(e as Error).message}`);
+    // A listener that cannot be bound (in use, not permitted) is the host's state; any other RestConfigError is the config's.
+    const code = e instanceof RestConfigError && !/^cannot listen on /.test(e.message) ? EXIT_CONFIG : EXIT_UNAVAILABLE;
+    throw new CommandFailure(code, `sluice: the REST API could not start: ${(e as Error).message}`);
   }
 }
 

@@ -2,7 +2,11 @@
  * `sluice dlq replay`: re-produce the records of a dead letter queue to the topics they came from, once the
  * cause is fixed (see dlq-replay.ts).
  */
+import { readFile } from 'node:fs/promises';
 import { createKafkajsClient } from '../streams/index.js';
+import { parseProperties } from '../worker/properties.js';
+import { configTransformerFromWorker } from '../worker/config-providers.js';
+import { adminClientConfig, consumerClientConfig, producerClientConfig, workerClientProblems } from '../worker/client-configs.js';
 import type { KafkaClient } from '../streams/kafka/client.js';
 import { ReplayError, replayDlq, type ReplayResult } from './dlq-replay.js';
 import { UsageError, nonNegativeInt, parseOptions } from './args.js';
@@ -20,8 +24,13 @@ Options:
   --from TOPIC                 The dead letter queue topic (required).
   --to TOPIC                   Send every record here instead of its __connect.errors.topic (required for a DLQ
                                written without errors.deadletterqueue.context.headers.enable=true).
-  --bootstrap-servers LIST     Kafka brokers, host:port[,host:port] (default 127.0.0.1:9092; also
-                               --bootstrap-server, or SLUICE_BOOTSTRAP_SERVERS).
+  --bootstrap-servers LIST     Kafka brokers, host:port[,host:port] (default: the --worker-config file's
+                               bootstrap.servers, else SLUICE_BOOTSTRAP_SERVERS, else 127.0.0.1:9092; also
+                               --bootstrap-server).
+  --worker-config FILE         A worker .properties file: its client settings reach the replay's clients as they
+                               reach a worker's (producer.* to the producer, consumer.* to the consumer,
+                               security.protocol, ssl.*, sasl.* and admin.* to the admin client), its
+                               config.providers resolve \${provider:path:key} placeholders.
   --filter-stage STAGE         Only records that failed in this stage (VALUE_CONVERTER, TRANSFORMATION,
                                TASK_PUT, …); repeatable. The group then is per filter (see --group).
   --max N                      Replay at most N records (the rest stay for the next run).
@@ -36,7 +45,9 @@ Exit codes: 0 done; 1 usage error; 2 the replay could not run or stopped on a re
 interface DlqReplayArgs {
   from: string;
   to?: string;
-  bootstrapServers: string[];
+  /** Absent: the worker config's bootstrap.servers, SLUICE_BOOTSTRAP_SERVERS or 127.0.0.1:9092. */
+  bootstrapServers?: string[];
+  workerConfig?: string;
   stages: string[];
   max?: number;
   dryRun: boolean;
@@ -52,6 +63,7 @@ export function parseDlqArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     to: { type: 'string' },
     'bootstrap-servers': { type: 'string' },
     'bootstrap-server': { type: 'string' },
+    'worker-config': { type: 'string' },
     'filter-stage': { type: 'string', multiple: true },
     max: { type: 'string' },
     'dry-run': { type: 'boolean' },
@@ -63,15 +75,17 @@ export function parseDlqArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
   if (positionals[0] !== 'replay') throw new UsageError(`unknown dlq command "${positionals[0]}" (known: replay)`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
   if (!values.from) throw new UsageError('sluice dlq replay needs --from DLQ_TOPIC');
-  const servers = values['bootstrap-servers'] ?? values['bootstrap-server'] ?? env['SLUICE_BOOTSTRAP_SERVERS'] ?? '127.0.0.1:9092';
-  const bootstrapServers = servers.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  for (const s of bootstrapServers) if (!/^\S+:\d+$/.test(s)) throw new UsageError(`--bootstrap-servers: "${s}" is not host:port`);
+  const flag = values['bootstrap-servers'] ?? values['bootstrap-server'];
+  const workerConfig = values['worker-config'];
+  const servers = flag ?? (workerConfig === undefined ? (env['SLUICE_BOOTSTRAP_SERVERS'] ?? '127.0.0.1:9092') : undefined);
+  const bootstrapServers = servers === undefined ? undefined : serverList(servers, '--bootstrap-servers');
   const max = nonNegativeInt('--max', values.max);
   const idleMs = nonNegativeInt('--idle-ms', values['idle-ms']);
   return {
     from: values.from,
     ...(values.to ? { to: values.to } : {}),
-    bootstrapServers,
+    ...(bootstrapServers ? { bootstrapServers } : {}),
+    ...(workerConfig !== undefined ? { workerConfig } : {}),
     stages: (values['filter-stage'] ?? []).map((s) => s.trim().toUpperCase()).filter((s) => s !== ''),
     ...(max !== undefined ? { max } : {}),
     dryRun: values['dry-run'] ?? false,
@@ -79,6 +93,51 @@ export function parseDlqArgs(argv: readonly string[], env: NodeJS.ProcessEnv = p
     ...(idleMs !== undefined ? { idleMs } : {}),
     json: values.json ?? false,
   };
+}
+
+function serverList(servers: string, source: string): string[] {
+  const list = servers.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const s of list) if (!/^\S+:\d+$/.test(s)) throw new UsageError(`${source}: "${s}" is not host:port`);
+  return list;
+}
+
+/**
+ * The replay's client: the worker file's client settings by Kafka Connect's precedence (its placeholders
+ * resolved), the brokers from the flag, else the file, else SLUICE_BOOTSTRAP_SERVERS or 127.0.0.1:9092.
+ */
+async function replayClient(args: DlqReplayArgs, env: NodeJS.ProcessEnv): Promise<KafkaClient> {
+  if (args.workerConfig === undefined) {
+    return createKafkajsClient({ brokers: args.bootstrapServers ?? ['127.0.0.1:9092'], clientId: 'sluice-dlq' });
+  }
+  let text: string;
+  try {
+    text = await readFile(args.workerConfig, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--worker-config: cannot read ${args.workerConfig}: ${(e as Error).message}`);
+  }
+  const raw = Object.fromEntries(parseProperties(text));
+  let worker: Record<string, string>;
+  try {
+    worker = configTransformerFromWorker(raw).transform(raw);
+  } catch (e) {
+    throw new UsageError(`--worker-config ${args.workerConfig}: ${(e as Error).message}`);
+  }
+  const problems = workerClientProblems(worker);
+  if (problems.length > 0) {
+    throw new UsageError(`--worker-config ${args.workerConfig}: ${problems.map((p) => `${p.key}: ${p.reason}`).join('; ')}`);
+  }
+  const brokers =
+    args.bootstrapServers ??
+    serverList(worker['bootstrap.servers'] ?? env['SLUICE_BOOTSTRAP_SERVERS'] ?? '127.0.0.1:9092', `${args.workerConfig}: bootstrap.servers`);
+  return createKafkajsClient({
+    brokers,
+    clientId: 'sluice-dlq',
+    properties: {
+      producer: producerClientConfig(worker, {}, 'sluice-dlq').properties,
+      consumer: consumerClientConfig(worker, {}, 'sluice-dlq', 'sluice-dlq').properties,
+      admin: adminClientConfig(worker, null, 'sluice-dlq').properties,
+    },
+  });
 }
 
 function summary(r: ReplayResult, args: DlqReplayArgs): string {
@@ -103,7 +162,13 @@ export async function dlqCommand(argv: readonly string[], io: CliIo, client?: Ka
     io.stdout.write(DLQ_USAGE);
     return EXIT_OK;
   }
-  const kafka = client ?? createKafkajsClient({ brokers: args.bootstrapServers, clientId: 'sluice-dlq' });
+  let kafka: KafkaClient;
+  try {
+    kafka = client ?? (await replayClient(args, process.env));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    return usageFailed(io, e.message, 'sluice dlq --help');
+  }
   try {
     const result = await replayDlq(
       kafka,

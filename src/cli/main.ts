@@ -13,8 +13,9 @@ export function version(): string {
 }
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-  // `sluice dlq …` has its own options (dlq.ts).
+  // `sluice dlq …` and `sluice migrate …` have their own options (dlq.ts, migrate-command.ts).
   if (argv[0] === 'dlq') return (await import('./dlq.js')).dlqCommand(argv.slice(1), io);
+  if (argv[0] === 'migrate') return (await import('./migrate-command.js')).migrateCommand(argv.slice(1), io);
   let command;
   try {
     command = parseCommand(argv);

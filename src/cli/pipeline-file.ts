@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { PluginRegistry } from '../connectors/registry.js';
-import { workerConfigProblems } from '../worker/worker-config-def.js';
+import { unusedWorkerKeys, workerConfigProblems } from '../worker/worker-config-def.js';
 import { connectorConfigProblems, type ProblemOptions } from '../connectors/validation.js';
 
 export const INITIAL_STATES = ['RUNNING', 'PAUSED', 'STOPPED'] as const;
@@ -24,6 +24,8 @@ export interface PipelineConnectorSpec {
 export interface PipelineSpec {
   worker: Record<string, string>;
   connectors: PipelineConnectorSpec[];
+  /** Keys no connector or framework defines: kept (as Kafka Connect keeps them) and reported as warnings. */
+  warnings?: PipelineProblem[];
 }
 
 export interface PipelineProblem {
@@ -233,7 +235,8 @@ export function parsePipelineText(text: string, file: string): ParsedPipelineFil
 /**
  * Reads, merges and checks pipeline files: worker keys must agree across files, connector names must be
  * unique, worker keys must be known worker settings, and every connector config must validate (its class
- * resolves, every key is defined and valid). Throws one PipelineFileError listing every problem.
+ * resolves, every defined key is valid). Keys nobody defines are kept and listed in `warnings`, with a
+ * did-you-mean. Throws one PipelineFileError listing every problem.
  */
 export async function loadPipelineFiles(
   paths: readonly string[],
@@ -281,8 +284,16 @@ export async function loadPipelineFiles(
   for (const p of workerConfigProblems(worker)) {
     problems.push({ file: (p.key && workerOrigin.get(p.key)) ?? paths[0]!, ...(p.key !== undefined ? { key: p.key } : {}), reason: p.reason });
   }
+  const warnings: PipelineProblem[] = unusedWorkerKeys(worker).map((p) => ({
+    file: (p.key && workerOrigin.get(p.key)) ?? paths[0]!,
+    ...(p.key !== undefined ? { key: p.key } : {}),
+    reason: p.reason,
+  }));
   for (const c of connectors) {
-    for (const p of await connectorConfigProblems(registry, c.config, options)) {
+    const onUnknownKeys = (_: string | undefined, keys: readonly { key?: string; reason: string }[]): void => {
+      for (const k of keys) warnings.push({ file: c.file, connector: c.name, ...(k.key !== undefined ? { key: k.key } : {}), reason: k.reason });
+    };
+    for (const p of await connectorConfigProblems(registry, c.config, { ...options, onUnknownKeys })) {
       problems.push({ file: c.file, connector: c.name, ...(p.key !== undefined ? { key: p.key } : {}), reason: p.reason });
     }
   }
@@ -290,5 +301,5 @@ export async function loadPipelineFiles(
     problems.push({ file: paths.join(', '), reason: 'no connectors defined' });
   }
   if (problems.length > 0) throw new PipelineFileError(problems);
-  return { worker, connectors };
+  return { worker, connectors, ...(warnings.length > 0 ? { warnings } : {}) };
 }

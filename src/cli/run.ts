@@ -6,10 +6,13 @@ import type { Logger } from 'pino';
 import { sleep } from '../async/index.js';
 import { ConnectorConfigError } from '../connectors/validation.js';
 import { StandaloneHerder } from '../worker/standalone-herder.js';
-import { CompletionTracker } from '../worker/completion.js';
-import type { TaskProgress } from '../worker/herder.js';
+import { defaultRuntime } from '../worker/default-runtime.js';
+import { CompletionTracker, type FailedInstance } from '../worker/completion.js';
+import type { Herder, TaskProgress } from '../worker/herder.js';
+import type { RestartStatus } from '../actors/index.js';
 import type { RestServer } from '../rest/index.js';
-import { CommandFailure, EXIT_CONNECTOR, EXIT_OK, counted } from './command-exit.js';
+import { CommandFailure, EXIT_CONNECTOR, EXIT_OK, EXIT_TASK_FAILED, counted } from './command-exit.js';
+import { FinalMetrics } from './final-metrics.js';
 import { loadPipeline, loadPlugins, startHerder, startRest, untilStopped } from './command-setup.js';
 import { RecentLog, jsonLogger, recentLogger } from './logger.js';
 import { TerminalView, ratesBetween, recordsOf, renderView } from './live-view.js';
@@ -33,6 +36,45 @@ function progressLine(tasks: readonly TaskProgress[], rates: ReadonlyMap<string,
   }));
 }
 
+/** FAILED connectors and tasks; with `forGood`, only those no automatic restart is scheduled for. */
+export function failuresOf(herder: Pick<Herder, 'connectors' | 'connectorStatus'>, forGood: boolean): FailedInstance[] {
+  const out: FailedInstance[] = [];
+  const counts = (restart: RestartStatus | undefined) => !forGood || !restart || restart.exhausted || restart.next_attempt_at === null;
+  for (const name of herder.connectors()) {
+    let status;
+    try {
+      status = herder.connectorStatus(name);
+    } catch {
+      continue; // deleted meanwhile (REST)
+    }
+    if (status.connector.state === 'FAILED' && counts(status.connector.restart)) {
+      out.push({ connector: name, task: null, trace: status.connector.trace ?? '' });
+    }
+    for (const t of status.tasks) {
+      if (t.state === 'FAILED' && counts(t.restart)) out.push({ connector: name, task: t.id, trace: t.trace ?? '' });
+    }
+  }
+  return out;
+}
+
+/** `connector "x"` or `task x-0`, then the first line of the trace. */
+export function describeFailure(f: FailedInstance): string {
+  const what = f.task === null ? `connector "${f.connector}"` : `task ${f.connector}-${f.task}`;
+  const first = f.trace.split('\n')[0]!.trim();
+  return `${what} FAILED${first ? `: ${first}` : ''}`;
+}
+
+/**
+ * How a run that ended with failures exits: 3 when a connector failed, else 4 when a task did (README.md, "Exit
+ * codes"); null when nothing failed.
+ */
+export function failureExit(failures: readonly FailedInstance[]): CommandFailure | null {
+  if (failures.length === 0) return null;
+  const code = failures.some((f) => f.task === null) ? EXIT_CONNECTOR : EXIT_TASK_FAILED;
+  const lines = failures.map((f) => `sluice: ${describeFailure(f)}`);
+  return new CommandFailure(code, `${lines.join('\n')}\nsluice: the run ended with ${counted(failures.length, 'failure')}`);
+}
+
 export async function runCommand(options: RunOptions, io: CliIo): Promise<number> {
   const live = options.view === 'live' || (options.view === null && io.stdout.isTTY === true);
   const recent = new RecentLog();
@@ -41,7 +83,11 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
   return untilStopped(io, log, async (stop) => {
     const registry = await loadPlugins(options.plugins);
     const spec = await loadPipeline(options.files, registry, 'run');
-    const herder = await startHerder(() => new StandaloneHerder({ worker: spec.worker, registry, log }), log);
+    const final = new FinalMetrics();
+    const herder = await startHerder(
+      () => new StandaloneHerder({ worker: spec.worker, registry, log, runtime: final.wrap(defaultRuntime) }),
+      log,
+    );
 
     for (const c of spec.connectors) {
       if (stop.received) break;
@@ -84,12 +130,14 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
       view?.draw(renderView({ title, uptimeMs: Date.now() - started, tasks: previous, rates, failures, waitingFor, recentLog: recent.lines }));
     };
 
+    let stuckInFlight = 0;
     while (!stop.received && !finished) {
       const now = Date.now();
       const progress = herder.progress();
-      const verdict = tracker.observe(progress, now);
+      const verdict = tracker.observe(progress, now, failuresOf(herder, true));
       waitingFor = verdict.waitingFor;
       finished = verdict.done && !options.keepRunning;
+      stuckInFlight = verdict.stuckInFlight ?? 0;
       if (now - previousAt >= REDRAW_MS || finished) {
         rates = ratesBetween(previous, progress, now - previousAt);
         previous = progress;
@@ -107,8 +155,12 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
       await sleep(SAMPLE_MS, stop.stopping);
     }
 
-    const reason = stop.received ? `signal ${stop.received}` : 'pipeline finished';
-    if (finished) {
+    const failures = failuresOf(herder, false);
+    const reason = stop.received ? `signal ${stop.received}` : failures.length > 0 ? 'pipeline failed' : 'pipeline finished';
+    if (finished && failures.length > 0) {
+      log.error({ failed: failures.map(describeFailure) }, `pipeline ended: ${counted(failures.length, 'failure')}, nothing else moved for ${options.idleMs} ms`);
+    } else if (finished) {
+      if (stuckInFlight > 0) log.warn({ records: stuckInFlight }, 'records stayed in flight while nothing moved (no reader acknowledged them); ending anyway');
       log.info(
         { rule: options.untilIdle ? 'until-idle' : 'bounded' },
         options.untilIdle
@@ -116,16 +168,23 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
           : 'pipeline finished: every source task is done and the sinks caught up',
       );
     }
-    previous = herder.progress(); // the final picture: the runs are gone once stopped
+    const last = herder.progress(); // the final picture: the runs are gone once stopped
     await rest?.stop();
     await herder.stop();
-    const totals = progressLine(previous, rates);
-    log.info({ reason, tasks: totals }, 'run ended');
+    const elapsedMs = Date.now() - started;
+    // The counters as each run ended (its last offset commit happens in the stop), the rate over the whole run.
+    previous = last.map((p) => ({ ...p, metrics: final.of(p.connector, p.task) ?? p.metrics }));
+    const averages = new Map(previous.map((p) => [`${p.connector}-${p.task}`, elapsedMs > 0 ? (recordsOf(p) * 1000) / elapsedMs : 0]));
+    const totals = progressLine(previous, averages);
+    log.info({ reason, elapsedMs, tasks: totals, ...(failures.length > 0 ? { failed: failures.map(describeFailure) } : {}) }, 'run ended');
     if (live) {
       waitingFor = null;
+      rates = averages;
       draw();
       io.stdout.write(`stopped (${reason}).\n`);
     }
+    const failed = failureExit(failures);
+    if (failed) throw failed;
     return EXIT_OK;
   });
 }

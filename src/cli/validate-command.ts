@@ -10,11 +10,15 @@ export async function validateCommand(files: string[], plugins: string[], json: 
     const registry = await loadPlugins(plugins);
     try {
       const spec = await checkPipeline(files, registry);
+      const warnings = spec.warnings ?? [];
       if (json) {
-        io.stdout.write(JSON.stringify({ valid: true, connectors: spec.connectors.map((c) => ({ name: c.name, file: c.file, class: c.config['connector.class'] })), problems: [] }) + '\n');
+        const connectors = spec.connectors.map((c) => ({ name: c.name, file: c.file, class: c.config['connector.class'] }));
+        io.stdout.write(JSON.stringify({ valid: true, connectors, problems: [], warnings }) + '\n');
       } else {
         const names = spec.connectors.map((c) => `${c.name} (${c.config['connector.class']})`).join(', ');
         io.stdout.write(`OK: ${files.join(', ')}: ${counted(spec.connectors.length, 'connector')}: ${names}\n`);
+        // Kept keys are not errors (Kafka Connect accepts them too), but a typo deserves a look.
+        if (warnings.length > 0) io.stderr.write(`${counted(warnings.length, 'warning')} (keys kept as Kafka Connect keeps them; check them for typos):\n${warnings.map(formatProblem).join('\n')}\n`);
       }
       return EXIT_OK;
     } catch (e) {

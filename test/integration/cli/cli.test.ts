@@ -1,6 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { REPO } from '../../support/processes.js';
 import { completeness, orderIds, sluiceToEnd, tempDir, writeJson } from './support.js';
 
 const N = 5000;
@@ -37,12 +40,44 @@ describe('sluice CLI (separate process)', () => {
     assert.deepEqual(tasks.map((t) => [t.connector, t.records, t.finished]), [['gen', N, true], ['out', N, false]]);
   });
 
+  test('a Kafka Connect standalone offsets file is imported: FileStreamSource resumes where Java stopped', async () => {
+    const dir = tempDir('javaoffsets');
+    const input = join(dir, 'in.txt');
+    const lines = Array.from({ length: 100 }, (_, i) => `line-${i}`);
+    writeFileSync(input, lines.map((l) => `${l}\n`).join(''));
+    const done = lines.slice(0, 40).reduce((n, l) => n + l.length + 1, 0);
+    const offsets = join(dir, 'standalone.offsets');
+    // Written as Kafka Connect's FileOffsetBackingStore writes it (a Java-serialized HashMap<byte[], byte[]>).
+    execFileSync('java', [join(REPO, 'test', 'fixtures', 'offsets', 'WriteStandaloneOffsets.java'), offsets,
+      JSON.stringify(['lines', { filename: input }]), JSON.stringify({ position: done })], { cwd: dir, timeout: 60_000 });
+    const out = join(dir, 'out.txt');
+    const file = writeJson(dir, 'pipeline.json', {
+      worker: { 'offset.storage.file.filename': offsets, 'key.converter': 'org.apache.kafka.connect.storage.StringConverter', 'value.converter': 'org.apache.kafka.connect.storage.StringConverter' },
+      connectors: [
+        { name: 'lines', config: { 'connector.class': 'FileStreamSource', file: input, topic: 'lines' } },
+        { name: 'out', config: { 'connector.class': 'FileStreamSink', topics: 'lines', file: out } },
+      ],
+    });
+    const r = await sluiceToEnd(['run', file, '--until-idle', '--idle-ms', '1500']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readFileSync(out, 'utf8').split('\n').filter(Boolean), lines.slice(40), 'each line after Java\'s position, once');
+    assert.ok(r.logs.some((l) => /imported 1 offsets from Kafka Connect's standalone offsets file/.test(String(l['msg']))), 'says so');
+    assert.ok(existsSync(`${offsets}.kafka-connect`), 'the original is kept');
+    assert.match(readFileSync(offsets, 'utf8'), /"position":\d+/, 'the file is Sluice\'s JSON now');
+  });
+
   test('validate accepts a good file and exits 0', async () => {
     const dir = tempDir('valid');
     const file = writeJson(dir, 'pipeline.json', inProcessPipeline(dir));
     const r = await sluiceToEnd(['validate', file]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^OK: .*pipeline\.json: 2 connectors: gen \(datagen\), out \(FileStreamSink\)/);
+    // Kafka Connect keeps a worker key it does not know and warns; so does Sluice, with a did-you-mean.
+    const spec = inProcessPipeline(dir);
+    const typo = writeJson(dir, 'typo.json', { ...spec, worker: { ...spec.worker, 'offset.flush.intervl.ms': 1000 } });
+    const t = await sluiceToEnd(['validate', typo]);
+    assert.equal(t.code, 0, t.stdout);
+    assert.match(t.stderr, /typo\.json: "offset\.flush\.intervl\.ms": unknown worker configuration key .*did you mean "offset\.flush\.interval\.ms"/);
   });
 
   test('bad pipeline files: validate prints every problem (file, connector, key, reason) and exits 2', async () => {
@@ -58,7 +93,8 @@ describe('sluice CLI (separate process)', () => {
     const r = await sluiceToEnd(['validate', bad, broken]);
     assert.equal(r.code, 2);
     const out = r.stdout;
-    assert.match(out, /bad\.json: "offset\.flush\.intervl\.ms": unknown worker configuration key .*did you mean "offset\.flush\.interval\.ms"/);
+    // A misspelt worker key is kept and warned about, as Kafka Connect does; it is not one of the problems.
+    assert.doesNotMatch(out, /offset\.flush\.intervl\.ms/);
     assert.match(out, /bad\.json: connector "gen": "tasks\.max": .*at least 1/);
     assert.match(out, /bad\.json: connector "gen": "sluice\.restart\.policy": .*none, on-failure/);
     assert.match(out, /bad\.json: connector "out": "connector\.class": .*NoSuchSink/);
@@ -82,11 +118,11 @@ describe('sluice CLI (separate process)', () => {
     assert.deepEqual(orderIds(join(dir, 'orders.jsonl')), []);
   });
 
-  test('a worker that cannot reach its Kafka cluster fails startup with exit code 2', async () => {
+  test('a worker that cannot reach its Kafka cluster fails startup with exit code 5 (unavailable, not a config error)', async () => {
     const dir = tempDir('nokafka');
     const spec = { ...inProcessPipeline(dir), worker: { 'bootstrap.servers': '127.0.0.1:9' } };
     const r = await sluiceToEnd(['run', writeJson(dir, 'pipeline.json', spec)]);
-    assert.equal(r.code, 2);
+    assert.equal(r.code, 5);
     assert.match(r.stderr, /the worker could not start: cannot reach Kafka at 127\.0\.0\.1:9 \(bootstrap\.servers\)/);
   });
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { KAFKA_BROKERS, uniqueName } from '../../support/services.js';
+import { createTopicsReady } from '../../support/kafka-topics.js';
 import { FileOffsetStore } from '../../../src/streams/index.js';
 import { completeness, orderIds, sluice, tempDir, until, writeJson, type SluiceProcess } from '../cli/support.js';
 
@@ -24,7 +25,7 @@ after(async () => {
 
 async function freshTopic(): Promise<string> {
   const topic = uniqueName('orders');
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+  await createTopicsReady(admin, [{ topic, numPartitions: 1, replicationFactor: 1 }]);
   return topic;
 }
 

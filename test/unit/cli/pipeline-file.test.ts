@@ -11,6 +11,7 @@ import {
   type PipelineProblem,
 } from '../../../src/cli/pipeline-file.js';
 import { PluginRegistry } from '../../../src/connectors/registry.js';
+import { checkPipeline } from '../../../src/cli/check-pipeline.js';
 
 const registry = PluginRegistry.withBuiltins();
 let dir: string;
@@ -187,12 +188,29 @@ describe('loadPipelineFiles: every kind of bad file, every problem', () => {
     assert.match(problems[2]!.reason, /already used in this file/);
   });
 
-  test('unknown and invalid worker keys, attributed to their file', async () => {
+  test('invalid worker keys are problems and unknown ones warnings, attributed to their file', async () => {
     const a = await file({ worker: { 'bootstrap.servers': 'nohostport' } });
     const b = await file({ worker: { 'ofset.storage.file.filename': '/tmp/o' }, connectors: [{ name: 'out', config: SINK }] });
     const problems = await problemsOf([a, b]);
-    assert.deepEqual(problems.map((p) => [p.file, p.key]), [[b, 'ofset.storage.file.filename'], [a, 'bootstrap.servers']]);
-    assert.match(problems[0]!.reason, /did you mean "offset\.storage\.file\.filename"/);
+    assert.deepEqual(problems.map((p) => [p.file, p.key]), [[a, 'bootstrap.servers']]);
+    const spec = await loadPipelineFiles([b], registry);
+    assert.deepEqual(spec.warnings?.map((w) => [w.file, w.key]), [[b, 'ofset.storage.file.filename']]);
+    assert.match(spec.warnings![0]!.reason, /did you mean "offset\.storage\.file\.filename"/);
+    assert.equal(spec.worker['ofset.storage.file.filename'], '/tmp/o', 'kept');
+  });
+
+  test('the worker section\'s override policy governs the connectors\' client overrides, with Kafka\'s message', async () => {
+    const config = { 'connector.class': 'datagen', 'kafka.topic': 't', 'producer.override.linger.ms': '5' };
+    const none = await file({ worker: { 'connector.client.config.override.policy': 'None' }, connectors: [{ name: 'gen', config }] });
+    await assert.rejects(checkPipeline([none], registry), (e: unknown) => {
+      assert.ok(e instanceof PipelineFileError);
+      assert.deepEqual(e.problems.map((p) => [p.connector, p.key, p.reason]), [
+        ['gen', 'producer.override.linger.ms', "The 'None' policy does not allow 'linger.ms' to be overridden in the connector configuration."],
+      ]);
+      return true;
+    });
+    const all = await file({ worker: {}, connectors: [{ name: 'gen', config }] });
+    assert.equal((await checkPipeline([all], registry)).connectors.length, 1);
   });
 
   test('unknown connector class, missing class', async () => {
@@ -212,10 +230,20 @@ describe('loadPipelineFiles: every kind of bad file, every problem', () => {
     });
     const problems = await problemsOf([path]);
     assert.deepEqual(problems.map((p) => `${p.connector}:${p.key}`), [
-      'gen:tasks.max', 'gen:kafka.topic', 'gen:quickstart', 'gen:key.feild',
+      'gen:tasks.max', 'gen:kafka.topic', 'gen:quickstart',
       'out:errors.tolerance', 'out:topics', 'out:topics.regex',
     ]);
-    assert.match(problems[3]!.reason, /did you mean "key\.field"/);
+  });
+
+  test('keys nobody defines are kept, as Kafka Connect keeps them, and come back as warnings with a did-you-mean', async () => {
+    const path = await file({
+      connectors: [{ name: 'gen', config: { 'connector.class': 'datagen', quickstart: 'users', 'kafka.topic': 't', 'key.feild': 'id' } }],
+    });
+    const spec = await loadPipelineFiles([path], registry);
+    assert.equal(spec.connectors[0]!.config['key.feild'], 'id');
+    assert.deepEqual(spec.warnings, [
+      { file: path, connector: 'gen', key: 'key.feild', reason: 'unknown connector configuration key "key.feild" (did you mean "key.field"?)' },
+    ]);
   });
 
   test('files with no connectors at all', async () => {

@@ -1,0 +1,58 @@
+/**
+ * The figures of each task run as they stood when it ended: the herder forgets a task once it is stopped, but
+ * the last offset commit happens in that stop, so `sluice run`'s summary takes its counters from here. Wraps the
+ * worker runtime (the seam StandaloneHerder offers) and notes every run's metrics once its stop or failure settled.
+ */
+import type { TaskMetrics, TaskRun } from '../streams/contracts.js';
+import type { WorkerRuntime } from '../worker/runtime.js';
+
+type RuntimeFactory<S, L> = (settings: S, log: L) => WorkerRuntime;
+
+export class FinalMetrics {
+  readonly #last = new Map<string, TaskMetrics>();
+
+  /** The counters of `connector`'s task `task` when its last run ended (undefined while it runs or never ran). */
+  of(connector: string, task: number): TaskMetrics | undefined {
+    return this.#last.get(`${connector}\u0000${task}`);
+  }
+
+  /** A runtime factory whose task runs report here when they end. */
+  wrap<S, L>(factory: RuntimeFactory<S, L>): RuntimeFactory<S, L> {
+    return (settings, log) => {
+      const inner = factory(settings, log);
+      const runtime: WorkerRuntime = {
+        get offsets() {
+          return inner.offsets;
+        },
+        start: () => inner.start(),
+        startTask: (spec) => {
+          const started = inner.startTask(spec);
+          return started instanceof Promise ? started.then((run) => this.#watch(run)) : this.#watch(started);
+        },
+        close: () => inner.close(),
+      };
+      // The worker asks whether the runtime has an admin at all.
+      if (inner.admin) runtime.admin = () => inner.admin!();
+      return runtime;
+    };
+  }
+
+  #watch(run: TaskRun): TaskRun {
+    const note = () => this.#last.set(`${run.id.connector}\u0000${run.id.task}`, run.metrics());
+    void run.done.then(note, note);
+    return {
+      id: run.id,
+      done: run.done,
+      pause: () => run.pause(),
+      resume: () => run.resume(),
+      metrics: () => run.metrics(),
+      stop: async (timeoutMs) => {
+        try {
+          await run.stop(timeoutMs);
+        } finally {
+          note();
+        }
+      },
+    };
+  }
+}
