@@ -78,7 +78,7 @@ const idlePlugin: ConnectorPlugin = {
 };
 
 async function deleteGroup(group: string): Promise<void> {
-  const nc = await connectNats({ servers: NATS_URL, name: 'bench cleanup' });
+  const nc = await connectNats({ nats: NATS_URL, name: 'bench cleanup' });
   for (const b of Object.values(bucketsOf(group))) await deleteBucket(nc, b);
   await nc.close();
 }

@@ -109,7 +109,7 @@ async function run(mode: 'distributed' | 'standalone'): Promise<Array<Record<str
     await herder.stop();
     rmSync(dir, { recursive: true, force: true });
     if (mode === 'distributed') {
-      const nc = await connectNats({ servers: NATS, name: 'bench-cleanup' });
+      const nc = await connectNats({ nats: NATS, name: 'bench-cleanup' });
       for (const b of Object.values(bucketsOf(group))) await deleteBucket(nc, b);
       await nc.close();
     }

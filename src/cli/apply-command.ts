@@ -16,12 +16,15 @@ import { CommandFailure, EXIT_CONFIG, EXIT_CONNECTOR, EXIT_OK, exitCodeOf } from
 import { loadPipeline, loadPlugins } from './command-setup.js';
 import type { CliIo } from './io.js';
 import { restApi } from './rest-client.js';
+import { clusterConnection } from './cluster-connection.js';
+import type { ClusterFlags } from './cluster-flags.js';
 
 export interface ApplyOptions {
   readonly files: string[];
   readonly plugins: string[];
   readonly cluster?: string;
   readonly group?: string;
+  readonly workerConfig?: string;
   readonly url?: string;
   readonly json: boolean;
 }
@@ -41,8 +44,9 @@ interface Target {
   close(): Promise<void>;
 }
 
-async function natsTarget(url: string, group: string): Promise<Target> {
-  const client = await ClusterClient.connect(url, group);
+async function natsTarget(flags: ClusterFlags): Promise<Target> {
+  const { nats, group } = await clusterConnection(flags);
+  const client = await ClusterClient.connect(nats, group);
   return {
     current: async (name) => client.connectorConfig(name),
     create: async (name, config, initialState) => {
@@ -101,7 +105,7 @@ export async function applyCommand(options: ApplyOptions, io: CliIo): Promise<nu
     const spec = await loadPipeline(options.files, registry, 'be applied');
     let target: Target;
     try {
-      target = options.url ? restTarget(options.url) : await natsTarget(options.cluster!, options.group!);
+      target = options.url ? restTarget(options.url) : await natsTarget(options);
     } catch (e) {
       throw new CommandFailure(EXIT_CONFIG, `sluice: cannot reach the cluster: ${(e as Error).message}`);
     }

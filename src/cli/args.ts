@@ -2,6 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { WorkerOptions } from './worker-command.js';
 import type { ApplyOptions } from './apply-command.js';
+import { clusterFlagsProblem } from './cluster-flags.js';
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -44,7 +45,8 @@ Commands:
                      group.id, nats.url, bootstrap.servers, offset.storage.topic): it joins its group over NATS,
                      serves the REST API and runs what the group assigns it, until SIGTERM/SIGINT.
   apply FILE...      Create or update the connectors of pipeline files in a running cluster, idempotently:
-                     --cluster NATS_URL --group GROUP_ID, or --url REST_URL (any worker).
+                     --cluster NATS_URL --group GROUP_ID, or --worker-config FILE (a worker's config: its
+                     nats.* keys and group.id, for a NATS with TLS or credentials), or --url REST_URL.
   migrate            Move every connector of a Kafka Connect cluster (config, state, offsets) to Sluice
                      (sluice migrate --help).
 
@@ -60,7 +62,7 @@ Options for run:
   --plugin MODULE    Load connector plugins from an ES module (default export or "plugins": a ConnectorPlugin
                      or an array of them). Repeatable. Also for validate and plugins.
 
-Options for worker: --log-level, --plugin, --no-rest. Options for apply: --cluster, --group, --url, --json, --plugin.
+Options for worker: --log-level, --plugin, --no-rest. Options for apply: --cluster, --group, --worker-config, --url, --json, --plugin.
 
 Options for validate and plugins:
   --json             Machine-readable output.
@@ -111,6 +113,7 @@ export function parseCommand(argv: readonly string[]): Command {
     cluster: { type: 'string' },
     group: { type: 'string' },
     url: { type: 'string' },
+    'worker-config': { type: 'string' },
   });
   const [command, ...rest] = positionals;
   if (values.version) return { kind: 'version' };
@@ -160,14 +163,17 @@ export function parseCommand(argv: readonly string[]): Command {
       return { kind: 'worker', options: { config: rest[0]!, plugins, logLevel: level, ...(values['no-rest'] ? { noRest: true } : {}) } };
     }
     case 'apply': {
-      only(['cluster', 'group', 'url', 'json']);
+      only(['cluster', 'group', 'url', 'json', 'worker-config']);
       if (rest.length === 0) throw new UsageError('sluice apply needs at least one pipeline file');
       const { cluster, group, url } = values;
-      if (url !== undefined && (cluster !== undefined || group !== undefined)) throw new UsageError('use either --url or --cluster with --group, not both');
-      if (url === undefined && (cluster === undefined || group === undefined)) throw new UsageError('sluice apply needs --cluster NATS_URL and --group GROUP_ID, or --url REST_URL');
+      const workerConfig = values['worker-config'];
+      const flags = { ...(cluster !== undefined ? { cluster } : {}), ...(group !== undefined ? { group } : {}), ...(workerConfig !== undefined ? { workerConfig } : {}) };
+      if (url !== undefined && Object.keys(flags).length > 0) throw new UsageError('use either --url or --cluster/--group/--worker-config, not both');
+      const missing = url === undefined ? clusterFlagsProblem(flags) : undefined;
+      if (missing !== undefined) throw new UsageError(`sluice apply needs ${missing}, or --url REST_URL`);
       return {
         kind: 'apply',
-        options: { files: rest, plugins, json: values.json ?? false, ...(url !== undefined ? { url } : { cluster: cluster!, group: group! }) },
+        options: { files: rest, plugins, json: values.json ?? false, ...(url !== undefined ? { url } : flags) },
       };
     }
     default:

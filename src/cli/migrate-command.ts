@@ -19,8 +19,10 @@ import { CommandFailure, EXIT_CONNECTOR, EXIT_OK, EXIT_UNAVAILABLE, exitCodeOf, 
 import { loadPlugins } from './command-setup.js';
 import type { CliIo } from './io.js';
 import { RestCallError, restApi } from './rest-client.js';
+import { clusterConnection } from './cluster-connection.js';
+import { clusterFlagsProblem, type ClusterFlags } from './cluster-flags.js';
 
-export const MIGRATE_USAGE = `Usage: sluice migrate --from URL (--to URL | --cluster NATS_URL --group GROUP_ID) [options]
+export const MIGRATE_USAGE = `Usage: sluice migrate --from URL (--to URL | --cluster NATS_URL --group GROUP_ID | --worker-config FILE) [options]
 
 Moves every connector of a Kafka Connect cluster to Sluice: its config (placeholders as they are), its state and
 its offsets, read through Kafka Connect's REST API. Prints the plan first; applies it once confirmed.
@@ -30,6 +32,7 @@ Options:
   --to URL                 A Sluice worker's REST API (standalone or distributed) to migrate to.
   --cluster NATS_URL       Or a Sluice cluster: its NATS server ...
   --group GROUP_ID         ... and its group.id.
+  --worker-config FILE     Or a Sluice worker's config: its nats.* keys (TLS, credentials) and group.id.
   --dry-run                Print the plan; change nothing on either side.
   --yes                    Apply without asking (needed when not in a terminal).
   --keep-source-running    Do not stop each connector in Kafka Connect before reading its offsets (its offsets
@@ -117,8 +120,9 @@ function restTarget(url: string): MigrateTarget {
   };
 }
 
-async function clusterTarget(natsUrl: string, group: string): Promise<MigrateTarget> {
-  const client = await ClusterClient.connect(natsUrl, group);
+async function clusterTarget(flags: ClusterFlags): Promise<MigrateTarget> {
+  const { nats, group } = await clusterConnection(flags);
+  const client = await ClusterClient.connect(nats, group);
   return {
     has: async (name) => client.connectorConfig(name) !== undefined,
     create: async (name, config) => {
@@ -159,6 +163,7 @@ interface MigrateOptions {
   readonly to?: string;
   readonly cluster?: string;
   readonly group?: string;
+  readonly workerConfig?: string;
   readonly dryRun: boolean;
   readonly yes: boolean;
   readonly keepSourceRunning: boolean;
@@ -172,7 +177,7 @@ function parseMigrateArgs(argv: readonly string[]): MigrateOptions | string {
     ({ values } = parseArgs({
       args: [...argv],
       options: {
-        from: { type: 'string' }, to: { type: 'string' }, cluster: { type: 'string' }, group: { type: 'string' },
+        from: { type: 'string' }, to: { type: 'string' }, cluster: { type: 'string' }, group: { type: 'string' }, 'worker-config': { type: 'string' },
         'dry-run': { type: 'boolean' }, yes: { type: 'boolean' }, 'keep-source-running': { type: 'boolean' },
         json: { type: 'boolean' }, plugin: { type: 'string', multiple: true }, help: { type: 'boolean' },
       },
@@ -185,11 +190,14 @@ function parseMigrateArgs(argv: readonly string[]): MigrateOptions | string {
   if (values.help) return 'help';
   if (!values.from) return 'sluice migrate needs --from KAFKA_CONNECT_URL';
   const { to, cluster, group } = values;
-  if (to !== undefined && (cluster !== undefined || group !== undefined)) return 'use either --to or --cluster with --group, not both';
-  if (to === undefined && (cluster === undefined || group === undefined)) return 'sluice migrate needs --to SLUICE_URL, or --cluster NATS_URL and --group GROUP_ID';
+  const workerConfig = values['worker-config'];
+  const flags = { ...(cluster !== undefined ? { cluster } : {}), ...(group !== undefined ? { group } : {}), ...(workerConfig !== undefined ? { workerConfig } : {}) };
+  if (to !== undefined && Object.keys(flags).length > 0) return 'use either --to or --cluster/--group/--worker-config, not both';
+  const missing = to === undefined ? clusterFlagsProblem(flags) : undefined;
+  if (missing !== undefined) return `sluice migrate needs --to SLUICE_URL, or ${missing}`;
   return {
     from: values.from,
-    ...(to !== undefined ? { to } : { cluster: cluster!, group: group! }),
+    ...(to !== undefined ? { to } : flags),
     dryRun: values['dry-run'] ?? false,
     yes: values.yes ?? false,
     keepSourceRunning: values['keep-source-running'] ?? false,
@@ -226,7 +234,7 @@ export async function migrateCommand(argv: readonly string[], io: CliIo): Promis
     }
     let target: MigrateTarget;
     try {
-      target = o.to !== undefined ? restTarget(o.to) : await clusterTarget(o.cluster!, o.group!);
+      target = o.to !== undefined ? restTarget(o.to) : await clusterTarget(o);
     } catch (e) {
       throw new CommandFailure(EXIT_UNAVAILABLE, `sluice: cannot reach the Sluice cluster: ${(e as Error).message}`);
     }

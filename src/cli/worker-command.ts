@@ -70,7 +70,7 @@ export async function workerCommand(options: WorkerOptions, io: CliIo): Promise<
     const herder = await startHerder(() => new DistributedHerder({ worker: raw, registry, log }), log);
     const rest: RestServer | null = options.noRest ? null : await startRest(herder, log, { runOnIfDefaultInUse: false });
     log.info(
-      { workerId: herder.workerId, group: herder.cluster.groupId, nats: herder.cluster.natsUrl, rest: rest?.urls ?? [] },
+      { workerId: herder.workerId, group: herder.cluster.groupId, nats: herder.cluster.nats.servers.join(','), rest: rest?.urls ?? [] },
       'distributed worker running',
     );
     await stop.requested();

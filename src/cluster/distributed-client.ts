@@ -9,7 +9,7 @@ import type { ConnectorConfig } from '../connectors/api/index.js';
 import { ConfigState } from './config-state.js';
 import { bucketsOf, rpcSubject } from './keys.js';
 import { NotLeaderError } from './group.js';
-import { KvFollower, connectNats, decodeJson, encodeJson, openBucket, type NatsConnection } from './nats.js';
+import { KvFollower, connectNats, decodeJson, encodeJson, natsRequestFailure, natsSettingsOf, openBucket, type NatsConnection, type NatsSettings } from './nats.js';
 import { sleep } from '../async/index.js';
 import { AlreadyExistsError, BadRequestError, ConflictError, NotFoundError } from '../worker/errors.js';
 import type { ConnectorInfo, InitialState } from '../worker/herder.js';
@@ -96,8 +96,8 @@ export const encodeReply = (reply: { ok: OpResult } | { error: WireError }): Uin
   encodeJson(JSON.parse(JSON.stringify(reply, bigintSafe)));
 
 /** Sends one op to a member; throws the herder error it answered with. */
-export async function requestOp(nc: NatsConnection, groupId: string, member: string, op: LeaderOp, args: readonly unknown[], timeoutMs = 60_000): Promise<OpResult> {
-  const msg = await nc.request(rpcSubject(groupId, member), encodeRequest(op, args), { timeout: timeoutMs });
+export async function requestOp(nc: NatsConnection, subject: string, op: LeaderOp, args: readonly unknown[], timeoutMs = 60_000): Promise<OpResult> {
+  const msg = await nc.request(subject, encodeRequest(op, args), { timeout: timeoutMs });
   const reply = decodeJson(msg.data) as { ok?: OpResult; error?: WireError };
   if (reply.error) throw fromWire(reply.error);
   return reply.ok!;
@@ -108,21 +108,26 @@ export class ClusterClient {
   readonly config = new ConfigState();
   readonly #nc: NatsConnection;
   readonly #groupId: string;
+  readonly #prefix: string;
   readonly #follower: KvFollower;
 
-  private constructor(nc: NatsConnection, groupId: string, follower: KvFollower) {
+  private constructor(nc: NatsConnection, groupId: string, prefix: string, follower: KvFollower) {
     this.#nc = nc;
     this.#groupId = groupId;
+    this.#prefix = prefix;
     this.#follower = follower;
   }
 
-  static async connect(natsUrl: string, groupId: string): Promise<ClusterClient> {
-    const nc = await connectNats({ servers: natsUrl, name: `sluice client ${groupId}` });
+  /** Connects as a worker of the group would (`nats.*` settings, or an open server at a URL string). */
+  static async connect(nats: NatsSettings | string, groupId: string): Promise<ClusterClient> {
+    const settings = natsSettingsOf(nats);
+    const nc = await connectNats({ nats: settings, name: `sluice client ${groupId}` });
     try {
-      const kv = await openBucket(nc, bucketsOf(groupId).config, { history: 1 });
+      const bucket = bucketsOf(groupId, settings.bucketPrefix).config;
+      const kv = await openBucket(nc, bucket, { history: 1 }, settings);
       let client!: ClusterClient;
-      const follower = new KvFollower(kv, bucketsOf(groupId).config, (c) => client.config.apply(c));
-      client = new ClusterClient(nc, groupId, follower);
+      const follower = new KvFollower(kv, bucket, (c) => client.config.apply(c));
+      client = new ClusterClient(nc, groupId, settings.bucketPrefix, follower);
       await follower.start();
       return client;
     } catch (e) {
@@ -138,13 +143,13 @@ export class ClusterClient {
       const lease = this.config.lease?.value;
       try {
         if (!lease) throw new ConflictError(NO_LEADER_MESSAGE);
-        const r = await requestOp(this.#nc, this.#groupId, lease.member, op, args);
+        const r = await requestOp(this.#nc, rpcSubject(this.#groupId, lease.member, this.#prefix), op, args);
         return r.value;
       } catch (e) {
-        const retry = e instanceof NotLeaderError || (e as { code?: string }).code === '503' || (e instanceof ConflictError && !lease);
+        const retry = e instanceof NotLeaderError || natsRequestFailure(e) === 'no-responders' || (e instanceof ConflictError && !lease);
         if (!retry || Date.now() > deadline) {
           if (e instanceof NotLeaderError) throw new ConflictError(CONFLICT_MESSAGE);
-          if ((e as { code?: string }).code === '503') throw new ConflictError(NO_LEADER_MESSAGE);
+          if (natsRequestFailure(e) === 'no-responders') throw new ConflictError(NO_LEADER_MESSAGE);
           throw e;
         }
         await sleep(250);

@@ -143,7 +143,7 @@ export class DistributedHerder extends AbstractHerder implements Herder {
     let group: GroupMember;
     try {
       group = await GroupMember.join({
-        natsUrl: this.cluster.natsUrl,
+        nats: this.cluster.nats,
         groupId: this.cluster.groupId,
         workerId: this.workerId,
         url: this.cluster.url,

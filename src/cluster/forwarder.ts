@@ -6,7 +6,7 @@
  * how long, never NATS's bare `TIMEOUT`. This worker also serves the requests others send it (answering
  * NotLeaderError when it does not lead).
  */
-import type { Subscription } from 'nats';
+import { natsRequestFailure, type Subscription } from './nats.js';
 import { sleep } from '../async/index.js';
 import { ConflictError } from '../worker/errors.js';
 import type { DistributedSettings } from '../worker/distributed-config.js';
@@ -42,19 +42,13 @@ export class ForwardingError extends Error {
   }
 }
 
-/** A NATS client error's code (nats.js ErrorCode), if it is one. */
-const natsCode = (e: unknown): string | undefined => {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (e as { name?: unknown }).name === 'NatsError' ? code : undefined;
-};
-
 /** What a user reads when the leader could not be reached or did not answer in time. */
 function forwardingError(op: LeaderOp, leader: string, e: unknown): ForwardingError {
-  const code = natsCode(e);
+  const failure = natsRequestFailure(e);
   const reason =
-    code === 'TIMEOUT'
+    failure === 'timeout'
       ? `the leader (worker ${leader}) did not answer within ${FORWARD_TIMEOUT_MS} ms; the request may or may not have been applied (check the connector's status)`
-      : code === 'MAX_PAYLOAD_EXCEEDED'
+      : failure === 'max-payload'
         ? `the request is larger than the NATS server's max_payload; send it to the leader (worker ${leader}) directly or raise max_payload`
         : `could not reach the leader (worker ${leader}): ${(e as Error).message}`;
   return new ForwardingError(op, leader, reason, { cause: e });
@@ -62,7 +56,7 @@ function forwardingError(op: LeaderOp, leader: string, e: unknown): ForwardingEr
 
 export interface ForwarderDeps {
   readonly group: GroupMember;
-  readonly cluster: Pick<DistributedSettings, 'groupId' | 'sessionTimeoutMs' | 'heartbeatIntervalMs'>;
+  readonly cluster: Pick<DistributedSettings, 'groupId' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'nats'>;
   /** Runs an op on this worker as the leader (LeaderOps.run). */
   asLeader(op: LeaderOp, args: unknown[]): Promise<OpResult>;
   /** Whether this worker serves requests (it is running). */
@@ -80,7 +74,7 @@ export class Forwarder {
   /** Answers the requests other workers send to this one. */
   serve(): void {
     const g = this.#d.group;
-    this.#rpc = g.nc.subscribe(rpcSubject(this.#d.cluster.groupId, g.membership.self.member), {
+    this.#rpc = g.nc.subscribe(rpcSubject(this.#d.cluster.groupId, g.membership.self.member, this.#d.cluster.nats.bucketPrefix), {
       callback: (err, msg) => {
         if (err) return;
         void this.#serve(msg.data).then((reply) => msg.respond(reply));
@@ -120,20 +114,21 @@ export class Forwarder {
             continue;
           }
           try {
-            result = await requestOp(g.nc, groupId, leader.member, op, args, FORWARD_TIMEOUT_MS);
+            result = await requestOp(g.nc, rpcSubject(groupId, leader.member, this.#d.cluster.nats.bucketPrefix), op, args, FORWARD_TIMEOUT_MS);
           } catch (e) {
-            // No responders (503) means the leader is gone: retried below. Any other NATS failure is final.
-            if (natsCode(e) !== undefined && natsCode(e) !== '503') throw forwardingError(op, leader.worker_id, e);
+            // No responders means the leader is gone: retried below. Any other NATS failure is final.
+            const failure = natsRequestFailure(e);
+            if (failure !== undefined && failure !== 'no-responders') throw forwardingError(op, leader.worker_id, e);
             throw e;
           }
         }
       } catch (e) {
-        if ((e instanceof NotLeaderError || (e as { code?: string }).code === '503') && Date.now() < deadline && hop < 50) {
+        if ((e instanceof NotLeaderError || natsRequestFailure(e) === 'no-responders') && Date.now() < deadline && hop < 50) {
           await sleep(Math.min(200, heartbeatIntervalMs));
           continue;
         }
         if (e instanceof NotLeaderError) throw new ConflictError(CONFLICT_MESSAGE);
-        if ((e as { code?: string }).code === '503') throw new ConflictError(NO_LEADER_MESSAGE);
+        if (natsRequestFailure(e) === 'no-responders') throw new ConflictError(NO_LEADER_MESSAGE);
         throw e;
       }
       await g.awaitConfigRevision(result.revision, 5_000);

@@ -12,12 +12,13 @@ import { ConfigState, type ConfigEvent, type Fenced } from './config-state.js';
 import { LeaderElection } from './election.js';
 import { bucketsOf, type GroupBuckets } from './keys.js';
 import { Membership } from './membership.js';
-import { KvFollower, connectNats, encodeJson, isWrongLastSequence, openBucket, type KV, type NatsConnection } from './nats.js';
+import { KvFollower, connectNats, encodeJson, isWrongLastSequence, logConnectionEvents, natsSettingsOf, openBucket, type KV, type NatsConnection, type NatsSettings } from './nats.js';
 import { settlesWithin, sleep } from '../async/index.js';
 import { StatusReplica, type StatusEvent } from './status-state.js';
 
 export interface GroupOptions {
-  readonly natsUrl: string;
+  /** How to reach NATS (a URL string: an open server); also names the buckets and sets their replicas. */
+  readonly nats: NatsSettings | string;
   readonly groupId: string;
   /** Kafka Connect's worker_id (host:port); also the member's identity in the group. */
   readonly workerId: string;
@@ -66,7 +67,8 @@ export class GroupMember {
     this.#log = options.log ?? silentLog;
     this.nc = nc;
     this.#ownsConnection = owns;
-    this.buckets = bucketsOf(options.groupId);
+    if (owns) logConnectionEvents(nc, this.#log);
+    this.buckets = bucketsOf(options.groupId, natsSettingsOf(options.nats).bucketPrefix);
     this.configKv = kvs.config;
     this.statusKv = kvs.status;
     this.membersKv = kvs.members;
@@ -106,14 +108,15 @@ export class GroupMember {
 
   /** Connects, opens (creates) the buckets, reads them to the end, joins and takes part in the election. */
   static async join(options: GroupOptions): Promise<GroupMember> {
-    const nc = options.connection ?? (await connectNats({ servers: options.natsUrl, name: `sluice ${options.groupId} ${options.workerId}` }));
+    const nats = natsSettingsOf(options.nats);
+    const nc = options.connection ?? (await connectNats({ nats, name: `sluice ${options.groupId} ${options.workerId}` }));
     try {
-      const b = bucketsOf(options.groupId);
+      const b = bucketsOf(options.groupId, nats.bucketPrefix);
       const ttlMs = Math.max(60_000, options.sessionTimeoutMs * 10);
       const [config, status, members] = await Promise.all([
-        openBucket(nc, b.config, { history: 1 }),
-        openBucket(nc, b.status, { history: 1 }),
-        openBucket(nc, b.members, { history: 1, ttlMs }),
+        openBucket(nc, b.config, { history: 1 }, nats),
+        openBucket(nc, b.status, { history: 1 }, nats),
+        openBucket(nc, b.members, { history: 1, ttlMs }, nats),
       ]);
       const g = new GroupMember(options, nc, { config, status, members }, !options.connection);
       await Promise.all([g.#configFollower.start(), g.#statusFollower.start()]);

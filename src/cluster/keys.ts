@@ -45,13 +45,14 @@ export interface GroupBuckets {
   readonly members: string;
 }
 
-export function bucketsOf(groupId: string): GroupBuckets {
+/** The group's buckets, `<prefix>_<group>_…` (`nats.kv.bucket.prefix`, default `sluice`). */
+export function bucketsOf(groupId: string, prefix = 'sluice'): GroupBuckets {
   const g = escapeToken(groupId);
-  return { config: `sluice_${g}_config`, status: `sluice_${g}_status`, members: `sluice_${g}_members` };
+  return { config: `${prefix}_${g}_config`, status: `${prefix}_${g}_status`, members: `${prefix}_${g}_members` };
 }
 
-/** The subject a worker answers forwarded requests on. */
-export const rpcSubject = (groupId: string, member: string): string => `sluice.${escapeToken(groupId)}.rpc.${member}`;
+/** The subject a worker answers forwarded requests on (`<prefix>.<group>.rpc.<member>`). */
+export const rpcSubject = (groupId: string, member: string, prefix = 'sluice'): string => `${prefix}.${escapeToken(groupId)}.rpc.${member}`;
 
 // ---- config bucket keys (Kafka's config topic keys, with `.` instead of `-` between the parts)
 

@@ -1,5 +1,6 @@
 /**
- * The distributed worker's config: Kafka Connect's connect-distributed keys (DistributedConfig) plus `nats.url`.
+ * The distributed worker's config: Kafka Connect's connect-distributed keys (DistributedConfig) plus the `nats.*`
+ * keys of how the worker reaches NATS (nats-config.ts).
  * Every standalone key applies too (converters, REST listeners, config providers, …).
  *
  * Mapping to Sluice:
@@ -19,10 +20,13 @@ import { ConfigDef, Validators, underPrefix, type ConfigProblem } from '../conne
 import { WORKER_PASSTHROUGH_PREFIXES, checkWorkerConfig, standaloneWorkerConfigDef, unusedWorkerKeys } from './worker-config-def.js';
 import { WorkerConfigError } from './errors.js';
 import { firstListener, parseWorkerSettings, type WorkerSettings } from './worker-config.js';
+import { defineNatsKeys, natsProblems, natsSettingsOf, type NatsSettings } from './nats-config.js';
+import { configTransformerFromWorker } from './config-providers.js';
 
 export interface DistributedSettings {
   readonly groupId: string;
-  readonly natsUrl: string;
+  /** How this worker reaches NATS (servers, TLS, credentials, JetStream domain, bucket replicas and names). */
+  readonly nats: NatsSettings;
   readonly bootstrapServers: string[];
   readonly offsetTopic: string;
   readonly offsetPartitions: number;
@@ -46,7 +50,7 @@ export function distributedWorkerConfigDef(): ConfigDef {
   d('group.id', 'STRING', undefined, 'A unique string that identifies the Connect cluster group this worker belongs to.', {
     validator: Validators.nonEmptyString(),
   });
-  d('nats.url', 'STRING', 'nats://127.0.0.1:4222', 'Sluice: the NATS server(s) (JetStream enabled) the workers of the group coordinate through; comma-separated.');
+  defineNatsKeys(def);
   d('offset.storage.topic', 'STRING', undefined, 'The name of the Kafka topic where source connector offsets are stored.', {
     validator: Validators.nonEmptyString(),
   });
@@ -100,8 +104,9 @@ export function standalonePart(raw: Readonly<Record<string, string>>): Record<st
 export function parseDistributedSettings(raw: Readonly<Record<string, string>>): { worker: WorkerSettings; cluster: DistributedSettings } {
   const withDefaults: Record<string, string> = { 'bootstrap.servers': 'localhost:9092', ...raw };
   const def = distributedWorkerConfigDef();
-  const problems = checkWorkerConfig(withDefaults, def);
-  if (problems.length > 0) throw new WorkerConfigError(problems);
+  const nats = natsValues(withDefaults);
+  const problems = [...checkWorkerConfig(withDefaults, def), ...('problems' in nats ? nats.problems : natsProblems(nats.values))];
+  if (problems.length > 0 || 'problems' in nats) throw new WorkerConfigError(problems);
   const v = def.parse(withDefaults);
   const base = parseWorkerSettings(standalonePart(withDefaults));
   const listener = firstListener(v);
@@ -129,7 +134,7 @@ export function parseDistributedSettings(raw: Readonly<Record<string, string>>):
     worker,
     cluster: {
       groupId: v['group.id'] as string,
-      natsUrl: v['nats.url'] as string,
+      nats: natsSettingsOf(nats.values),
       bootstrapServers: base.bootstrapServers ?? ['localhost:9092'],
       offsetTopic: v['offset.storage.topic'] as string,
       offsetPartitions: v['offset.storage.partitions'] as number,
@@ -142,4 +147,28 @@ export function parseDistributedSettings(raw: Readonly<Record<string, string>>):
       url: `${scheme.toLowerCase()}://${worker.workerId}`,
     },
   };
+}
+
+/** The `nats.*` values with the worker's config provider placeholders resolved (Kafka resolves worker configs too). */
+function natsValues(raw: Readonly<Record<string, string>>): { values: Record<string, string> } | { problems: ConfigProblem[] } {
+  const own = Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith('nats.')));
+  try {
+    return { values: configTransformerFromWorker(raw).transform(own) };
+  } catch (e) {
+    const key = Object.keys(own).find((k) => /\$\{/.test(own[k]!));
+    return { problems: [{ ...(key ? { key } : {}), reason: (e as Error).message }] };
+  }
+}
+
+/**
+ * The NATS settings of a worker config for a client of the group from outside it (`sluice apply --cluster`,
+ * `sluice migrate --cluster`): only the `nats.*` keys are checked, as a worker checks them.
+ */
+export function parseNatsClientSettings(raw: Readonly<Record<string, string>>): NatsSettings {
+  const own = Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith('nats.')));
+  const nats = natsValues(raw);
+  const typed = distributedWorkerConfigDef().problems(own).filter((p) => p.key?.startsWith('nats.'));
+  const problems = [...typed, ...('problems' in nats ? nats.problems : natsProblems(nats.values))];
+  if (problems.length > 0 || 'problems' in nats) throw new WorkerConfigError(problems);
+  return natsSettingsOf(nats.values);
 }

@@ -6,7 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
-import { connect } from 'nats';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
 import { KAFKA_BROKERS, MARIADB_CONFIG, NATS_URL, PG_CONFIG, uniqueName } from '../support/services.js';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -105,12 +107,11 @@ test('mariadb: query and a temp table round trip', { timeout: 30_000 }, async ()
 test('nats: JetStream KV put and get', { timeout: 30_000 }, async () => {
   const nc = await connect({ servers: NATS_URL, name: 'sluice-smoke' });
   try {
-    const jsm = await nc.jetstreamManager();
+    const jsm = await jetstreamManager(nc);
     const account = await jsm.getAccountInfo();
     assert.ok(account.limits !== undefined, 'JetStream is enabled');
 
-    const js = nc.jetstream();
-    const kv = await js.views.kv(uniqueName('sluice_smoke'), { history: 1 });
+    const kv = await new Kvm(nc).create(uniqueName('sluice_smoke'), { history: 1 });
     try {
       const value = randomBytes(48);
       const seq = await kv.put('greeting.k1', value);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { NATS_URL, uniqueName } from '../../support/services.js';
 import { GroupMember, NotLeaderError } from '../../../src/cluster/group.js';
 import { bucketsOf, configKeys } from '../../../src/cluster/keys.js';
-import { connectNats, deleteBucket, encodeJson } from '../../../src/cluster/nats.js';
+import { connectNats, deleteBucket, encodeJson, openBucket } from '../../../src/cluster/nats.js';
 import { TcpProxy } from './support/tcp-proxy.js';
 
 const SESSION = 3000;
@@ -27,14 +27,14 @@ const groups: string[] = [];
 const members: GroupMember[] = [];
 after(async () => {
   for (const m of members) await m.leave(false).catch(() => {});
-  const nc = await connectNats({ servers: NATS_URL, name: 'cleanup' });
+  const nc = await connectNats({ nats: NATS_URL, name: 'cleanup' });
   for (const g of groups) for (const b of Object.values(bucketsOf(g))) await deleteBucket(nc, b);
   await nc.close();
 });
 
 async function join(groupId: string, workerId: string, natsUrl = NATS_URL): Promise<GroupMember> {
   const m = await GroupMember.join({
-    natsUrl,
+    nats: natsUrl,
     groupId,
     workerId,
     url: `http://${workerId}`,
@@ -112,8 +112,8 @@ describe('group membership and leader election over NATS', () => {
       assert.ok(newEpoch > oldEpoch);
 
       // A write carrying the deposed leader's epoch (as a zombie that still had a connection would make): refused.
-      const raw = await connectNats({ servers: NATS_URL, name: 'zombie' });
-      const kv = await raw.jetstream().views.kv(bucketsOf(g).config);
+      const raw = await connectNats({ nats: NATS_URL, name: 'zombie' });
+      const kv = await openBucket(raw, bucketsOf(g).config);
       await kv.put(configKeys.connector('x'), encodeJson({ properties: { v: 'zombie' }, epoch: oldEpoch }));
       await raw.close();
       await until('the replicas saw the stale write', () => b.config.staleKeys.has(configKeys.connector('x')) && c.config.staleKeys.has(configKeys.connector('x')));

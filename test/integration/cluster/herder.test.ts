@@ -32,7 +32,7 @@ const offsetsTopic = uniqueName('herder_offsets');
 const herders: DistributedHerder[] = [];
 after(async () => {
   await Promise.all(herders.map((h) => h.stop().catch(() => {})));
-  const nc = await connectNats({ servers: NATS_URL, name: 'cleanup' });
+  const nc = await connectNats({ nats: NATS_URL, name: 'cleanup' });
   for (const b of Object.values(bucketsOf(group))) await deleteBucket(nc, b);
   await nc.close();
 });

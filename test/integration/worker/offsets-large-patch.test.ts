@@ -27,7 +27,7 @@ test('PATCH /connectors/{c}/offsets with 100,000 partitions does not starve the 
   assert.equal(created.status, 201, await created.text());
   await until('the connector to be STOPPED', async () => (await cluster.status('many', w!.port))?.connector?.state === 'STOPPED', 30_000);
   // Every heartbeat the worker stores, as the other members would see it.
-  const nc = await connectNats({ servers: NATS_URL, name: 'heartbeat-watch' });
+  const nc = await connectNats({ nats: NATS_URL, name: 'heartbeat-watch' });
   const kv = await openBucket(nc, bucketsOf(cluster.group).members);
   const beats: number[] = [];
   const watch = await kv.watch();

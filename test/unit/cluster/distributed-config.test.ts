@@ -17,7 +17,11 @@ describe('distributed worker config', () => {
       listeners: 'http://127.0.0.1:18083',
     });
     assert.equal(cluster.groupId, 'connect-cluster');
-    assert.equal(cluster.natsUrl, 'nats://127.0.0.1:4222');
+    assert.deepEqual(cluster.nats.servers, ['nats://127.0.0.1:4222']);
+    assert.deepEqual(cluster.nats.auth, { kind: 'none' });
+    assert.equal(cluster.nats.tls, undefined);
+    assert.equal(cluster.nats.kvReplicas, 1);
+    assert.equal(cluster.nats.bucketPrefix, 'sluice');
     assert.deepEqual(cluster.bootstrapServers, ['localhost:9092']);
     assert.equal(cluster.offsetPartitions, 25);
     assert.equal(cluster.offsetReplicationFactor, 3);
@@ -62,7 +66,13 @@ describe('worker and apply command lines', () => {
       kind: 'apply',
       options: { files: ['a.json'], plugins: [], json: true, url: 'http://h:8083' },
     });
+    assert.deepEqual(parseCommand(['apply', 'a.json', '--worker-config', 'w.properties']), {
+      kind: 'apply',
+      options: { files: ['a.json'], plugins: [], json: false, workerConfig: 'w.properties' },
+    });
     assert.throws(() => parseCommand(['apply', 'a.json']), UsageError);
+    assert.throws(() => parseCommand(['apply', 'a.json', '--cluster', 'nats://h:4222']), UsageError);
+    assert.throws(() => parseCommand(['apply', 'a.json', '--url', 'u', '--worker-config', 'w.properties']), UsageError);
     assert.throws(() => parseCommand(['apply', 'a.json', '--url', 'u', '--group', 'g']), UsageError);
     assert.throws(() => parseCommand(['worker']), UsageError);
     assert.throws(() => parseCommand(['worker', 'w', '--until-idle']), UsageError);

@@ -238,7 +238,7 @@ export class TestCluster {
 
   async stop(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.kill('SIGKILL')));
-    const nc = await connectNats({ servers: NATS_URL, name: 'cleanup', timeoutMs: 10_000 });
+    const nc = await connectNats({ nats: NATS_URL, name: 'cleanup', timeoutMs: 10_000 });
     try {
       for (const b of Object.values(bucketsOf(this.group))) await deleteBucket(nc, b);
     } finally {
