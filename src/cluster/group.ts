@@ -114,9 +114,9 @@ export class GroupMember {
       const b = bucketsOf(options.groupId, nats.bucketPrefix);
       const ttlMs = Math.max(60_000, options.sessionTimeoutMs * 10);
       const [config, status, members] = await Promise.all([
-        openBucket(nc, b.config, { history: 1 }, nats),
-        openBucket(nc, b.status, { history: 1 }, nats),
-        openBucket(nc, b.members, { history: 1, ttlMs }, nats),
+        openBucket(nc, b.config, { history: 1 }, nats, { log: options.log ?? silentLog }),
+        openBucket(nc, b.status, { history: 1 }, nats, { log: options.log ?? silentLog }),
+        openBucket(nc, b.members, { history: 1, ttlMs }, nats, { log: options.log ?? silentLog }),
       ]);
       const g = new GroupMember(options, nc, { config, status, members }, !options.connection);
       await Promise.all([g.#configFollower.start(), g.#statusFollower.start()]);

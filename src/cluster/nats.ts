@@ -143,17 +143,53 @@ export interface BucketOptions {
 const jsOptionsOf = (settings: NatsSettings | undefined): JetStreamOptions =>
   settings?.jetstream.domain ? { domain: settings.jetstream.domain } : settings?.jetstream.apiPrefix ? { apiPrefix: settings.jetstream.apiPrefix } : {};
 
+/** JetStream answers that mean "not yet": a cluster still electing its leaders, or no peers placed yet. */
+const JS_NOT_READY = new Set([10008 /* temporarily unavailable */, 10005 /* no suitable peers for placement */]);
+
+function bucketNotReady(e: unknown): boolean {
+  if (e instanceof JetStreamApiError) return JS_NOT_READY.has(e.code);
+  const failure = natsRequestFailure(e);
+  return failure === 'timeout' || failure === 'no-responders' || failure === 'connection';
+}
+
+/** The NATS server cannot hold the bucket as asked: says which key to change. */
+export class BucketError extends Error {
+  override readonly name = 'BucketError';
+  constructor(bucket: string, replicas: number, cause: unknown) {
+    const why = (cause as Error).message;
+    const hint = cause instanceof JetStreamApiError && cause.code === 10074 ? ` (nats.kv.replicas=${replicas} needs a NATS cluster; use 1 on a single server)` : '';
+    super(`cannot open the KV bucket ${bucket} with ${replicas} replica(s): ${why}${hint}`, { cause });
+  }
+}
+
 /**
  * Opens a KV bucket, creating it when missing (file storage, `nats.kv.replicas` replicas). An existing bucket
- * is used as it is (its replicas are not changed).
+ * is used as it is (its replicas are not changed). While JetStream is not ready (a NATS cluster electing its
+ * leaders right after it started, a request timing out meanwhile) it tries again for up to `readyTimeoutMs`.
  */
-export async function openBucket(nc: NatsConnection, name: string, options: BucketOptions = {}, settings?: NatsSettings): Promise<KV> {
+export async function openBucket(
+  nc: NatsConnection,
+  name: string,
+  options: BucketOptions = {},
+  settings?: NatsSettings,
+  retry: { readyTimeoutMs?: number; log?: Log } = {},
+): Promise<KV> {
   const kvm = new Kvm(jetstream(nc, jsOptionsOf(settings)));
-  return kvm.create(name, {
-    history: options.history ?? 1,
-    replicas: settings?.kvReplicas ?? 1,
-    ...(options.ttlMs ? { ttl: options.ttlMs } : {}),
-  });
+  const replicas = settings?.kvReplicas ?? 1;
+  const deadline = Date.now() + (retry.readyTimeoutMs ?? 60_000);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await kvm.create(name, {
+        history: options.history ?? 1,
+        replicas,
+        ...(options.ttlMs ? { ttl: options.ttlMs } : {}),
+      });
+    } catch (e) {
+      if (!bucketNotReady(e) || Date.now() > deadline) throw new BucketError(name, replicas, e);
+      (retry.log ?? silentLog).warn({ bucket: name, attempt, err: e }, 'JetStream not ready for the bucket yet; retrying');
+      await new Promise((r) => setTimeout(r, Math.min(250 * attempt, 2000)));
+    }
+  }
 }
 
 /** Deletes a bucket (its stream); a bucket that does not exist is fine. */

@@ -1,5 +1,6 @@
 /**
- * A three-node NATS cluster (three nats-server processes routed together, JetStream, the group's buckets with
+ * A single NATS server restarted under a running group, within the fencing window: nobody notices (no fencing,
+ * no task stopped, every record). Then a three-node NATS cluster (three nats-server processes routed together, JetStream, the group's buckets with
  * three replicas) under a three-worker Sluice group running datagen → Kafka → file. One NATS node is killed
  * with SIGKILL mid-run and restarted later: the workers fail over to the other nodes, no worker stays fenced
  * longer than the session timeout and none is taken for gone, configs, statuses and offsets survive, and every
@@ -12,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { uniqueName } from '../../support/services.js';
-import { natsCluster, type NatsServerProcess } from '../../support/nats-servers.js';
+import { natsCluster, natsServer, type NatsServerProcess } from '../../support/nats-servers.js';
 import { connectNats } from '../../../src/cluster/nats.js';
 import { bucketsOf } from '../../../src/cluster/keys.js';
 import { TestCluster, rest, until, type WorkerProcess } from './support/cluster.js';
@@ -22,8 +23,10 @@ const SESSION_MS = 20_000;
 const dir = mkdtempSync(join(tmpdir(), 'sluice-nats-cluster-'));
 let nats: NatsServerProcess[] = [];
 const cluster = new TestCluster({ sessionTimeoutMs: SESSION_MS, heartbeatIntervalMs: 1000, delayMs: 5000, extra: { 'nats.kv.replicas': '3' } });
+const single = new TestCluster({ sessionTimeoutMs: SESSION_MS, heartbeatIntervalMs: 1000, delayMs: 5000 });
 after(async () => {
   await cluster.stop().catch(() => {});
+  await single.stop().catch(() => {});
   await Promise.all(nats.map((s) => s.kill()));
   rmSync(dir, { recursive: true, force: true });
 });
@@ -65,6 +68,42 @@ function fencedSpans(w: WorkerProcess): number[] {
   return spans;
 }
 
+describe('a NATS server restart within the fencing window', { timeout: 300_000 }, () => {
+  test('restarted (SIGTERM, start) while records flow: no worker fences itself or stops a connector, every record arrives', async (t) => {
+    const server = await natsServer(dir, 'single');
+    nats.push(server);
+    const workers: WorkerProcess[] = [];
+    for (let i = 0; i < 2; i++) workers.push(await single.add({ natsUrl: `nats://127.0.0.1:${server.port}` }));
+    await Promise.all(workers.map((w) => w.ready(90_000)));
+    const topic = uniqueName('single_orders');
+    const out = join(single.dir, 'orders.jsonl');
+    const records = 3000;
+    const port = workers[0]!.port;
+    // Sink connector names of their own: the consumer group connect-<name> lives on the shared broker.
+    for (const [name, config] of Object.entries({
+      gen: { 'connector.class': 'datagen', 'kafka.topic': topic, 'tasks.max': '2', 'max.records': String(records), 'records.per.second': '40', 'random.seed': '7' },
+      [uniqueName('file')]: { 'connector.class': 'FileStreamSink', topics: topic, file: out },
+    })) {
+      assert.equal((await rest(port, 'POST', '/connectors', { name, config })).status, 201);
+    }
+    await until('records flowing', () => ids(out).size > 100, 90_000);
+    const downAt = Date.now();
+    await server.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 2000));
+    await server.start();
+    t.diagnostic(`NATS restarted in ${Date.now() - downAt} ms`);
+    await until(`all ${records} records in the file`, () => ids(out).size === records, 150_000, 500);
+    for (const w of workers) {
+      const lines = logLines(w).filter((l) => l.time > downAt);
+      assert.deepEqual(fencedSpans(w), [], `${w.name} fenced itself`);
+      assert.ok(lines.some((l) => l.msg === 'NATS connection restored'), `${w.name} did not reconnect: ${w.tail()}`);
+      assert.deepEqual(lines.filter((l) => l.msg === 'connector stopped').map((l) => l.msg), [], `${w.name} stopped a connector`);
+    }
+    await single.stop();
+    await server.kill();
+  });
+});
+
 describe('a three-node NATS cluster loses a node under a running group', { timeout: 400_000 }, () => {
   test('kill -9 of one NATS node and its restart: every record arrives, nothing fenced beyond the session timeout, state survives', async (t) => {
     nats = await natsCluster(dir, 'sluice-nc');
@@ -78,7 +117,7 @@ describe('a three-node NATS cluster loses a node under a running group', { timeo
     const port = workers[0]!.port;
     const configs = {
       gen: { 'connector.class': 'datagen', 'kafka.topic': topic, 'tasks.max': '3', 'max.records': String(RECORDS), 'records.per.second': '30', 'random.seed': '5' },
-      file: { 'connector.class': 'FileStreamSink', topics: topic, file: out, 'tasks.max': '2' },
+      [uniqueName('file')]: { 'connector.class': 'FileStreamSink', topics: topic, file: out, 'tasks.max': '2' },
     };
     for (const [name, config] of Object.entries(configs)) assert.equal((await rest(port, 'POST', '/connectors', { name, config })).status, 201);
     await until('records flowing', () => ids(out).size > 300, 90_000);

@@ -140,6 +140,19 @@ describe('NATS with TLS and credentials', { timeout: 240_000 }, () => {
     }
   });
 
+  test('three replicas asked of a single server: refused at start naming nats.kv.replicas', async () => {
+    const token = kinds[1]!;
+    const err = await joinAs({ ...token.keys, 'nats.kv.replicas': '3' }, uniqueName('r3')).then(
+      async (m) => {
+        await m.leave(true);
+        return undefined;
+      },
+      (e: Error) => e,
+    );
+    assert.ok(err, 'R3 buckets on a single server were accepted');
+    assert.match(err.message, /nats\.kv\.replicas=3 needs a NATS cluster/, err.message);
+  });
+
   test('TLS: a CA that does not vouch for the server, or no client certificate where the server asks for one, is refused naming the certificate', async () => {
     const server = kinds[0]!.server;
     const url = `tls://127.0.0.1:${server.port}`;

@@ -33,10 +33,12 @@ describe('NATS server restart under a running cluster', { timeout: 300_000 }, ()
     const workers = await cluster.start(3);
     const topic = uniqueName('cl_nats_orders');
     const out = join(cluster.dir, 'orders.jsonl');
+    // The sink's consumer group is connect-<name> on the shared broker: a name of its own per run.
+    const file = uniqueName('file');
     const port = workers[0]!.port;
     for (const [name, config] of [
       ['gen', { 'connector.class': 'datagen', 'kafka.topic': topic, 'tasks.max': '3', 'max.records': String(RECORDS), 'records.per.second': '80', 'random.seed': '3' }],
-      ['file', { 'connector.class': 'FileStreamSink', topics: topic, file: out }],
+      [file, { 'connector.class': 'FileStreamSink', topics: topic, file: out }],
       ['probe', { 'connector.class': 'test.cluster.ProbeConnector', 'tasks.max': '3', 'probe.log': cluster.probeLog }],
     ] as const) {
       assert.equal((await rest(port, 'POST', '/connectors', { name, config })).status, 201);
@@ -55,7 +57,7 @@ describe('NATS server restart under a running cluster', { timeout: 300_000 }, ()
     await until(`all ${RECORDS} records in the file`, () => ids(out).size === RECORDS, 150_000, 500);
     await until('every task RUNNING again, on every worker\'s view', async () => {
       for (const w of workers) {
-        for (const c of ['gen', 'file', 'probe']) {
+        for (const c of ['gen', file, 'probe']) {
           const s = await cluster.status(c, w.port);
           if (!s || s.connector.state !== 'RUNNING' || !s.tasks.every((x: any) => x.state === 'RUNNING')) return false;
         }
