@@ -39,7 +39,7 @@ export type ConnectorEvent =
   /** Remove the connector: stop the instance and end the actor. */
   | { type: 'SHUTDOWN' };
 
-interface ConnectorContextData {
+export interface ConnectorContextData {
   name: string;
   connector: AnyConnector;
   config: ConnectorConfig;

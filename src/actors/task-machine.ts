@@ -26,7 +26,7 @@ export interface TaskMachineInput {
 /** SHUTDOWN removes the task (stop gracefully, then the actor ends); tasks have no STOPPED target state. */
 export type TaskEvent = { type: 'PAUSE' } | { type: 'RESUME' } | { type: 'RESTART' } | { type: 'SHUTDOWN' };
 
-interface TaskContext {
+export interface TaskContext {
   id: TaskId;
   start: () => Promise<TaskRun>;
   target: 'STARTED' | 'PAUSED';

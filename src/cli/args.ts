@@ -76,7 +76,10 @@ Exit codes: 0 ok; 1 usage error; 2 invalid pipeline or worker config, or the wor
 `;
 
 /** node's parseArgs, strict and with positionals; an unknown or malformed option is a UsageError. */
-export function parseOptions<O extends NonNullable<ParseArgsConfig['options']>>(argv: readonly string[], options: O) {
+export function parseOptions<O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: readonly string[],
+  options: O,
+): ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: O }>> {
   try {
     return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
   } catch (e) {
