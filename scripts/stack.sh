@@ -123,7 +123,9 @@ ensure_mariadb() {
 ensure_nats() {
   if ! port_open "$NATS_PORT"; then
     log "nats: not answering on 127.0.0.1:$NATS_PORT, starting it"
-    start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- \
+    # Matched by its pid file, not by the executable: a test's private nats-server is not this one.
+    start-stop-daemon --start --oknodo --background --make-pidfile --pidfile /tmp/sluice-stack-nats.pid \
+      --exec /usr/sbin/nats-server -- \
       -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log 9>&-
     wait_port nats "$NATS_PORT" "$SERVICE_WAIT" || die "nats did not answer on 127.0.0.1:$NATS_PORT within ${SERVICE_WAIT}s (see /var/log/nats-server.log)"
   fi

@@ -6,34 +6,20 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { connect as tcpConnect, createServer } from 'node:net';
+import { freePort, portOpen } from './ports.js';
 import { join } from 'node:path';
 import { createUser, createAccount, createOperator } from '@nats-io/nkeys';
 import { encodeAccount, encodeOperator, encodeUser, fmtCreds } from '@nats-io/jwt';
 
 export const NATS_SERVER = '/usr/sbin/nats-server';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = tcpConnect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
+
+/** Every private server still running is killed when the test process exits, whatever failed before. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
 
 /** One nats-server process; `start` again after `kill` reuses its config, ports and store. */
 export class NatsServerProcess {
@@ -67,7 +53,13 @@ export class NatsServerProcess {
     const child = spawn(NATS_SERVER, ['-c', this.configFile], { stdio: ['ignore', fd, fd] });
     closeSync(fd);
     this.#child = child;
-    this.#exited = new Promise((r) => child.once('exit', () => r()));
+    live.add(child);
+    this.#exited = new Promise((r) =>
+      child.once('exit', () => {
+        live.delete(child);
+        r();
+      }),
+    );
     const end = Date.now() + timeoutMs;
     while (!(await portOpen(this.port))) {
       if (!this.running) throw new Error(`nats-server ${this.name} exited: ${this.tail()}`);

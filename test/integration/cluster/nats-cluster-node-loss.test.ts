@@ -8,7 +8,7 @@
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -16,12 +16,12 @@ import { uniqueName } from '../../support/services.js';
 import { natsCluster, natsServer, type NatsServerProcess } from '../../support/nats-servers.js';
 import { connectNats } from '../../../src/cluster/nats.js';
 import { bucketsOf } from '../../../src/cluster/keys.js';
-import { TestCluster, rest, until, type WorkerProcess } from './support/cluster.js';
+import { TestCluster, orderIdsIn, rest, until, type WorkerProcess } from './support/cluster.js';
 
 const RECORDS = 4500;
 const SESSION_MS = 20_000;
 const dir = mkdtempSync(join(tmpdir(), 'sluice-nats-cluster-'));
-let nats: NatsServerProcess[] = [];
+const nats: NatsServerProcess[] = [];
 const cluster = new TestCluster({ sessionTimeoutMs: SESSION_MS, heartbeatIntervalMs: 1000, delayMs: 5000, extra: { 'nats.kv.replicas': '3' } });
 const single = new TestCluster({ sessionTimeoutMs: SESSION_MS, heartbeatIntervalMs: 1000, delayMs: 5000 });
 after(async () => {
@@ -30,16 +30,6 @@ after(async () => {
   await Promise.all(nats.map((s) => s.kill()));
   rmSync(dir, { recursive: true, force: true });
 });
-
-function ids(file: string): Set<number> {
-  if (!existsSync(file)) return new Set();
-  return new Set(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => (JSON.parse(l) as { order_id: number }).order_id),
-  );
-}
 
 interface LogLine {
   readonly time: number;
@@ -86,13 +76,13 @@ describe('a NATS server restart within the fencing window', { timeout: 300_000 }
     })) {
       assert.equal((await rest(port, 'POST', '/connectors', { name, config })).status, 201);
     }
-    await until('records flowing', () => ids(out).size > 100, 90_000);
+    await until('records flowing', () => orderIdsIn(out).size > 100, 90_000);
     const downAt = Date.now();
     await server.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 2000));
     await server.start();
     t.diagnostic(`NATS restarted in ${Date.now() - downAt} ms`);
-    await until(`all ${records} records in the file`, () => ids(out).size === records, 150_000, 500);
+    await until(`all ${records} records in the file`, () => orderIdsIn(out).size === records, 150_000, 500);
     for (const w of workers) {
       const lines = logLines(w).filter((l) => l.time > downAt);
       assert.deepEqual(fencedSpans(w), [], `${w.name} fenced itself`);
@@ -106,8 +96,9 @@ describe('a NATS server restart within the fencing window', { timeout: 300_000 }
 
 describe('a three-node NATS cluster loses a node under a running group', { timeout: 400_000 }, () => {
   test('kill -9 of one NATS node and its restart: every record arrives, nothing fenced beyond the session timeout, state survives', async (t) => {
-    nats = await natsCluster(dir, 'sluice-nc');
-    const urls = nats.map((s) => `nats://127.0.0.1:${s.port}`);
+    const nodes = await natsCluster(dir, 'sluice-nc');
+    nats.push(...nodes);
+    const urls = nodes.map((s) => `nats://127.0.0.1:${s.port}`);
         const workers: WorkerProcess[] = [];
     for (let i = 0; i < 3; i++) workers.push(await cluster.add({ natsUrl: urls.join(',') }));
     await Promise.all(workers.map((w) => w.ready(90_000)));
@@ -120,8 +111,8 @@ describe('a three-node NATS cluster loses a node under a running group', { timeo
       [uniqueName('file')]: { 'connector.class': 'FileStreamSink', topics: topic, file: out, 'tasks.max': '2' },
     };
     for (const [name, config] of Object.entries(configs)) assert.equal((await rest(port, 'POST', '/connectors', { name, config })).status, 201);
-    await until('records flowing', () => ids(out).size > 300, 90_000);
-    t.diagnostic(`records flowing: ${ids(out).size}`);
+    await until('records flowing', () => orderIdsIn(out).size > 300, 90_000);
+    t.diagnostic(`records flowing: ${orderIdsIn(out).size}`);
 
     // The buckets really are replicated three times; the node that leads the config bucket's stream is the one
     // killed, so writes must fail over to a new stream leader.
@@ -138,18 +129,18 @@ describe('a three-node NATS cluster loses a node under a running group', { timeo
     } finally {
       await nc.close();
     }
-    t.diagnostic(`stream leaders read in ${Date.now() - checkAt} ms, ${ids(out).size} records by then`);
-    const victim = nats.find((s) => s.name === leader);
+    t.diagnostic(`stream leaders read in ${Date.now() - checkAt} ms, ${orderIdsIn(out).size} records by then`);
+    const victim = nodes.find((s) => s.name === leader);
     assert.ok(victim, `the config bucket's stream leader (${leader}) is one of the three nodes`);
     const killedAt = Date.now();
     await victim.kill('SIGKILL');
-    t.diagnostic(`killed ${victim.name} with SIGKILL after ${ids(out).size} records`);
+    t.diagnostic(`killed ${victim.name} with SIGKILL after ${orderIdsIn(out).size} records`);
     await new Promise((r) => setTimeout(r, 8000));
-    const midway = ids(out).size;
+    const midway = orderIdsIn(out).size;
     await victim.start();
     t.diagnostic(`${victim.name} restarted after ${Date.now() - killedAt} ms; ${midway} records by then`);
 
-    await until(`all ${RECORDS} records in the file`, () => ids(out).size === RECORDS, 200_000, 500);
+    await until(`all ${RECORDS} records in the file`, () => orderIdsIn(out).size === RECORDS, 200_000, 500);
     await until('every connector and task RUNNING on every worker\'s view', async () => {
       for (const w of workers) {
         for (const c of Object.keys(configs)) {

@@ -69,29 +69,25 @@ describe('NATS with TLS and credentials', { timeout: 240_000 }, () => {
     const nkeyServer = await started('nkey', `authorization { users: [ { nkey: ${nkey.publicKey} } ] }`);
     const operator = await makeOperatorMode(dir);
     const credsServer = await started('creds', operator.serverConfig);
+    const mutualTls = {
+      'nats.url': `tls://127.0.0.1:${userServer.port}`,
+      'nats.tls.ca.location': certs.ca,
+      'nats.tls.cert.location': certs.clientCert,
+      'nats.tls.key.location': certs.clientKey,
+    };
     kinds.push(
       {
         name: 'TLS with client certificates + user/password (the password from a config provider)',
         server: userServer,
         keys: {
-          'nats.url': `tls://127.0.0.1:${userServer.port}`,
-          'nats.tls.ca.location': certs.ca,
-          'nats.tls.cert.location': certs.clientCert,
-          'nats.tls.key.location': certs.clientKey,
+          ...mutualTls,
           'nats.user': 'sluice',
           'nats.password': `\${file:${secrets}:password}`,
           'config.providers': 'file',
           'config.providers.file.class': 'org.apache.kafka.common.config.provider.FileConfigProvider',
         },
         wrong: {
-          keys: {
-            'nats.url': `tls://127.0.0.1:${userServer.port}`,
-            'nats.tls.ca.location': certs.ca,
-            'nats.tls.cert.location': certs.clientCert,
-            'nats.tls.key.location': certs.clientKey,
-            'nats.user': 'sluice',
-            'nats.password': 'wrong',
-          },
+          keys: { ...mutualTls, 'nats.user': 'sluice', 'nats.password': 'wrong' },
           says: /Authorization Violation/i,
         },
       },

@@ -5,10 +5,9 @@
  */
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { uniqueName } from '../../support/services.js';
-import { TestCluster, rest, until } from './support/cluster.js';
+import { TestCluster, orderIdsIn, rest, until } from './support/cluster.js';
 import { ensureNats, stopNats } from './support/nats-server.js';
 
 const RECORDS = 3000;
@@ -17,16 +16,6 @@ after(async () => {
   await ensureNats();
   await cluster.stop();
 });
-
-function ids(file: string): Set<number> {
-  if (!existsSync(file)) return new Set();
-  return new Set(
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .filter((l) => l.trim() !== '')
-      .map((l) => (JSON.parse(l) as { order_id: number }).order_id),
-  );
-}
 
 describe('NATS server restart under a running cluster', { timeout: 300_000 }, () => {
   test('survived: every record arrives, tasks run again, never on two workers at once', async (t) => {
@@ -43,7 +32,7 @@ describe('NATS server restart under a running cluster', { timeout: 300_000 }, ()
     ] as const) {
       assert.equal((await rest(port, 'POST', '/connectors', { name, config })).status, 201);
     }
-    await until('records flowing', () => ids(out).size > 200, 60_000);
+    await until('records flowing', () => orderIdsIn(out).size > 200, 60_000);
 
     const downAt = Date.now();
     try {
@@ -54,7 +43,7 @@ describe('NATS server restart under a running cluster', { timeout: 300_000 }, ()
     }
     t.diagnostic(`NATS was down for ${Date.now() - downAt} ms`);
 
-    await until(`all ${RECORDS} records in the file`, () => ids(out).size === RECORDS, 150_000, 500);
+    await until(`all ${RECORDS} records in the file`, () => orderIdsIn(out).size === RECORDS, 150_000, 500);
     await until('every task RUNNING again, on every worker\'s view', async () => {
       for (const w of workers) {
         for (const c of ['gen', file, 'probe']) {

@@ -5,7 +5,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestCluster, rest, until } from '../cluster/support/cluster.js';
+import { TestCluster, rest, until, type WorkerProcess } from '../cluster/support/cluster.js';
 
 const cluster = new TestCluster({ delayMs: 1000, sessionTimeoutMs: 3000 });
 after(async () => {
@@ -18,8 +18,12 @@ test('a forwarded write whose leader does not answer gets a 500 a user understan
   const leaderId = await until('a leader', async () => {
     const r = await rest(w1!.port, 'GET', '/connectors?expand=status');
     if (r.status !== 200) return null;
-    // The lease holder logs "leadership taken".
-    return [w1!, w2!].find((w) => /leadership taken/.test(w.tail(200)))?.workerId ?? null;
+    // The lease holder logs "lease taken" with its epoch; under load the lease can move once at start, so the
+    // holder is the one with the newest epoch.
+    const epochOf = (w: WorkerProcess) =>
+      Math.max(-1, ...w.tail(400).split('\n').filter((l) => l.includes('"msg":"lease taken"')).map((l) => (JSON.parse(l) as { epoch: number }).epoch));
+    const [a, b] = [epochOf(w1!), epochOf(w2!)];
+    return a < 0 && b < 0 ? null : (a > b ? w1! : w2!).workerId;
   }, 30_000);
   const leader = [w1!, w2!].find((w) => w.workerId === leaderId)!;
   const follower = [w1!, w2!].find((w) => w !== leader)!;

@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, writeFileSync, existsSync, closeSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { KAFKA_BROKERS, NATS_URL, uniqueName } from '../../../support/services.js';
@@ -18,16 +17,8 @@ const ROOT = resolve(import.meta.dirname, '../../../..');
 // Transpiled with the CLI when the test runner built both (one copy of the plugin API in the process), else .ts through tsx.
 export const PROBE_PLUGIN = importablePath(resolve(import.meta.dirname, 'probe-plugin.ts'));
 
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(port));
-    });
-  });
-}
+import { freePort } from '../../../support/ports.js';
+export { freePort };
 
 export async function until<T>(what: string, fn: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 60_000, everyMs = 100): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -250,6 +241,17 @@ export class TestCluster {
   logs(): string {
     return this.workers.map((w) => `---- ${w.name} (${w.workerId})\n${w.tail(15)}`).join('\n');
   }
+}
+
+/** The distinct order ids in a FileStreamSink file of datagen orders (JSON lines). */
+export function orderIdsIn(file: string): Set<number> {
+  if (!existsSync(file)) return new Set();
+  return new Set(
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => (JSON.parse(l) as { order_id: number }).order_id),
+  );
 }
 
 /** How many tasks each worker runs according to a status body. */

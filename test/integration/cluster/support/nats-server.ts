@@ -4,7 +4,7 @@
  * and is safe to call any number of times (tests call it in `finally`/`after`).
  */
 import { execFileSync } from 'node:child_process';
-import { connect } from 'node:net';
+import { portOpen as portOpenAt } from '../../../support/ports.js';
 
 const PORT = 4222;
 
@@ -14,16 +14,7 @@ export function natsPid(): number | null {
   return m ? Number(m[1]) : null;
 }
 
-function portOpen(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(PORT, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
+const portOpen = (): Promise<boolean> => portOpenAt(PORT);
 
 async function waitPort(open: boolean, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -54,7 +45,9 @@ export async function stopNats(): Promise<void> {
 export async function ensureNats(): Promise<void> {
   if (await portOpen()) return;
   execFileSync('start-stop-daemon', [
-    '--start', '--oknodo', '--background', '--exec', '/usr/sbin/nats-server', '--',
+    // Matched by its pid file (as scripts/stack.sh does), not by the executable: a private nats-server of
+    // another test is not the machine's.
+    '--start', '--oknodo', '--background', '--make-pidfile', '--pidfile', '/tmp/sluice-stack-nats.pid', '--exec', '/usr/sbin/nats-server', '--',
     '-a', '127.0.0.1', '-p', String(PORT), '-js', '-sd', '/var/lib/nats-server', '-l', '/var/log/nats-server.log',
   ]);
   await waitPort(true, 60_000);

@@ -11,7 +11,7 @@ import { Zone } from '../../util/zone.js';
 import type { Session, SessionOptions, SourceColumn, SourceMappingOptions, TimeKind } from '../dialect.js';
 import { SqlDialect, type DialectProfile } from '../sql-dialect.js';
 import * as catalog from './catalog.js';
-import { connectMySql, isMyConnectionError } from './session.js';
+import { isMyConnectionError } from './connection-errors.js';
 import * as sink from './sink-values.js';
 import { sourceColumn, type MyField } from './source-types.js';
 
@@ -35,9 +35,11 @@ export class MySqlDialectImpl extends SqlDialect {
     super(quoteMethod, PROFILE, { catalog, sinkValues: sink, isConnectionError: isMyConnectionError });
   }
 
-  connect(spec: ConnectionSpec, user: string | null, password: string | null, options: SessionOptions = {}): Promise<Session> {
+  async connect(spec: ConnectionSpec, user: string | null, password: string | null, options: SessionOptions = {}): Promise<Session> {
     const zdb = urlParam(spec, 'zeroDateTimeBehavior');
     this.#zeroDateToNull = !!zdb && /^convert_?to_?null$/i.test(zdb);
+    // The driver (and kysely) load with the first connection: a pipeline without JDBC never pays for them.
+    const { connectMySql } = await import('./session.js');
     return connectMySql(this, spec, user, password, options);
   }
 

@@ -10,6 +10,8 @@ import { settlesWithin } from '../../../api/index.js';
 import { urlParam, type ConnectionSpec } from '../../util/url.js';
 import type { Dialect, RowCursor, Session, SessionOptions } from '../dialect.js';
 import { DriverSession, setUpSession } from '../session-base.js';
+import { isMyConnectionError } from './connection-errors.js';
+export { isMyConnectionError };
 
 /** How long a closing session waits for the server's goodbye before it drops the socket. */
 const CLOSE_GRACE_MS = 2000;
@@ -50,14 +52,6 @@ export async function connectMySql(
     "SET time_zone = '+00:00'",
     options.isolationLevel ? dialect.isolationSql(options.isolationLevel) : null,
   ]);
-}
-
-export function isMyConnectionError(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
-  const x = e as { code?: string; errno?: number; fatal?: boolean };
-  if (x.fatal) return true;
-  if (x.errno === 2006 || x.errno === 2013 || x.errno === 1927 || x.errno === 4031) return true;
-  return typeof x.code === 'string' && /^(PROTOCOL_CONNECTION_LOST|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|PROTOCOL_SEQUENCE_TIMEOUT)$/.test(x.code);
 }
 
 /** kysely over the one connection: a "pool" that always hands out this connection and never releases it. */

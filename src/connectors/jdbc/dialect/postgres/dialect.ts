@@ -15,7 +15,7 @@ import type {
 } from '../dialect.js';
 import { SqlDialect, type DialectProfile } from '../sql-dialect.js';
 import * as catalog from './catalog.js';
-import { connectPostgres, isPgConnectionError } from './session.js';
+import { isPgConnectionError } from './connection-errors.js';
 import * as sink from './sink-values.js';
 import { PgSourceTypes } from './source-types.js';
 
@@ -37,7 +37,9 @@ export class PostgresDialectImpl extends SqlDialect {
     super(quoteMethod, PROFILE, { catalog, sinkValues: sink, isConnectionError: isPgConnectionError });
   }
 
-  connect(spec: ConnectionSpec, user: string | null, password: string | null, options: SessionOptions = {}): Promise<Session> {
+  async connect(spec: ConnectionSpec, user: string | null, password: string | null, options: SessionOptions = {}): Promise<Session> {
+    // The driver (and kysely) load with the first connection: a pipeline without JDBC never pays for them.
+    const { connectPostgres } = await import('./session.js');
     return connectPostgres(this, spec, user, password, options);
   }
 

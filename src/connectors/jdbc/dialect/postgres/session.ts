@@ -12,6 +12,8 @@ import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } f
 import { urlParam, type ConnectionSpec } from '../../util/url.js';
 import type { Dialect, RowCursor, Session, SessionOptions } from '../dialect.js';
 import { DriverSession, setUpSession } from '../session-base.js';
+import { isPgConnectionError } from './connection-errors.js';
+export { isPgConnectionError };
 
 /** Every value as the text PostgreSQL sent: the dialect parses it. */
 const RAW_TYPES = { getTypeParser: () => (v: string) => v } as unknown as pg.CustomTypesConfig;
@@ -57,16 +59,6 @@ function sslOptions(spec: ConnectionSpec): pg.ClientConfig['ssl'] {
     return { rejectUnauthorized: urlParam(spec, 'sslfactory') !== 'org.postgresql.ssl.NonValidatingFactory' };
   }
   return undefined;
-}
-
-export function isPgConnectionError(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
-  const code = (e as { code?: string }).code;
-  if (typeof code === 'string') {
-    if (/^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|ECONNABORTED)$/.test(code)) return true;
-    if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
-  }
-  return /Connection terminated|Client has encountered a connection error|not queryable|Connection ended/i.test(e.message);
 }
 
 /** kysely over the one client: a "pool" that always hands out this client and never releases it. */
