@@ -2,7 +2,7 @@
 import type { ConnectorPlugin } from './api/index.js';
 import { datagenPlugin } from './datagen/index.js';
 import { fileStreamSinkPlugin, fileStreamSourcePlugin } from './file/index.js';
-import { hdfsSinkPlugin } from './hdfs/index.js';
+import { hdfsSinkPlugin } from './hdfs/plugin.js';
 import { jdbcSinkPlugin, jdbcSourcePlugin } from './jdbc/index.js';
 
 export const BUILTIN_CONNECTOR_PLUGINS: readonly ConnectorPlugin[] = [

@@ -4,11 +4,10 @@
  * unchanged; keys for features that are not here (Hive, Kerberos) are accepted and refused only when turned on.
  */
 import { ConfigDef, ConfigException, Validators, type ConfigValue, type ConnectorConfig } from '../api/index.js';
-import { AVRO_FORMAT_CLASS, AvroFormat, checkAvroCodec } from './formats/avro-format.js';
+import { AVRO_FORMAT_CLASS, checkAvroCodec } from './formats/avro-codecs.js';
 import type { Format } from './formats/format.js';
 import { JSON_FORMAT_CLASS, JsonFormat } from './formats/json-format.js';
-import { PARQUET_FORMAT_CLASS, ParquetFormat } from './formats/parquet-format.js';
-import { parquetCodecOf } from './formats/parquet-engine.js';
+import { PARQUET_FORMAT_CLASS, parquetCodecOf } from './formats/parquet-codecs.js';
 import { STRING_FORMAT_CLASS, StringFormat } from './formats/string-format.js';
 import { createPartitioner, partitionerKind, type PartitionerSettings } from './partitioner/partitioner.js';
 import { parseZone, type Zone } from './partitioner/time.js';
@@ -326,13 +325,18 @@ export function validateHdfsSinkConfig(props: ConnectorConfig): Map<string, Conf
   return result;
 }
 
-export function createFormat(s: HdfsSinkSettings): Format {
+/** The format of the settings; Avro's and Parquet's libraries load here, with the first task that writes them. */
+export async function createFormat(s: HdfsSinkSettings): Promise<Format> {
   const data = { connectMetaData: s.connectMetaData, enhancedSchemaSupport: s.enhancedAvroSchemaSupport };
   switch (formatKind(s.formatClass)) {
-    case 'avro':
+    case 'avro': {
+      const { AvroFormat } = await import('./formats/avro-format.js');
       return new AvroFormat({ ...data, codec: s.avroCodec, cacheSize: s.schemaCacheSize });
-    case 'parquet':
+    }
+    case 'parquet': {
+      const { ParquetFormat } = await import('./formats/parquet-format.js');
       return new ParquetFormat({ ...data, codec: s.parquetCodec, rowGroupMaxRows: s.parquetRowGroupMaxRows, rowGroupMaxBytes: s.parquetRowGroupMaxBytes });
+    }
     case 'json':
       return new JsonFormat();
     case 'string':

@@ -55,7 +55,7 @@ export class HdfsSinkTask extends SinkTask {
     this.#storage = this.#opts.storage
       ? this.#opts.storage(s)
       : createStorage({ url: s.url, storageClass: s.storageClass, hadoopConfDir: s.hadoopConfDir, user: s.webhdfsUser, webhdfsChunkBytes: s.webhdfsChunkBytes });
-    this.#format = createFormat(s);
+    this.#format = await createFormat(s);
     this.#partitioner = createPartitioner(s.partitioner);
     this.#compat = new SchemaCompatibilityChecker(s.compatibility);
     const assigned = this.#safeAssignment();

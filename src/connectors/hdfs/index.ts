@@ -1,9 +1,5 @@
 /** The HDFS sink connector (Confluent's kafka-connect-hdfs / hdfs3) as a plugin. */
-import type { ConnectorPlugin } from '../api/index.js';
-import { hdfsSinkConfigDef } from './config.js';
-import { HdfsSinkConnector } from './hdfs-sink-connector.js';
-import { HDFS_CONNECTOR_VERSION } from './version.js';
-
+export { hdfsSinkPlugin, HDFS3_CONNECTOR_CLASS } from './plugin.js';
 export { HdfsSinkConnector } from './hdfs-sink-connector.js';
 export { HdfsSinkTask, type HdfsSinkTaskOptions } from './hdfs-sink-task.js';
 export { hdfsSinkConfigDef, parseHdfsSinkConfig, validateHdfsSinkConfig, createFormat, type HdfsSinkSettings } from './config.js';
@@ -18,14 +14,3 @@ export type { Format, RecordWriter } from './formats/format.js';
 export { createPartitioner, type Partitioner } from './partitioner/partitioner.js';
 export { committedFileName, parseCommittedFileName } from './naming.js';
 export { Wal, readWal } from './wal.js';
-
-export const HDFS3_CONNECTOR_CLASS = 'io.confluent.connect.hdfs3.Hdfs3SinkConnector';
-
-export const hdfsSinkPlugin: ConnectorPlugin = {
-  type: 'sink',
-  className: HdfsSinkConnector.className,
-  aliases: ['HdfsSink', 'hdfs-sink', HDFS3_CONNECTOR_CLASS, 'Hdfs3SinkConnector', 'Hdfs3Sink'],
-  version: HDFS_CONNECTOR_VERSION,
-  create: () => new HdfsSinkConnector(),
-  configDef: hdfsSinkConfigDef,
-};

@@ -9,31 +9,22 @@ import { crc32, deflateRaw } from 'node:zlib';
 import { promisify } from 'node:util';
 import avro from 'avsc';
 import * as snappy from 'snappyjs';
-import { ConfigException } from '../../api/index.js';
 import { DataException, type Schema, type SinkRecord } from '../../../data/index.js';
 import type { OutputFile } from '../storage/storage.js';
 import { avroValueConverter, toAvroSchema, type AvroDataOptions, type AvroSchema, type ValueConverter } from './avro-data.js';
 import { BIG_LONG, zigZagLong } from './avro-long.js';
 import { BufferedOutput } from './output.js';
+import { AVRO_FORMAT_CLASS, checkAvroCodec, type AvroCodec } from './avro-codecs.js';
+
+export { AVRO_CODECS, AVRO_FORMAT_CLASS, checkAvroCodec, type AvroCodec } from './avro-codecs.js';
 import { where, type Format, type RecordWriter } from './format.js';
 
 const deflateRawAsync = promisify(deflateRaw);
 
-export const AVRO_FORMAT_CLASS = 'io.confluent.connect.hdfs.avro.AvroFormat';
-export const AVRO_CODECS = ['null', 'deflate', 'snappy', 'bzip2'] as const;
-export type AvroCodec = 'null' | 'deflate' | 'snappy';
 const MAGIC = Buffer.from([0x4f, 0x62, 0x6a, 0x01]); // "Obj" 1
 /** Avro Java's default sync interval (bytes of encoded records per block). */
 export const DEFAULT_AVRO_BLOCK_BYTES = 64_000;
 
-export function checkAvroCodec(codec: string): AvroCodec {
-  const c = codec.trim().toLowerCase();
-  if (c === 'null' || c === 'deflate' || c === 'snappy') return c;
-  if (c === 'bzip2') {
-    throw new ConfigException('avro.codec', codec, 'bzip2 is not supported by this sink (no bzip2 compressor in Node.js); use null, deflate or snappy');
-  }
-  throw new ConfigException('avro.codec', codec, 'must be one of null, deflate, snappy');
-}
 
 interface CompiledSchema {
   readonly json: string;

@@ -5,11 +5,11 @@
  * when `sink` returns a promise the engine waits for it before encoding more (hyparquet-writer's own Node file
  * writer uses synchronous fs writes — not used here).
  */
-import * as zlib from 'node:zlib';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
-import { ConfigException } from '../../api/index.js';
+import { parquetCompressor, type ParquetCodec } from './parquet-codecs.js';
 
-export type ParquetCodec = 'UNCOMPRESSED' | 'SNAPPY' | 'GZIP' | 'ZSTD' | 'BROTLI';
+export { parquetCodecOf, type ParquetCodec } from './parquet-codecs.js';
+
 
 /** A Parquet schema element (parquet-format's SchemaElement), flattened depth-first with `num_children`. */
 export interface ParquetSchemaElement {
@@ -54,55 +54,6 @@ export type ByteSink = (chunk: Uint8Array) => void | Promise<void>;
 export interface ParquetEngine {
   readonly name: string;
   open(sink: ByteSink, schema: readonly ParquetSchemaElement[], opts: ParquetOpenOptions): ParquetFileWriter;
-}
-
-type Compressor = (input: Uint8Array) => Uint8Array;
-
-/** The compressor for a codec, or a ConfigException saying why this Node cannot do it. */
-export function parquetCompressor(codec: ParquetCodec): Compressor | undefined {
-  switch (codec) {
-    case 'UNCOMPRESSED':
-    case 'SNAPPY':
-      return undefined; // built into hyparquet-writer
-    case 'GZIP':
-      return (input) => zlib.gzipSync(input);
-    case 'BROTLI':
-      return (input) => zlib.brotliCompressSync(input);
-    case 'ZSTD': {
-      const zstd = (zlib as unknown as { zstdCompressSync?: (b: Uint8Array) => Buffer }).zstdCompressSync;
-      if (typeof zstd !== 'function') {
-        throw new ConfigException(
-          'parquet.codec',
-          'zstd',
-          `zstd needs Node.js >= 22.15 (zlib.zstdCompressSync); this is Node.js ${process.versions.node}. Use snappy, gzip, brotli or none`,
-        );
-      }
-      return (input) => zstd(input);
-    }
-  }
-}
-
-/** `parquet.codec` (storage-common's names) → the Parquet codec; lz4/lzo are refused. */
-export function parquetCodecOf(name: string): ParquetCodec {
-  switch (name.trim().toLowerCase()) {
-    case 'none':
-    case 'uncompressed':
-      return 'UNCOMPRESSED';
-    case 'snappy':
-      return 'SNAPPY';
-    case 'gzip':
-      return 'GZIP';
-    case 'zstd':
-      parquetCompressor('ZSTD');
-      return 'ZSTD';
-    case 'brotli':
-      return 'BROTLI';
-    case 'lz4':
-    case 'lzo':
-      throw new ConfigException('parquet.codec', name, `${name} is not supported by this sink; use snappy, gzip, zstd, brotli or none`);
-    default:
-      throw new ConfigException('parquet.codec', name, 'must be one of none, snappy, gzip, zstd, brotli');
-  }
 }
 
 /** A hyparquet-writer Writer whose flush hands the bytes so far to `sink` and reuses its buffer. */

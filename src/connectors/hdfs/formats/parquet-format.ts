@@ -24,7 +24,9 @@ import {
 } from './parquet-engine.js';
 import { HDFS_CONNECTOR_VERSION } from '../version.js';
 
-export const PARQUET_FORMAT_CLASS = 'io.confluent.connect.hdfs.parquet.ParquetFormat';
+import { PARQUET_FORMAT_CLASS } from './parquet-codecs.js';
+
+export { PARQUET_FORMAT_CLASS };
 const MS_PER_DAY = 86_400_000;
 
 export interface ParquetFormatOptions extends AvroDataOptions {
