@@ -104,8 +104,8 @@ export function standalonePart(raw: Readonly<Record<string, string>>): Record<st
 export function parseDistributedSettings(raw: Readonly<Record<string, string>>): { worker: WorkerSettings; cluster: DistributedSettings } {
   const withDefaults: Record<string, string> = { 'bootstrap.servers': 'localhost:9092', ...raw };
   const def = distributedWorkerConfigDef();
-  const nats = natsValues(withDefaults);
-  const problems = [...checkWorkerConfig(withDefaults, def), ...('problems' in nats ? nats.problems : natsProblems(nats.values))];
+  const nats = natsPart(withDefaults);
+  const problems = [...checkWorkerConfig(withDefaults, def), ...('problems' in nats ? nats.problems : [])];
   if (problems.length > 0 || 'problems' in nats) throw new WorkerConfigError(problems);
   const v = def.parse(withDefaults);
   const base = parseWorkerSettings(standalonePart(withDefaults));
@@ -134,7 +134,7 @@ export function parseDistributedSettings(raw: Readonly<Record<string, string>>):
     worker,
     cluster: {
       groupId: v['group.id'] as string,
-      nats: natsSettingsOf(nats.values),
+      nats: nats.settings,
       bootstrapServers: base.bootstrapServers ?? ['localhost:9092'],
       offsetTopic: v['offset.storage.topic'] as string,
       offsetPartitions: v['offset.storage.partitions'] as number,
@@ -149,15 +149,21 @@ export function parseDistributedSettings(raw: Readonly<Record<string, string>>):
   };
 }
 
-/** The `nats.*` values with the worker's config provider placeholders resolved (Kafka resolves worker configs too). */
-function natsValues(raw: Readonly<Record<string, string>>): { values: Record<string, string> } | { problems: ConfigProblem[] } {
+/**
+ * The `nats.*` settings, their values resolved through the worker's config providers first (Kafka resolves worker
+ * configs too), or every problem with them.
+ */
+function natsPart(raw: Readonly<Record<string, string>>): { settings: NatsSettings } | { problems: ConfigProblem[] } {
   const own = Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith('nats.')));
+  let values: Record<string, string>;
   try {
-    return { values: configTransformerFromWorker(raw).transform(own) };
+    values = configTransformerFromWorker(raw).transform(own);
   } catch (e) {
     const key = Object.keys(own).find((k) => /\$\{/.test(own[k]!));
     return { problems: [{ ...(key ? { key } : {}), reason: (e as Error).message }] };
   }
+  const problems = natsProblems(values);
+  return problems.length > 0 ? { problems } : { settings: natsSettingsOf(values) };
 }
 
 /**
@@ -166,9 +172,9 @@ function natsValues(raw: Readonly<Record<string, string>>): { values: Record<str
  */
 export function parseNatsClientSettings(raw: Readonly<Record<string, string>>): NatsSettings {
   const own = Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith('nats.')));
-  const nats = natsValues(raw);
   const typed = distributedWorkerConfigDef().problems(own).filter((p) => p.key?.startsWith('nats.'));
-  const problems = [...typed, ...('problems' in nats ? nats.problems : natsProblems(nats.values))];
+  const nats = natsPart(raw);
+  const problems = [...typed, ...('problems' in nats ? nats.problems : [])];
   if (problems.length > 0 || 'problems' in nats) throw new WorkerConfigError(problems);
-  return natsSettingsOf(nats.values);
+  return nats.settings;
 }

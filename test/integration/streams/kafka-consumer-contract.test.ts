@@ -22,19 +22,11 @@ import { KafkajsConsumer } from '../../../src/streams/kafka/kafkajs/consumer.js'
 import { KAFKA_BROKERS, uniqueName } from '../../support/services.js';
 import { REPO } from '../../support/processes.js';
 import { createTopicsReady } from '../../support/kafka-topics.js';
+import { until } from './sink-support.js';
 
 const { Kafka, logLevel } = kafkajs;
 const kafka = new Kafka({ brokers: KAFKA_BROKERS, clientId: 'consumer-contract', logLevel: logLevel.NOTHING });
 const admin = kafka.admin();
-
-async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 /** A consumer of the adapter with Kafka client properties (and settings the parser may not map yet). */
 export function contractConsumer(groupId: string, properties: Record<string, string> = {}, extra: Partial<ConsumerSettings> = {}) {

@@ -17,6 +17,7 @@ import {
 } from '../../../src/streams/index.js';
 import { KAFKA_BROKERS, uniqueName } from '../../support/services.js';
 import { createTopicsReady } from '../../support/kafka-topics.js';
+import { until } from './sink-support.js';
 
 const { Kafka, logLevel } = kafkajs;
 const kafka = new Kafka({ brokers: KAFKA_BROKERS, clientId: 'streams-it', logLevel: logLevel.NOTHING });
@@ -29,14 +30,6 @@ function jsonConverters(): Converters {
     value: new JsonConverter({ 'schemas.enable': false }, false),
     header: new JsonConverter({ 'schemas.enable': false, 'converter.type': 'header' }),
   };
-}
-
-async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 6000; i++) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`gave up waiting for ${what}`);
 }
 
 /** Reads `count` records of a topic with a plain kafkajs consumer. */

@@ -16,6 +16,7 @@ import { KafkajsProducer } from '../../../src/streams/kafka/kafkajs/producer.js'
 import { partitionForKey } from '../../../src/streams/in-process/murmur2.js';
 import { KAFKA_BROKERS, uniqueName } from '../../support/services.js';
 import { createTopicsReady } from '../../support/kafka-topics.js';
+import { until } from './sink-support.js';
 
 const { Kafka, logLevel, CompressionCodecs, CompressionTypes } = kafkajs;
 const kafka = new Kafka({ brokers: KAFKA_BROKERS, clientId: 'producer-contract', logLevel: logLevel.NOTHING });
@@ -40,14 +41,6 @@ interface Read {
   value: string | null;
   headers: IHeaders;
   timestamp: number;
-}
-
-async function until(cond: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /** Every record of `topic` (at least `count`), read by a plain kafkajs consumer. */
