@@ -36,6 +36,10 @@ export class LruCache<K, V> {
     this.#map.set(key, { value, used: ++this.#clock });
   }
 
+  delete(key: K): void {
+    this.#map.delete(key);
+  }
+
   has(key: K): boolean {
     return this.#map.has(key);
   }

@@ -47,3 +47,37 @@ export class DataException extends Error {
 export class SchemaException extends DataException {
   override readonly name: string = 'SchemaException';
 }
+
+/** Kafka Connect's `ConnectException`: the root of the runtime's and the plugins' errors. */
+export class ConnectException extends Error {
+  override readonly name: string = 'ConnectException';
+}
+
+/** Kafka's `RetriableException`: trying the same operation again later may succeed. */
+export class RetriableException extends ConnectException {
+  override readonly name: string = 'RetriableException';
+}
+
+/**
+ * Thrown by a synchronous operation (a converter) that cannot answer before an asynchronous lookup ends (a schema
+ * registry request). The stage runner awaits `ready` and calls the operation again; the lookup's own failure is
+ * thrown by that next call, so retry and tolerance rules apply to it as to any error. Not a failure itself.
+ */
+export class PendingLookup extends Error {
+  override readonly name = 'PendingLookup';
+  constructor(readonly ready: Promise<unknown>, what: string) {
+    super(`waiting for ${what}`);
+  }
+}
+
+/** Runs `op` until it answers without a `PendingLookup`, awaiting each lookup in between. */
+export async function settleLookups<T>(op: () => T): Promise<T> {
+  for (;;) {
+    try {
+      return op();
+    } catch (e) {
+      if (!(e instanceof PendingLookup)) throw e;
+      await e.ready.catch(() => undefined);
+    }
+  }
+}

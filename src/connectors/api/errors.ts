@@ -1,11 +1,6 @@
 /**
  * Errors a plugin may throw. `RetriableException` from a sink's `put` makes the runtime redeliver the same batch
- * later; from a source's `poll` the runtime polls again. Any other error fails the task.
+ * later; from a source's `poll` the runtime polls again. Any other error fails the task. Both live in the data
+ * model so converters (which import only `src/data`) throw the same classes.
  */
-export class ConnectException extends Error {
-  override readonly name: string = 'ConnectException';
-}
-
-export class RetriableException extends ConnectException {
-  override readonly name: string = 'RetriableException';
-}
+export { ConnectException, RetriableException } from '../../data/errors.js';

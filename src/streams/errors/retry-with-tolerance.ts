@@ -10,9 +10,10 @@
  * 300 ms·2^(n−1) before retry n — or, once that exceeds `errors.retry.delay.max.ms`, a random delay in
  * [0, cap) — and never sleeping past the deadline.
  *
- * The fast path is synchronous: a batch where nothing throws costs one loop and no promise.
+ * The fast path is synchronous: a batch where nothing throws costs one loop and no promise. A `PendingLookup`
+ * (a converter waiting for its schema registry) is awaited and the record converted again; it is not a failure.
  */
-import { RetriableException } from '../../connectors/api/index.js';
+import { PendingLookup, RetriableException, settleLookups } from '../../data/index.js';
 import { sleep } from '../../async/index.js';
 import type { FailureStage, TaskId, TaskMetrics } from '../contracts.js';
 import { TaskFailure } from '../contracts.js';
@@ -202,13 +203,23 @@ export class RetryWithToleranceOperator {
         values[i] = null;
         continue;
       }
-      let error: unknown;
-      if (i === from) {
-        error = firstError;
-      } else {
+      const attempt = (): O | null => {
         at.stage = firstStage;
+        return op(item, at);
+      };
+      let error: unknown = firstError;
+      if (i !== from) {
         try {
-          values[i] = op(item, at);
+          values[i] = attempt();
+          continue;
+        } catch (e) {
+          error = e;
+        }
+      }
+      if (error instanceof PendingLookup) {
+        try {
+          await error.ready.catch(() => undefined);
+          values[i] = await settleLookups(attempt);
           continue;
         } catch (e) {
           error = e;
@@ -218,10 +229,7 @@ export class RetryWithToleranceOperator {
       if (policy && isRetriable(error)) {
         const outcome = await retryAfterFailure(
           policy,
-          () => {
-            at.stage = firstStage;
-            return op(item, at);
-          },
+          () => settleLookups(attempt),
           error,
           Date.now(),
           {

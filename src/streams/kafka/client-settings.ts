@@ -10,7 +10,7 @@
 import type { ClientProperties } from './client.js';
 import { acceptedValues, kafkaClientKey, kafkaDefault, keyTreatment, normalizedValue, typeProblem } from './client-settings-keys.js';
 import { JaasConfigError, parseClientJaas, type JaasEntry } from './client-settings-jaas.js';
-import { StoreProblem, loadKeyMaterial, loadTrustMaterial, storeKeyProblems } from './client-settings-tls.js';
+import { StoreProblem, loadKeyMaterial, loadTrustMaterial, storeKeyProblems } from '../../tls/index.js';
 
 export type ClientRole = 'producer' | 'consumer' | 'admin';
 export type SecurityProtocol = 'PLAINTEXT' | 'SSL' | 'SASL_PLAINTEXT' | 'SASL_SSL';

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '../../../src');
 const PLUGINS = ['connectors/file', 'connectors/datagen', 'connectors/jdbc', 'connectors/hdfs'];
-const BOTTOM = ['data', 'async'];
+const BOTTOM = ['data', 'async', 'tls'];
 const BELOW_STREAMS = [...BOTTOM, 'connectors/api', 'converters', 'transforms'];
 const BELOW_WORKER = [...BELOW_STREAMS, 'connectors', ...PLUGINS, 'streams', 'actors'];
 
@@ -15,18 +15,20 @@ const BELOW_WORKER = [...BELOW_STREAMS, 'connectors', ...PLUGINS, 'streams', 'ac
 const ALLOWED: Record<string, readonly string[]> = {
   data: [],
   async: [],
+  tls: [],
   'connectors/api': BOTTOM,
   ...Object.fromEntries(PLUGINS.map((p) => [p, ['connectors/api', 'data']])),
-  converters: ['data'],
+  converters: ['data', 'tls'],
   transforms: [...BOTTOM, 'connectors/api', 'converters'],
   connectors: [...BOTTOM, 'connectors/api', 'converters', 'transforms', ...PLUGINS],
   streams: BELOW_STREAMS,
   actors: [...BOTTOM, 'connectors/api', 'streams'],
   worker: BELOW_WORKER,
+  registry: [...BELOW_STREAMS, 'streams'],
   cluster: [...BELOW_WORKER, 'worker'],
   rest: [...BELOW_WORKER, 'worker'],
-  cli: [...BELOW_WORKER, 'worker', 'cluster', 'rest'],
-  'index.ts': [...BELOW_WORKER, 'worker', 'cluster', 'rest'],
+  cli: [...BELOW_WORKER, 'worker', 'cluster', 'rest', 'registry'],
+  'index.ts': [...BELOW_WORKER, 'worker', 'cluster', 'rest', 'registry'],
 };
 
 function floorOf(file: string): string {

@@ -5,7 +5,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { RetriableException, type SinkTask } from '../../../src/connectors/api/index.js';
-import { DataException, SourceRecord, type SinkRecord } from '../../../src/data/index.js';
+import { DataException, PendingLookup, SourceRecord, type SinkRecord } from '../../../src/data/index.js';
 import {
   InProcessBroker,
   MemoryOffsetStore,
@@ -322,6 +322,66 @@ describe('retries (errors.retry.timeout)', () => {
     await until(() => sink.flushed.length === 5, 'all delivered');
     await run.stop(5000);
     assert.deepEqual(ns(sink.flushed), [0, 1, 2, 3, 4]);
+  });
+});
+
+describe('converters waiting for a lookup (PendingLookup)', () => {
+  /** A value converter that must "look up" each distinct key once before it can convert; lookups take a timer tick. */
+  function lookingUp(base: Converters, fail?: (n: number) => boolean) {
+    const known = new Set<number>();
+    let lookups = 0;
+    const value = {
+      configure() {},
+      fromConnectData: base.value.fromConnectData.bind(base.value),
+      toConnectData(topic: string, bytes: Uint8Array | null) {
+        const sv = base.value.toConnectData(topic, bytes);
+        const n = (sv.value as { n: number }).n;
+        const group = n % 3;
+        if (!known.has(group)) {
+          lookups++;
+          throw new PendingLookup(new Promise((r) => setTimeout(r, 5)).then(() => known.add(group)), `group ${group}`);
+        }
+        if (fail?.(n)) throw new DataException(`record ${n} refused`);
+        return sv;
+      },
+    };
+    return { converters: { ...base, value } as Converters, lookups: () => lookups };
+  }
+
+  test('records wait for the lookup and arrive in order; a pending lookup is not an error', async () => {
+    const { client } = setup();
+    produceMixed(client, 'orders', 12, new Set());
+    const { converters, lookups } = lookingUp(jsonConverters());
+    const sink = new CollectingSinkTask();
+    const config = { topics: 'orders' };
+    const errors = handlerFor(client, 'sink', config, sink, converters);
+    const run = startSinkTask(
+      { id: { connector: 'c', task: 0 }, task: sink, config, converters, transform: identity, options: opts },
+      { consumer: client.consumer({ groupId: 'connect-c', clientId: 'c' }), errors },
+    );
+    await until(() => sink.flushed.length === 12, 'all delivered');
+    const metrics = run.metrics();
+    await run.stop(5000);
+    assert.deepEqual(ns(sink.flushed), Array.from({ length: 12 }, (_, n) => n));
+    assert.equal(lookups(), 3);
+    assert.equal(metrics.recordErrors, 0);
+  });
+
+  test('an error after the lookup is handled as any error: tolerated and skipped under errors.tolerance=all', async () => {
+    const { client } = setup();
+    produceMixed(client, 'orders', 9, new Set());
+    const { converters } = lookingUp(jsonConverters(), (n) => n === 4);
+    const sink = new CollectingSinkTask();
+    const config = { topics: 'orders', 'errors.tolerance': 'all' };
+    const run = startSinkTask(
+      { id: { connector: 'c', task: 0 }, task: sink, config, converters, transform: identity, options: opts },
+      { consumer: client.consumer({ groupId: 'connect-c', clientId: 'c' }), errors: handlerFor(client, 'sink', config, sink, converters) },
+    );
+    await until(() => sink.flushed.length === 8, 'the others delivered');
+    const metrics = run.metrics();
+    await run.stop(5000);
+    assert.deepEqual(ns(sink.flushed), [0, 1, 2, 3, 5, 6, 7, 8]);
+    assert.equal(metrics.recordErrors, 1);
   });
 });
 

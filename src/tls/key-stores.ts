@@ -7,7 +7,12 @@ import { readFileSync } from 'node:fs';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { createSecureContext as tlsSecureContext } from 'node:tls';
 import forge from 'node-forge';
-import type { ClientPropertyProblem } from './client-settings.js';
+
+/** A store setting to change, and why (Kafka's ConfigException: the key and the reason). */
+export interface StoreKeyProblem {
+  readonly key: string;
+  readonly reason: string;
+}
 
 export type StoreKind = 'keystore' | 'truststore';
 
@@ -24,7 +29,7 @@ export interface KeyMaterial {
 
 /** A problem with a store, keyed by the property to change. */
 export class StoreProblem extends Error {
-  constructor(readonly problem: ClientPropertyProblem) {
+  constructor(readonly problem: StoreKeyProblem) {
     super(`${problem.key}: ${problem.reason}`);
   }
 }
@@ -91,7 +96,7 @@ function readStoreFile(locationKey: string, location: string): Buffer {
 const JKS_MAGIC = 0xfeedfeed;
 const isJks = (data: Buffer) => data.length >= 4 && data.readUInt32BE(0) === JKS_MAGIC;
 
-function jksRefusal(kind: StoreKind, typeKey: string, location: string | undefined): ClientPropertyProblem {
+function jksRefusal(kind: StoreKind, typeKey: string, location: string | undefined): StoreKeyProblem {
   const src = location ?? `<${kind}.jks>`;
   const dest = src.replace(/\.jks$/i, '') + '.p12';
   return {
@@ -121,8 +126,8 @@ function storeType(kind: StoreKind, props: Readonly<Record<string, string>>, dat
 }
 
 /** Static checks of a store's keys (no file read), as Kafka's DefaultSslEngineFactory makes them. */
-export function storeKeyProblems(kind: StoreKind, props: Readonly<Record<string, string>>): ClientPropertyProblem[] {
-  const problems: ClientPropertyProblem[] = [];
+export function storeKeyProblems(kind: StoreKind, props: Readonly<Record<string, string>>): StoreKeyProblem[] {
+  const problems: StoreKeyProblem[] = [];
   const typeKey = `ssl.${kind}.type`;
   const given = props[typeKey]?.trim();
   const type = (given === undefined || given === '' ? 'JKS' : given).toUpperCase();
