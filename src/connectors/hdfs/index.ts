@@ -9,7 +9,7 @@ export { ParquetFormat, PARQUET_FORMAT_CLASS, parquetPlan } from './formats/parq
 export { JsonFormat, JSON_FORMAT_CLASS } from './formats/json-format.js';
 export { StringFormat, STRING_FORMAT_CLASS } from './formats/string-format.js';
 export { hyparquetEngine, type ParquetEngine } from './formats/parquet-engine.js';
-export { toAvroSchema, avroValueConverter } from './formats/avro-data.js';
+export { toAvroSchema, avroValueConverter } from '../../data/avro/index.js';
 export type { Format, RecordWriter } from './formats/format.js';
 export { createPartitioner, type Partitioner } from './partitioner/partitioner.js';
 export { committedFileName, parseCommittedFileName } from './naming.js';

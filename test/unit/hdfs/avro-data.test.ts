@@ -1,8 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { BigDecimal, Decimal, LogicalDate, LogicalTime, LogicalTimestamp, Schema, SchemaBuilder, Struct } from '../../../src/data/index.js';
-import { avroValueConverter, toAvroSchema } from '../../../src/connectors/hdfs/formats/avro-data.js';
-import { zigZagLong, readZigZagLong } from '../../../src/connectors/hdfs/formats/avro-long.js';
+import { avroValueConverter, toAvroSchema } from '../../../src/data/avro/index.js';
+import { zigZagLong, readZigZagLong } from '../../../src/data/avro/avro-long.js';
 import fc from 'fast-check';
 
 describe('AvroData: Connect schema → Avro schema', () => {

@@ -9,9 +9,9 @@ import type { ErrantRecordReporter, SinkTaskContext, TopicPartition } from '../.
 import { tpKey } from '../../../src/connectors/api/index.js';
 import { SinkRecord, type Schema } from '../../../src/data/index.js';
 import { HdfsSinkTask, type HdfsSinkTaskOptions } from '../../../src/connectors/hdfs/index.js';
-import { BIG_LONG } from '../../../src/connectors/hdfs/formats/avro-long.js';
+import { BIG_LONG } from '../../../src/data/avro/avro-long.js';
 import { forAvsc } from '../../../src/connectors/hdfs/formats/avro-format.js';
-import type { AvroSchema } from '../../../src/connectors/hdfs/formats/avro-data.js';
+import type { AvroSchema } from '../../../src/data/avro/index.js';
 
 export class FakeContext implements SinkTaskContext {
   readonly seeks = new Map<string, number>();

@@ -11,8 +11,9 @@ import avro from 'avsc';
 import * as snappy from 'snappyjs';
 import { DataException, type Schema, type SinkRecord } from '../../../data/index.js';
 import type { OutputFile } from '../storage/storage.js';
-import { avroValueConverter, toAvroSchema, type AvroDataOptions, type AvroSchema, type ValueConverter } from './avro-data.js';
-import { BIG_LONG, zigZagLong } from './avro-long.js';
+import {
+  BIG_LONG, avroValueConverter, toAvroSchema, zigZagLong, type AvroDataOptions, type AvroSchema, type ValueConverter,
+} from '../../../data/avro/index.js';
 import { BufferedOutput } from './output.js';
 import { AVRO_FORMAT_CLASS, checkAvroCodec, type AvroCodec } from './avro-codecs.js';
 

@@ -15,7 +15,12 @@ import {
   type SinkRecord,
 } from '../../../data/index.js';
 import type { OutputFile } from '../storage/storage.js';
-import { AVRO_TYPE_ENUM, DEFAULT_DECIMAL_PRECISION, CONNECT_DECIMAL_PRECISION, toAvroSchema, type AvroDataOptions } from './avro-data.js';
+import { toAvroSchema } from '../../../data/avro/avro-json-schema.js';
+import {
+  AVRO_TYPE_ENUM, CONNECT_AVRO_DECIMAL_PRECISION_DEFAULT as DEFAULT_DECIMAL_PRECISION,
+  CONNECT_AVRO_DECIMAL_PRECISION_PROP as CONNECT_DECIMAL_PRECISION,
+} from '../../../data/avro/names.js';
+import type { AvroDataOptions } from '../../../data/avro/options.js';
 import { where, type Format, type RecordWriter } from './format.js';
 import { BufferedOutput } from './output.js';
 import {
