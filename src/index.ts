@@ -35,6 +35,9 @@ export type { TaskMetrics, TaskId } from './streams/contracts.js';
 // Kafka Connect's REST API and /metrics for a worker: `await RestServer.start({ herder: pipeline.herder })`
 export { RestServer, RestConfigError, type RestServerOptions } from './rest/index.js';
 
+// A Confluent-compatible schema registry in process: `await startSchemaRegistry({ storage: { kind: 'file', path } })`
+export { startSchemaRegistry, type StartSchemaRegistryOptions, type RunningSchemaRegistry, type RegistryStorage } from './registry/index.js';
+
 // Plugin authors
 export { PluginRegistry } from './connectors/registry.js';
 export * from './connectors/api/index.js';

@@ -5,7 +5,7 @@
 //
 // - nats: processes-nats-restart stops and restarts the machine's NATS server; every other NATS user (the
 //   cluster tests, the smoke test, the distributed-worker files in worker/) must not run meanwhile.
-// - maven: the HDFS tests, the migrate test (Kafka Connect's jars) and the JsonConverter compatibility test
+// - maven: the HDFS tests, the Avro converter's interop tests, the migrate test (Kafka Connect's jars) and the JsonConverter compatibility test
 //   fetch or build Java tools with Maven into .stack/
 //   on first use, sharing ~/.m2, which is not safe for two writers. The HDFS files take turns among themselves
 //   (test/integration/hdfs/java-tools.ts holds a lock around its builds); test/java/compat.ts has no such lock,
@@ -20,6 +20,8 @@ const RULES = [
   // Distributed workers outside cluster/ (they join a group over NATS too).
   { match: /^test\/integration\/worker\/(offsets-large-patch|secure-pipeline|delete-pending-start|forward-timeout|listeners-validation)\.test\.ts$/, uses: { nats: 'shared' } },
   { match: /^test\/integration\/hdfs\//, uses: { maven: 'shared' } },
+  // avro-tools (java-tools.ts, under its lock) as an independent Avro reader and writer.
+  { match: /^test\/integration\/converters\/avro-(java-interop|pipeline-e2e)\.test\.ts$/, uses: { maven: 'shared' } },
   { match: /^test\/integration\/cli\/migrate\.test\.ts$/, uses: { maven: 'shared' } },
   { match: /^test\/integration\/(cli\/broker-outage|streams\/sink-broker-restart)\.test\.ts$/, uses: { 'private-broker': 'exclusive' } },
   { match: /^test\/integration\/json-converter-compat\.test\.ts$/, uses: { maven: 'exclusive' } },

@@ -26,3 +26,4 @@ export {
   type ConverterPrefix,
 } from './registry.js';
 export { Values, convertToString, parseString, inferSchema } from '../data/values.js';
+export * from './schema-registry/index.js';

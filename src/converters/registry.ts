@@ -5,6 +5,8 @@
 import type { Converter, ConverterConfig, HeaderConverter } from './converter.js';
 import { JsonConverter } from './json/json-converter.js';
 import { SimpleHeaderConverter } from './simple-header.js';
+import { SchemaRegistryConverter } from './schema-registry/registry-converter.js';
+import { AVRO_CONVERTER, JSON_SCHEMA_CONVERTER, PROTOBUF_CONVERTER } from './schema-registry/kinds.js';
 import {
   BooleanConverter,
   ByteArrayConverter,
@@ -19,7 +21,7 @@ import {
 interface Entry {
   readonly className: string;
   readonly aliases: readonly string[];
-  readonly create: () => Partial<Converter> & Partial<HeaderConverter>;
+  readonly create: () => Converter | HeaderConverter;
   readonly converter: boolean;
   readonly headerConverter: boolean;
 }
@@ -34,6 +36,9 @@ const ENTRIES: readonly Entry[] = [
   { className: 'org.apache.kafka.connect.converters.FloatConverter', aliases: ['float', 'FloatConverter'], create: () => new FloatConverter(), converter: true, headerConverter: true },
   { className: 'org.apache.kafka.connect.converters.DoubleConverter', aliases: ['double', 'DoubleConverter'], create: () => new DoubleConverter(), converter: true, headerConverter: true },
   { className: 'org.apache.kafka.connect.converters.BooleanConverter', aliases: ['boolean', 'BooleanConverter'], create: () => new BooleanConverter(), converter: true, headerConverter: true },
+  { className: AVRO_CONVERTER.className, aliases: ['avro', 'AvroConverter'], create: () => new SchemaRegistryConverter(AVRO_CONVERTER), converter: true, headerConverter: false },
+  { className: PROTOBUF_CONVERTER.className, aliases: ['protobuf', 'ProtobufConverter'], create: () => new SchemaRegistryConverter(PROTOBUF_CONVERTER), converter: true, headerConverter: false },
+  { className: JSON_SCHEMA_CONVERTER.className, aliases: ['jsonschema', 'JsonSchemaConverter'], create: () => new SchemaRegistryConverter(JSON_SCHEMA_CONVERTER), converter: true, headerConverter: false },
   { className: 'org.apache.kafka.connect.storage.SimpleHeaderConverter', aliases: ['simple', 'SimpleHeaderConverter'], create: () => new SimpleHeaderConverter(), converter: false, headerConverter: true },
 ];
 
