@@ -14,10 +14,13 @@ import { serdeSettings, type SerdeSettings } from './serde-config.js';
 import { topicNameStrategy } from './subject-strategy.js';
 import { frame, unframe } from './wire-format.js';
 
-/** What a writer resolves to: the id to put in the header and the writer of the payload. */
+/**
+ * What a subject and derived schema resolve to: the id to put in the header and, when that id is not the derived
+ * schema's own (`use.latest.version`, `use.schema.id`), the registered schema the payload must follow.
+ */
 interface Target {
   readonly id: number;
-  readonly writer: FormatWriter;
+  readonly registered?: { readonly schema: RegisteredSchema; readonly resolved: ReadonlyMap<string, string> };
 }
 
 export interface RegistryConverterKind {
@@ -40,6 +43,7 @@ export class SchemaRegistryConverter implements Converter {
   #formatLoad: Promise<unknown> | undefined;
   #formatError: unknown;
   #writers!: LruCache<Schema, FormatWriter>;
+  #registeredWriters!: LruCache<Schema, Map<number, FormatWriter>>;
   #targets!: LookupCache<string, Target>;
   #readers!: LookupCache<string, FormatReader>;
 
@@ -53,6 +57,7 @@ export class SchemaRegistryConverter implements Converter {
     this.#client?.close();
     this.#client = new RegistryClient(this.#settings.client);
     this.#writers = new LruCache(Math.max(1, this.#settings.schemasCacheSize));
+    this.#registeredWriters = new LruCache(Math.max(1, this.#settings.schemasCacheSize));
     this.#targets = new LookupCache(MAX_IDS);
     this.#readers = new LookupCache(MAX_IDS);
     this.#format = undefined;
@@ -88,8 +93,9 @@ export class SchemaRegistryConverter implements Converter {
     }
     const subject = this.#settings.subjectNameStrategy(topic, this.#isKey, writer.recordName);
     const derived = writer;
-    const target = this.#targets.get(`${subject}\n${derived.registered.schema}`, () => this.#target(topic, subject, schema, derived), `the schema id of subject ${subject}`);
-    const payload = this.#serializing(topic, () => target.writer.write(value));
+    const target = this.#targets.get(`${subject}\n${derived.registered.schema}`, () => this.#target(topic, subject, derived), `the schema id of subject ${subject}`);
+    const out = target.registered ? this.#registeredWriter(topic, schema, target.id, target.registered) : derived;
+    const payload = this.#serializing(topic, () => out.write(value));
     return frame(target.id, payload);
   }
 
@@ -127,21 +133,33 @@ export class SchemaRegistryConverter implements Converter {
     }
   }
 
-  async #target(topic: string, subject: string, schema: Schema, derived: FormatWriter): Promise<Target> {
+  /** The writer of Connect values of `schema` in the shape of a registered schema (cached per schema and id). */
+  #registeredWriter(topic: string, schema: Schema, id: number, registered: NonNullable<Target['registered']>): FormatWriter {
+    let byId = this.#registeredWriters.get(schema);
+    if (!byId) this.#registeredWriters.set(schema, (byId = new Map()));
+    let writer = byId.get(id);
+    if (!writer) {
+      const format = this.#requireFormat();
+      writer = this.#serializing(topic, () => format.writerForRegistered(schema, registered.schema, registered.resolved));
+      byId.set(id, writer);
+    }
+    return writer;
+  }
+
+  async #target(topic: string, subject: string, derived: FormatWriter): Promise<Target> {
     const { useSchemaId, useLatestVersion, autoRegister, normalizeSchemas } = this.#settings;
-    const format = this.#requireFormat();
     try {
       if (useSchemaId >= 0) {
-        const registered = await this.#client.schemaById(useSchemaId);
-        return { id: useSchemaId, writer: format.writerForRegistered(schema, registered, await this.#references(registered.references)) };
+        const schema = await this.#client.schemaById(useSchemaId);
+        return { id: useSchemaId, registered: { schema, resolved: await this.#references(schema.references) } };
       }
       if (useLatestVersion) {
         const latest = await this.#client.subjectVersion(subject, 'latest');
-        if (latest.schema.schema === derived.registered.schema) return { id: latest.id, writer: derived };
-        return { id: latest.id, writer: format.writerForRegistered(schema, latest.schema, await this.#references(latest.schema.references)) };
+        if (latest.schema.schema === derived.registered.schema) return { id: latest.id };
+        return { id: latest.id, registered: { schema: latest.schema, resolved: await this.#references(latest.schema.references) } };
       }
-      if (autoRegister) return { id: await this.#client.register(subject, derived.registered, normalizeSchemas), writer: derived };
-      return { id: (await this.#client.lookup(subject, derived.registered, normalizeSchemas)).id, writer: derived };
+      if (autoRegister) return { id: await this.#client.register(subject, derived.registered, normalizeSchemas) };
+      return { id: (await this.#client.lookup(subject, derived.registered, normalizeSchemas)).id };
     } catch (e) {
       throw registryFailure(e, `Failed to serialize ${this.#kind.label} data from topic ${topic}: subject ${subject}`, topic);
     }

@@ -1,0 +1,109 @@
+/**
+ * Schema Registry converters: serialize + deserialize records/s of AvroConverter, ProtobufConverter and
+ * JsonSchemaConverter beside JsonConverter (schemas.enable=true, the baseline) on the same 10-field structs, in one
+ * run, against `sluice registry` in process (after the first record every schema and id comes from the caches, as
+ * in a running task). Also raw avsc on plain objects: what the Avro encoding alone costs.
+ *
+ *   node --import tsx bench/registry-converters.ts [--records N] [--rounds R]
+ */
+import avro from 'avsc';
+import { BigDecimal, Decimal, LogicalTimestamp, Schema, SchemaBuilder, Struct, settleLookups } from '../src/data/index.js';
+import { JsonConverter, createConverter, type Converter } from '../src/converters/index.js';
+import { startSchemaRegistry } from '../src/registry/index.js';
+
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const N = arg('records', 20_000);
+const ROUNDS = arg('rounds', 8);
+
+const schema = SchemaBuilder.struct().name('bench.Customer')
+  .field('id', Schema.INT64)
+  .field('name', Schema.STRING)
+  .field('email', Schema.OPTIONAL_STRING)
+  .field('age', Schema.INT32)
+  .field('score', Schema.FLOAT64)
+  .field('active', Schema.BOOLEAN)
+  .field('created', LogicalTimestamp.schema())
+  .field('balance', Decimal.schema(2))
+  .field('country', Schema.STRING)
+  .field('tags', SchemaBuilder.array(Schema.STRING).build())
+  .build();
+
+const structs: Struct[] = [];
+const plain: Record<string, unknown>[] = [];
+for (let i = 0; i < N; i++) {
+  const created = new Date(1_700_000_000_000 + i * 1000);
+  const balance = new BigDecimal(BigInt(i * 137 - 50_000), 2);
+  structs.push(new Struct(schema)
+    .put('id', 1_000_000 + i).put('name', `Customer ${i}`).put('email', i % 3 ? `c${i}@example.com` : null)
+    .put('age', 18 + (i % 60)).put('score', i / 7).put('active', i % 2 === 0).put('created', created)
+    .put('balance', balance).put('country', 'NL').put('tags', ['a', `t${i % 10}`]));
+  plain.push({ id: 1_000_000 + i, name: `Customer ${i}`, email: i % 3 ? `c${i}@example.com` : null, age: 18 + (i % 60),
+    score: i / 7, active: i % 2 === 0, created: created.getTime(), balance: Buffer.from([(i >> 8) & 0xff, i & 0xff]), country: 'NL', tags: ['a', `t${i % 10}`] });
+}
+
+const registry = await startSchemaRegistry({ listener: 'http://127.0.0.1:0', storage: { kind: 'memory' } });
+const configured = (cls: string): Converter => {
+  const c = createConverter(cls);
+  c.configure({ 'schema.registry.url': registry.url }, false);
+  return c;
+};
+const json = new JsonConverter({ 'schemas.enable': 'true' }, false);
+const avroConv = configured('io.confluent.connect.avro.AvroConverter');
+const protoConv = configured('io.confluent.connect.protobuf.ProtobufConverter');
+const jsonSchemaConv = configured('io.confluent.connect.json.JsonSchemaConverter');
+// The first record of each converter registers its schema and fetches it back by id.
+const topics = new Map<Converter, string>([[json, 'bench-json'], [avroConv, 'bench-avro'], [protoConv, 'bench-protobuf'], [jsonSchemaConv, 'bench-jsonschema']]);
+for (const c of [avroConv, protoConv, jsonSchemaConv]) {
+  const b = await settleLookups(() => c.fromConnectData(topics.get(c)!, schema, structs[0]));
+  await settleLookups(() => c.toConnectData(topics.get(c)!, b));
+}
+
+const rawType = avro.Type.forSchema({
+  type: 'record', name: 'Customer', namespace: 'bench', fields: [
+    { name: 'id', type: 'long' }, { name: 'name', type: 'string' }, { name: 'email', type: ['null', 'string'], default: null },
+    { name: 'age', type: 'int' }, { name: 'score', type: 'double' }, { name: 'active', type: 'boolean' },
+    { name: 'created', type: 'long' }, { name: 'balance', type: 'bytes' }, { name: 'country', type: 'string' },
+    { name: 'tags', type: { type: 'array', items: 'string' } },
+  ],
+});
+
+interface Case { name: string; ser: (i: number) => Uint8Array; de: (b: Uint8Array) => unknown }
+const viaConverter = (name: string, c: Converter): Case => {
+  const topic = topics.get(c)!;
+  return { name, ser: (i) => c.fromConnectData(topic, schema, structs[i])!, de: (b) => c.toConnectData(topic, b) };
+};
+const cases: Case[] = [
+  viaConverter('JsonConverter schemas.enable=true (baseline)', json),
+  viaConverter('AvroConverter', avroConv),
+  viaConverter('ProtobufConverter', protoConv),
+  viaConverter('JsonSchemaConverter', jsonSchemaConv),
+  { name: 'avsc toBuffer/fromBuffer, plain objects (no Connect)', ser: (i) => rawType.toBuffer(plain[i]), de: (b) => rawType.fromBuffer(Buffer.from(b.buffer, b.byteOffset, b.byteLength)) },
+];
+
+const best = cases.map(() => ({ ser: Infinity, de: Infinity }));
+const bytes: Uint8Array[] = new Array(N);
+for (const c of cases) for (let i = 0; i < Math.min(N, 3000); i++) c.de(c.ser(i)); // warm-up
+for (let r = 0; r < ROUNDS; r++) {
+  cases.forEach((c, k) => {
+    let t = process.hrtime.bigint();
+    for (let i = 0; i < N; i++) bytes[i] = c.ser(i);
+    best[k]!.ser = Math.min(best[k]!.ser, Number(process.hrtime.bigint() - t) / 1e9);
+    t = process.hrtime.bigint();
+    for (let i = 0; i < N; i++) c.de(bytes[i]!);
+    best[k]!.de = Math.min(best[k]!.de, Number(process.hrtime.bigint() - t) / 1e9);
+  });
+}
+await registry.close();
+
+const rows = cases.map((c, k) => ({ name: c.name, ser: N / best[k]!.ser, de: N / best[k]!.de, both: N / (best[k]!.ser + best[k]!.de), size: c.ser(1).length }));
+const base = rows[0]!;
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US').padStart(11);
+const ratio = (n: number, b: number): string => `${(n / b).toFixed(2)}×`.padStart(6);
+console.log(`Registry converters bench: ${N} records × ${ROUNDS} rounds (best round), Node ${process.version}`);
+console.log(`${'case'.padEnd(54)} ${'serialize/s'.padStart(11)} ${''.padStart(6)} ${'deserialize/s'.padStart(13)} ${''.padStart(6)} ${'both/s'.padStart(11)} ${''.padStart(6)} bytes`);
+for (const r of rows) {
+  console.log(`${r.name.padEnd(54)} ${fmt(r.ser)} ${ratio(r.ser, base.ser)}   ${fmt(r.de)} ${ratio(r.de, base.de)} ${fmt(r.both)} ${ratio(r.both, base.both)} ${String(r.size).padStart(5)}`);
+}
