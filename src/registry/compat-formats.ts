@@ -1,5 +1,5 @@
 /** The registry's SchemaFormats on the compatibility module (src/registry/compat). */
-import { InvalidSchemaError, canonicalText, compatibilityErrors, parseSchema } from './compat/index.js';
+import { InvalidSchemaError, canonicalText, compatibilityErrors, parseSchema } from '../schema-compat/index.js';
 import { InvalidSchema, type SchemaFormats } from './schema-formats.js';
 
 export const compatFormats: SchemaFormats = {

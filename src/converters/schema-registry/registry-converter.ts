@@ -151,12 +151,16 @@ export class SchemaRegistryConverter implements Converter {
     try {
       if (useSchemaId >= 0) {
         const schema = await this.#client.schemaById(useSchemaId);
-        return { id: useSchemaId, registered: { schema, resolved: await this.#references(schema.references) } };
+        const resolved = await this.#references(schema.references);
+        if (this.#settings.idCompatibilityStrict) await readsDerived(schema, resolved, derived, 'id.compatibility.strict');
+        return { id: useSchemaId, registered: { schema, resolved } };
       }
       if (useLatestVersion) {
         const latest = await this.#client.subjectVersion(subject, 'latest');
         if (latest.schema.schema === derived.registered.schema) return { id: latest.id };
-        return { id: latest.id, registered: { schema: latest.schema, resolved: await this.#references(latest.schema.references) } };
+        const resolved = await this.#references(latest.schema.references);
+        if (this.#settings.latestCompatibilityStrict) await readsDerived(latest.schema, resolved, derived, 'latest.compatibility.strict');
+        return { id: latest.id, registered: { schema: latest.schema, resolved } };
       }
       if (autoRegister) return { id: await this.#client.register(subject, derived.registered, normalizeSchemas) };
       return { id: (await this.#client.lookup(subject, derived.registered, normalizeSchemas)).id };
@@ -203,6 +207,22 @@ export class SchemaRegistryConverter implements Converter {
       await this.#references(found.schema.references, into);
     }
     return into;
+  }
+}
+
+/**
+ * Confluent's sanity check of a schema chosen by `use.latest.version` / `use.schema.id`: it must be able to read
+ * (BACKWARD) what the record's own schema describes. The checker is large and loaded only here.
+ */
+async function readsDerived(chosen: RegisteredSchema, resolved: ReadonlyMap<string, string>, derived: FormatWriter, key: string): Promise<void> {
+  const { compatibilityErrors } = await import('../../schema-compat/index.js');
+  const errors = compatibilityErrors(
+    'BACKWARD',
+    { schemaType: chosen.schemaType, schema: chosen.schema, resolved },
+    [{ schemaType: derived.registered.schemaType, schema: derived.registered.schema, resolved: new Map() }],
+  );
+  if (errors.length > 0) {
+    throw new DataException(`Incompatible schema of type '${chosen.schemaType}'. Set ${key}=false to disable this check. Error messages: ${errors.join(',')}`);
   }
 }
 

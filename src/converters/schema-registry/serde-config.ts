@@ -38,7 +38,10 @@ export interface SerdeSettings {
   readonly client: RegistryClientSettings;
   readonly autoRegister: boolean;
   readonly useLatestVersion: boolean;
+  /** Whether the latest version must be able to read what the Connect schema writes (BACKWARD), as Confluent checks. */
   readonly latestCompatibilityStrict: boolean;
+  /** The same check for the schema `use.schema.id` names. */
+  readonly idCompatibilityStrict: boolean;
   /** `use.schema.id`: write every record with this registered id (-1: off). */
   readonly useSchemaId: number;
   readonly normalizeSchemas: boolean;
@@ -189,6 +192,7 @@ export function serdeSettings(config: ConverterConfig, isKey: boolean): SerdeSet
     autoRegister: configBoolean(config, 'auto.register.schemas', true),
     useLatestVersion,
     latestCompatibilityStrict: configBoolean(config, 'latest.compatibility.strict', true),
+    idCompatibilityStrict: configBoolean(config, 'id.compatibility.strict', true),
     useSchemaId,
     normalizeSchemas: configBoolean(config, 'normalize.schemas', false),
     subjectNameStrategy: subjectNameStrategy(strategyKey, config[strategyKey]),

@@ -190,6 +190,23 @@ for (const cls of CLASSES) {
   });
 }
 
+describe('latest.compatibility.strict (AvroConverter)', () => {
+  test('a latest version that cannot read the record\'s schema is refused unless the check is off', async () => {
+    const cls = CLASSES[0];
+    const t = topic('strict');
+    const narrow = SchemaBuilder.struct().name('com.example.Strict').field('id', Schema.INT32).build();
+    const wide = SchemaBuilder.struct().name('com.example.Strict').field('id', Schema.INT64).build();
+    const latestBytes = (await write(converter(cls), t, narrow, new Struct(narrow).put('id', 1)))!;
+    const strict = converter(cls, { 'auto.register.schemas': false, 'use.latest.version': true });
+    await assert.rejects(write(strict, t, wide, new Struct(wide).put('id', 2)), (e: unknown) =>
+      e instanceof DataException && /Incompatible schema of type 'AVRO'\. Set latest\.compatibility\.strict=false/.test(e.message));
+    const lax = converter(cls, { 'auto.register.schemas': false, 'use.latest.version': true, 'latest.compatibility.strict': false });
+    const b = (await write(lax, t, wide, new Struct(wide).put('id', 2)))!;
+    assert.equal(idOf(b), idOf(latestBytes));
+    assert.equal(((await read(converter(cls), t, b)).value as Struct).get('id'), 2);
+  });
+});
+
 describe('registry unavailable, auth, TLS, fail-over', () => {
   const AVRO = CLASSES[0];
   const s = SchemaBuilder.struct().name('com.example.Down').field('n', Schema.INT32).build();

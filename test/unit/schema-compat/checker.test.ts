@@ -3,10 +3,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { canonicalText, compatibilityErrors, InvalidSchemaError, parseSchema, type SchemaText } from '../../../src/registry/compat/index.js';
-import { fillRoles } from '../../../src/registry/compat/java-format.js';
-import { JavaHashKeys, javaStringHash } from '../../../src/registry/compat/java-hash-order.js';
-import { javaBigDecimalToString, javaDoubleToString } from '../../../src/registry/compat/java-numbers.js';
+import { canonicalText, compatibilityErrors, InvalidSchemaError, parseSchema, type SchemaText } from '../../../src/schema-compat/index.js';
+import { fillRoles } from '../../../src/schema-compat/java-format.js';
+import { JavaHashKeys, javaStringHash } from '../../../src/schema-compat/java-hash-order.js';
+import { javaBigDecimalToString, javaDoubleToString } from '../../../src/schema-compat/java-numbers.js';
 
 const avro = (schema: string, version?: number): SchemaText => ({ schemaType: 'AVRO', schema, ...(version === undefined ? {} : { version }) });
 const rec = (fields: string) => `{"type":"record","name":"r","fields":[${fields}]}`;

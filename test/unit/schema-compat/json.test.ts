@@ -3,10 +3,10 @@
 // references, the levels, messages, canonical text and parse errors.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalText, compatibilityErrors, InvalidSchemaError, parseSchema } from '../../../src/registry/compat/index.js';
-import { jsonSchemaDifferences } from '../../../src/registry/compat/json/json-schema-diff.js';
-import { JSON_COMPATIBLE_CHANGES } from '../../../src/registry/compat/json/json-difference.js';
-import type { JsonParsedSchema } from '../../../src/registry/compat/json/json-provider.js';
+import { canonicalText, compatibilityErrors, InvalidSchemaError, parseSchema } from '../../../src/schema-compat/index.js';
+import { jsonSchemaDifferences } from '../../../src/schema-compat/json/json-schema-diff.js';
+import { JSON_COMPATIBLE_CHANGES } from '../../../src/schema-compat/json/json-difference.js';
+import type { JsonParsedSchema } from '../../../src/schema-compat/json/json-provider.js';
 
 const json = (schema: unknown, version?: number) => ({
   schemaType: 'JSON' as const,

@@ -2,9 +2,9 @@
 // and its per-error classes), Confluent's AvroCompatibilityTest at every level, canonical text and parse errors.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalText, compatibilityErrors, InvalidSchemaError, parseSchema, type CompatibilityLevel } from '../../../src/registry/compat/index.js';
-import { avroIncompatibilities } from '../../../src/registry/compat/avro/avro-compatibility.js';
-import type { AvroParsedSchema } from '../../../src/registry/compat/avro/avro-provider.js';
+import { canonicalText, compatibilityErrors, InvalidSchemaError, parseSchema, type CompatibilityLevel } from '../../../src/schema-compat/index.js';
+import { avroIncompatibilities } from '../../../src/schema-compat/avro/avro-compatibility.js';
+import type { AvroParsedSchema } from '../../../src/schema-compat/avro/avro-provider.js';
 
 const avro = (schema: string, version?: number) => ({ schemaType: 'AVRO' as const, schema, ...(version === undefined ? {} : { version }) });
 const root = (schema: string) => (parseSchema(avro(schema)) as AvroParsedSchema).root;

@@ -3,10 +3,10 @@
 // ProtobufSchemaUtils.toString writes it (ProtobufSchemaTest), levels, messages and parse errors.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonicalText, compatibilityErrors, InvalidSchemaError, parseSchema } from '../../../src/registry/compat/index.js';
-import { protoDifferences } from '../../../src/registry/compat/protobuf/proto-diff.js';
-import { PROTO_COMPATIBLE_CHANGES } from '../../../src/registry/compat/protobuf/proto-difference.js';
-import type { ProtobufParsedSchema } from '../../../src/registry/compat/protobuf/protobuf-provider.js';
+import { canonicalText, compatibilityErrors, InvalidSchemaError, parseSchema } from '../../../src/schema-compat/index.js';
+import { protoDifferences } from '../../../src/schema-compat/protobuf/proto-diff.js';
+import { PROTO_COMPATIBLE_CHANGES } from '../../../src/schema-compat/protobuf/proto-difference.js';
+import type { ProtobufParsedSchema } from '../../../src/schema-compat/protobuf/protobuf-provider.js';
 
 const proto = (schema: string, resolved?: [string, string][], version?: number) => ({
   schemaType: 'PROTOBUF' as const,
