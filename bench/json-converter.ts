@@ -5,41 +5,13 @@
  *   node --import tsx bench/json-converter.ts [--records N] [--rounds R]
  */
 import { Buffer } from 'node:buffer';
-import { BigDecimal, Decimal, LogicalTimestamp, Schema, SchemaBuilder, Struct } from '../src/data/index.js';
 import { JsonConverter } from '../src/converters/index.js';
+import { arg, customerSchema, customers } from './customer-support.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
 const N = arg('records', 20_000);
 const ROUNDS = arg('rounds', 10);
-
-const schema = SchemaBuilder.struct().name('bench.Customer')
-  .field('id', Schema.INT64)
-  .field('name', Schema.STRING)
-  .field('email', Schema.OPTIONAL_STRING)
-  .field('age', Schema.INT32)
-  .field('score', Schema.FLOAT64)
-  .field('active', Schema.BOOLEAN)
-  .field('created', LogicalTimestamp.schema())
-  .field('balance', Decimal.schema(2))
-  .field('country', Schema.STRING)
-  .field('tags', SchemaBuilder.array(Schema.STRING).build())
-  .build();
-
-const structs: Struct[] = [];
-const plain: Record<string, unknown>[] = [];
-for (let i = 0; i < N; i++) {
-  const created = new Date(1_700_000_000_000 + i * 1000);
-  const balance = new BigDecimal(BigInt(i * 137 - 50_000), 2);
-  structs.push(new Struct(schema)
-    .put('id', 1_000_000 + i).put('name', `Customer ${i}`).put('email', i % 3 ? `c${i}@example.com` : null)
-    .put('age', 18 + (i % 60)).put('score', i / 7).put('active', i % 2 === 0).put('created', created)
-    .put('balance', balance).put('country', 'NL').put('tags', ['a', `t${i % 10}`]));
-  plain.push({ id: 1_000_000 + i, name: `Customer ${i}`, email: i % 3 ? `c${i}@example.com` : null, age: 18 + (i % 60),
-    score: i / 7, active: i % 2 === 0, created: created.getTime(), balance: balance.toString(), country: 'NL', tags: ['a', `t${i % 10}`] });
-}
+const schema = customerSchema;
+const { structs, plain } = customers(N);
 
 interface Case { name: string; ser: (i: number) => Uint8Array; de: (b: Uint8Array) => unknown }
 interface Row { name: string; ser: number; de: number; both: number }

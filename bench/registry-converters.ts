@@ -7,42 +7,17 @@
  *   node --import tsx bench/registry-converters.ts [--records N] [--rounds R]
  */
 import avro from 'avsc';
-import { BigDecimal, Decimal, LogicalTimestamp, Schema, SchemaBuilder, Struct, settleLookups } from '../src/data/index.js';
+import { settleLookups } from '../src/data/index.js';
+import { arg, customerSchema, customers } from './customer-support.js';
 import { JsonConverter, createConverter, type Converter } from '../src/converters/index.js';
 import { startSchemaRegistry } from '../src/registry/index.js';
 
-const arg = (name: string, dflt: number): number => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
 const N = arg('records', 20_000);
 const ROUNDS = arg('rounds', 8);
-
-const schema = SchemaBuilder.struct().name('bench.Customer')
-  .field('id', Schema.INT64)
-  .field('name', Schema.STRING)
-  .field('email', Schema.OPTIONAL_STRING)
-  .field('age', Schema.INT32)
-  .field('score', Schema.FLOAT64)
-  .field('active', Schema.BOOLEAN)
-  .field('created', LogicalTimestamp.schema())
-  .field('balance', Decimal.schema(2))
-  .field('country', Schema.STRING)
-  .field('tags', SchemaBuilder.array(Schema.STRING).build())
-  .build();
-
-const structs: Struct[] = [];
-const plain: Record<string, unknown>[] = [];
-for (let i = 0; i < N; i++) {
-  const created = new Date(1_700_000_000_000 + i * 1000);
-  const balance = new BigDecimal(BigInt(i * 137 - 50_000), 2);
-  structs.push(new Struct(schema)
-    .put('id', 1_000_000 + i).put('name', `Customer ${i}`).put('email', i % 3 ? `c${i}@example.com` : null)
-    .put('age', 18 + (i % 60)).put('score', i / 7).put('active', i % 2 === 0).put('created', created)
-    .put('balance', balance).put('country', 'NL').put('tags', ['a', `t${i % 10}`]));
-  plain.push({ id: 1_000_000 + i, name: `Customer ${i}`, email: i % 3 ? `c${i}@example.com` : null, age: 18 + (i % 60),
-    score: i / 7, active: i % 2 === 0, created: created.getTime(), balance: Buffer.from([(i >> 8) & 0xff, i & 0xff]), country: 'NL', tags: ['a', `t${i % 10}`] });
-}
+const schema = customerSchema;
+const { structs } = customers(N);
+// The plain objects avsc writes: the same values, with the decimal as two bytes.
+const plain = customers(N).plain.map((p, i) => ({ ...p, balance: Buffer.from([(i >> 8) & 0xff, i & 0xff]) }));
 
 const registry = await startSchemaRegistry({ listener: 'http://127.0.0.1:0', storage: { kind: 'memory' } });
 const configured = (cls: string): Converter => {
