@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { DataException, PendingLookup } from '../../../src/data/index.js';
 import { ConverterConfigException, createConverter, frame, serdeSettings, unframe } from '../../../src/converters/index.js';
 import { LookupCache } from '../../../src/converters/schema-registry/lookup-cache.js';
+import { converterProblems } from '../../../src/connectors/converter-problems.js';
 
 const url = { 'schema.registry.url': 'http://127.0.0.1:8081' };
 
@@ -66,6 +67,19 @@ describe('serde settings', () => {
       c.configure({ ...url, 'some.future.key': 'x' }, false);
       assert.throws(() => createConverter(name).configure({}, false), ConverterConfigException);
     }
+  });
+});
+
+describe('validation (as `sluice validate` and PUT /connector-plugins/…/config/validate report it)', () => {
+  test('a registry converter without schema.registry.url, or with a bad value, is reported on the prefixed key', () => {
+    const problems = converterProblems({
+      'key.converter': 'io.confluent.connect.avro.AvroConverter',
+      'value.converter': 'io.confluent.connect.protobuf.ProtobufConverter',
+      'value.converter.schema.registry.url': 'http://r:8081',
+      'value.converter.auto.register.schemas': 'maybe',
+    });
+    assert.deepEqual(problems.map((p) => p.key).sort(), ['key.converter.schema.registry.url', 'value.converter.auto.register.schemas']);
+    assert.deepEqual(converterProblems({ 'value.converter': 'io.confluent.connect.json.JsonSchemaConverter', 'value.converter.schema.registry.url': 'http://r:8081' }), []);
   });
 });
 
