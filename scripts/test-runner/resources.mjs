@@ -20,8 +20,8 @@ const RULES = [
   // Distributed workers outside cluster/ (they join a group over NATS too).
   { match: /^test\/integration\/worker\/(offsets-large-patch|secure-pipeline|delete-pending-start|forward-timeout|listeners-validation)\.test\.ts$/, uses: { nats: 'shared' } },
   { match: /^test\/integration\/hdfs\//, uses: { maven: 'shared' } },
-  // avro-tools (java-tools.ts, under its lock) as an independent Avro reader and writer.
-  { match: /^test\/integration\/converters\/avro-(java-interop|pipeline-e2e)\.test\.ts$/, uses: { maven: 'shared' } },
+  // avro-tools and protoc (java-tools.ts, under its lock) as independent Avro and Protobuf codecs.
+  { match: /^test\/integration\/converters\/(avro-java-interop|avro-pipeline-e2e|protobuf-protoc-interop)\.test\.ts$/, uses: { maven: 'shared' } },
   { match: /^test\/integration\/cli\/migrate\.test\.ts$/, uses: { maven: 'shared' } },
   { match: /^test\/integration\/(cli\/broker-outage|streams\/sink-broker-restart)\.test\.ts$/, uses: { 'private-broker': 'exclusive' } },
   { match: /^test\/integration\/json-converter-compat\.test\.ts$/, uses: { maven: 'exclusive' } },

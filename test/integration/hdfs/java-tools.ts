@@ -6,7 +6,7 @@
  * ~/.m2 is not safe for two writers; a half-written jar must not look built).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withFileLock } from '../../support/file-lock.js';
@@ -43,6 +43,20 @@ export function avroToolsJar(): string {
     mvn(['-f', 'test/java-hdfs/avro-tools/pom.xml', 'dependency:copy', `-Davro.tools.out=${out}`], 'fetch avro-tools');
   });
   return jar;
+}
+
+/** Google's protoc (Maven Central's com.google.protobuf:protoc executable), fetched once: an independent Protobuf codec. */
+export function protocExe(): string {
+  const out = join(ROOT, '.stack', 'protoc');
+  const exe = join(out, 'protoc');
+  buildOnce('fetch protoc', () => existsSync(exe), () => {
+    mkdirSync(out, { recursive: true });
+    mvn(['org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy', '-Dartifact=com.google.protobuf:protoc:4.33.2:exe:linux-x86_64',
+      `-DoutputDirectory=${out}`, '-Dmdep.stripVersion=true'], 'fetch protoc');
+    renameSync(join(out, 'protoc-linux-x86_64.exe'), exe);
+    chmodSync(exe, 0o755);
+  });
+  return exe;
 }
 
 /** Runs `java -jar avro-tools.jar <args>` and returns stdout. */
