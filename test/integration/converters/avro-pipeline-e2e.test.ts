@@ -197,7 +197,9 @@ describe('Avro through the registry: PostgreSQL → Kafka → MariaDB, Avro and 
     assert.equal(ids.size, 2500, 'every id in the Avro files');
     assert.equal(rows, 2500, 'no id twice');
     const last = avroFiles.sort().at(-1)!;
-    const schema = avroToolsSchema(join(dir, 'avro-files/topics', topic, last)) as { fields: { name: string; type: unknown }[] };
+    const schema = avroToolsSchema(join(dir, 'avro-files/topics', topic, last)) as { name: string; fields: { name: string; type: unknown }[] };
+    assert.equal(schema.name, src, 'the record is named after the table, as the JDBC source names its schema');
+    assert.deepEqual(schema.fields.map((f) => f.name), ['id', 'name', 'amount', 'at', 'extra']);
     const amount = schema.fields.find((f) => f.name === 'amount')!.type as unknown[];
     assert.ok(JSON.stringify(amount).includes('"logicalType":"decimal"') && JSON.stringify(amount).includes('"scale":4'), JSON.stringify(amount));
     assert.ok(JSON.stringify(schema.fields.find((f) => f.name === 'at')!.type).includes('timestamp-millis'));
@@ -211,6 +213,15 @@ describe('Avro through the registry: PostgreSQL → Kafka → MariaDB, Avro and 
     assert.equal(Number(d), 2500);
     const wantExtra = want.reduce((s, r) => s + (r.extra ?? 0), 0);
     assert.equal(Number(e), wantExtra);
+    // The last Parquet file keeps the Connect schema of the second version (parquet-avro's schema metadata).
+    const parquetFiles = (await listTree(join(dir, 'parquet-files/topics', topic))).filter((f) => f.endsWith('.parquet')).sort();
+    const lastParquet = join(dir, 'parquet-files/topics', topic, parquetFiles.at(-1)!);
+    const kv = (await conn.runAndReadAll(`SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata('${lastParquet}')`)).getRowObjects();
+    const stored = kv.find((x) => x['k'] === 'parquet.avro.schema');
+    assert.ok(stored, 'parquet.avro.schema is stored');
+    const parquetSchema = JSON.parse(String(stored['v'])) as { fields: { name: string; type: unknown }[] };
+    assert.deepEqual(parquetSchema.fields.map((f) => f.name), ['id', 'name', 'amount', 'at', 'extra']);
+    assert.ok(JSON.stringify(parquetSchema.fields.find((f) => f.name === 'amount')!.type).includes('"scale":4'));
     conn.closeSync();
   });
 });
