@@ -13,6 +13,7 @@ import { ValueReaders } from './read-value.js';
 import type { AvroNode } from './schema-node.js';
 import { toConnectLogical } from './to-connect-default.js';
 import { toConnectSchema } from './to-connect-schema.js';
+import { connectWriter, fusedBinaryWriter, referenceWriter } from './write-connect.js';
 import { DatumWriters, writeDatum } from './write-datum.js';
 
 export interface AvroReadOptions {
@@ -49,12 +50,24 @@ export class AvroData {
 
   /**
    * Connect values of `schema` → Avro binary: built for `derived` (fromConnectSchema of `schema`) and written with
-   * `target` (the same, or an already registered schema: then fields are matched by name).
+   * `target` (the same, or an already registered schema: then fields are matched by name). Written in one pass
+   * (write-connect.ts) with the datum converter and datum writer as its reference; the bytes are a view into a
+   * slab shared with other payloads (as Node's pooled Buffers are), so copy them rather than use their `buffer`.
    */
   binaryWriter(schema: Schema | null, derived: AvroNode, target: AvroNode = derived): (value: unknown) => Uint8Array {
     const datum = this.datumConverter(schema, derived);
-    const write = new DatumWriters().writer(datum.shape, target);
-    return (value) => writeDatum(write, datum.convert(value));
+    const writers = new DatumWriters();
+    const write = writers.writer(datum.shape, target);
+    const reference = (value: unknown): Uint8Array => writeDatum(write, datum.convert(value));
+    let fused = referenceWriter(datum, writers, target);
+    if (schema !== null) {
+      try {
+        fused = connectWriter(schema, derived, target, this.settings, writers);
+      } catch {
+        // It builds the converters the reference just built, so it does not fail; if it did, the reference alone is right.
+      }
+    }
+    return fusedBinaryWriter(fused, reference);
   }
 
   /** Avro binary written with `node` → Connect values of `schema` (toConnectSchema of `node`; null: schemaless). */

@@ -62,7 +62,7 @@ function crossReference(schema: Schema, branch: AvroNode, s: AvroDataSettings): 
 }
 
 /** AvroData's avroSchemaForUnderlyingTypeIfOptional. */
-function underlying(schema: Schema, node: AvroNode, s: AvroDataSettings): AvroNode {
+export function underlying(schema: Schema, node: AvroNode, s: AvroDataSettings): AvroNode {
   if (!schema.optional) return node;
   if (node.type !== 'union') throw new DataException(`An optional schema should have an Avro Union type, not ${schema.type}`);
   return node.types.find((t) => t.type !== 'null' && crossReference(schema, t, s)) ?? node;
