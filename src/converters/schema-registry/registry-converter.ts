@@ -45,6 +45,8 @@ export class SchemaRegistryConverter implements Converter {
   #writers!: LruCache<Schema, FormatWriter>;
   #registeredWriters!: LruCache<Schema, Map<number, FormatWriter>>;
   #targets!: LookupCache<string, Target>;
+  /** Targets already resolved, per writer and subject: a hit costs no key built from the schema text. */
+  #knownTargets = new WeakMap<FormatWriter, Map<string, Target>>();
   #readers!: LookupCache<string, FormatReader>;
 
   constructor(kind: RegistryConverterKind) {
@@ -59,6 +61,7 @@ export class SchemaRegistryConverter implements Converter {
     this.#writers = new LruCache(Math.max(1, this.#settings.schemasCacheSize));
     this.#registeredWriters = new LruCache(Math.max(1, this.#settings.schemasCacheSize));
     this.#targets = new LookupCache(MAX_IDS);
+    this.#knownTargets = new WeakMap();
     this.#readers = new LookupCache(MAX_IDS);
     this.#format = undefined;
     this.#formatError = undefined;
@@ -93,7 +96,13 @@ export class SchemaRegistryConverter implements Converter {
     }
     const subject = this.#settings.subjectNameStrategy(topic, this.#isKey, writer.recordName);
     const derived = writer;
-    const target = this.#targets.get(`${subject}\n${derived.registered.schema}`, () => this.#target(topic, subject, derived), `the schema id of subject ${subject}`);
+    let known = this.#knownTargets.get(derived);
+    let target = known?.get(subject);
+    if (target === undefined) {
+      target = this.#targets.get(`${subject}\n${derived.registered.schema}`, () => this.#target(topic, subject, derived), `the schema id of subject ${subject}`);
+      if (!known) this.#knownTargets.set(derived, (known = new Map()));
+      known.set(subject, target);
+    }
     const out = target.registered ? this.#registeredWriter(topic, schema, target.id, target.registered) : derived;
     const payload = this.#serializing(topic, () => out.write(value));
     return frame(target.id, payload);

@@ -65,10 +65,13 @@ function value(i: number, id: bigint): Struct {
     .put('ts', new Date(1_700_000_000_123 + i)).put('day', new Date(Date.UTC(2024, 0, 1 + i))).put('raw', Uint8Array.of(255, 0, i));
 }
 
-/** The schema the converter registered for `bytes`, as a file avro-tools reads. */
+/**
+ * The schema the converter registered for `bytes`, as a file avro-tools reads. (One connection per request: the
+ * tool runs through spawnSync, which blocks the event loop long enough for a pooled keep-alive connection to go stale.)
+ */
 async function schemaFileOf(bytes: Uint8Array): Promise<string> {
   const id = Buffer.from(bytes).readInt32BE(1);
-  const body = (await (await fetch(`${registry.url}/schemas/ids/${id}`)).json()) as { schema: string };
+  const body = (await (await fetch(`${registry.url}/schemas/ids/${id}`, { headers: { connection: 'close' } })).json()) as { schema: string };
   const file = join(dir, `schema-${id}.avsc`);
   writeFileSync(file, body.schema);
   return file;

@@ -69,10 +69,13 @@ function protoc(args: string[], input: Buffer | string): Buffer {
   return r.stdout;
 }
 
-/** Writes the registered .proto of `bytes` and its imports under `dir`; returns the file name. */
+/**
+ * Writes the registered .proto of `bytes` and its imports under `dir`; returns the file name. (One connection per
+ * request: protoc runs through spawnSync, which blocks the event loop long enough for a keep-alive connection to go stale.)
+ */
 async function protoFileOf(bytes: Uint8Array): Promise<string> {
   const id = Buffer.from(bytes).readInt32BE(1);
-  const { schema } = (await (await fetch(`${registry.url}/schemas/ids/${id}`)).json()) as { schema: string };
+  const { schema } = (await (await fetch(`${registry.url}/schemas/ids/${id}`, { headers: { connection: 'close' } })).json()) as { schema: string };
   const name = `schema-${id}.proto`;
   // Confluent's registered text annotates fields with (confluent.field_meta) without importing
   // confluent/meta.proto (its parsers know that file). Options do not change the wire format, so protoc gets the
