@@ -43,3 +43,5 @@ export { PluginRegistry } from './connectors/registry.js';
 export * from './connectors/api/index.js';
 export * from './data/index.js';
 export * from './converters/index.js';
+// Both the plugin API and src/converters name these (the same shapes); the runtime's are the ones re-exported.
+export type { Converter, HeaderConverter } from './converters/index.js';

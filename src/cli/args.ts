@@ -61,8 +61,9 @@ Options for run:
                      "listeners", http://127.0.0.1:8083 when unset).
   --view live|json   Live view (default in a terminal) or JSON log lines (default otherwise).
   --log-level LEVEL  trace, debug, info (default), warn, error, fatal, silent.
-  --plugin MODULE    Load connector plugins from an ES module (default export or "plugins": a ConnectorPlugin
-                     or an array of them). Repeatable. Also for validate and plugins.
+  --plugin MODULE    Load plugins from an ES module (default export or "plugins": one plugin or an array):
+                     connectors, and converters, transforms, predicates, config providers named by class
+                     in configs. Repeatable. Also for validate and plugins.
 
 Options for worker: --log-level, --plugin, --no-rest. Options for apply: --cluster, --group, --worker-config, --url, --json, --plugin.
 

@@ -7,7 +7,7 @@ import type { PluginRegistry } from '../connectors/registry.js';
 import { PipelineFileError, loadPipelineFiles, parsePipelineText, type PipelineProblem, type PipelineSpec } from './pipeline-file.js';
 import { withWorkerKeys, workerKeyProblems } from '../worker/validate.js';
 
-async function workerKeyFileProblems(paths: readonly string[]): Promise<PipelineProblem[]> {
+async function workerKeyFileProblems(paths: readonly string[], registry: PluginRegistry): Promise<PipelineProblem[]> {
   const parsed = [];
   for (const file of paths) {
     try {
@@ -21,7 +21,7 @@ async function workerKeyFileProblems(paths: readonly string[]): Promise<Pipeline
   const problems: PipelineProblem[] = [];
   for (const f of parsed) {
     for (const c of f.connectors) {
-      for (const p of workerKeyProblems(c.config, worker)) {
+      for (const p of workerKeyProblems(c.config, worker, registry)) {
         problems.push({ file: c.file, connector: c.name, ...(p.key !== undefined ? { key: p.key } : {}), reason: p.reason });
       }
     }
@@ -34,12 +34,12 @@ export async function checkPipeline(paths: readonly string[], registry: PluginRe
   let spec: PipelineSpec | undefined;
   const problems: PipelineProblem[] = [];
   try {
-    spec = await loadPipelineFiles(paths, registry, withWorkerKeys());
+    spec = await loadPipelineFiles(paths, registry, withWorkerKeys({}, registry));
   } catch (e) {
     if (!(e instanceof PipelineFileError)) throw e;
     problems.push(...e.problems);
   }
-  problems.push(...(await workerKeyFileProblems(paths)));
+  problems.push(...(await workerKeyFileProblems(paths, registry)));
   if (problems.length > 0 || !spec) throw new PipelineFileError(problems);
   return spec;
 }

@@ -6,7 +6,7 @@
 import type { TaskMetrics, TaskRun } from '../streams/contracts.js';
 import type { WorkerRuntime } from '../worker/runtime.js';
 
-type RuntimeFactory<S, L> = (settings: S, log: L) => WorkerRuntime;
+type RuntimeFactory<A extends unknown[]> = (...args: A) => WorkerRuntime;
 
 export class FinalMetrics {
   readonly #last = new Map<string, TaskMetrics>();
@@ -17,9 +17,9 @@ export class FinalMetrics {
   }
 
   /** A runtime factory whose task runs report here when they end. */
-  wrap<S, L>(factory: RuntimeFactory<S, L>): RuntimeFactory<S, L> {
-    return (settings, log) => {
-      const inner = factory(settings, log);
+  wrap<A extends unknown[]>(factory: RuntimeFactory<A>): RuntimeFactory<A> {
+    return (...args) => {
+      const inner = factory(...args);
       const runtime: WorkerRuntime = {
         get offsets() {
           return inner.offsets;

@@ -94,7 +94,7 @@ export async function planMigration(source: readonly SourceConnector[], registry
     }
     const warnings: string[] = [];
     await connectorConfigProblems(registry, c.config, {
-      ...withWorkerKeys(),
+      ...withWorkerKeys({}, registry),
       onUnknownKeys: (_, keys) => warnings.push(...keys.map((k) => k.reason)),
     });
     steps.push({ connector: c.name, action: 'migrate', state: c.state, offsets: c.offsets.length, warnings });

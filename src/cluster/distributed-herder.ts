@@ -83,7 +83,7 @@ export class DistributedHerder extends AbstractHerder implements Herder {
 
   /** Throws WorkerConfigError when the worker config is invalid. */
   constructor(options: DistributedHerderOptions) {
-    const { worker, cluster } = parseDistributedSettings(options.worker);
+    const { worker, cluster } = parseDistributedSettings(options.worker, options.registry);
     super(worker, options);
     this.cluster = cluster;
     this.#options = options;
@@ -106,7 +106,7 @@ export class DistributedHerder extends AbstractHerder implements Herder {
 
   /** The offsets topic's clients take the worker's top-level client keys (KafkaOffsetBackingStore: its originals). */
   #offsetsClient() {
-    const worker = resolvedWorkerConfig(this.settings);
+    const worker = resolvedWorkerConfig(this.settings, this.registry);
     const properties = (role: 'producer' | 'consumer' | 'admin') => internalClientConfig(worker, role, '').properties;
     return createKafkajsClient({
       brokers: this.cluster.bootstrapServers,
@@ -132,7 +132,7 @@ export class DistributedHerder extends AbstractHerder implements Herder {
       });
     const runtime = this.#options.runtime
       ? this.#options.runtime(this.settings, this.log, offsets)
-      : defaultRuntime(this.settings, this.log, { offsets });
+      : defaultRuntime(this.settings, this.log, { offsets, plugins: this.registry });
     try {
       await this.worker.start(runtime, offsets); // starts the offsets store: creates/reads the offsets topic
     } catch (e) {

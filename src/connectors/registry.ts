@@ -1,9 +1,15 @@
 /**
+ * The plugins of a worker (Kafka Connect's `Plugins`): connectors, and beside them the converters, transforms,
+ * predicates and config providers that configs name by class. Each registry instance has its own, so plugins
+ * loaded for one worker never leak into another.
+ *
  * Connector plugins by name. As in Kafka Connect (PluginUtils), a plugin resolves by its fully-qualified class
  * name, its simple class name, and its simple name without the `Connector` suffix; plus the short aliases the
  * plugin declares. Names are case-sensitive, as Java class names are.
  */
-import { ConfigException, type ConnectorPlugin } from './api/index.js';
+import { ConfigException, type ConfigDef, type ConfigProviderPlugin, type ConnectorPlugin, type ExtensionPlugin } from './api/index.js';
+import { ConverterNameClashError, ConverterRegistry } from '../converters/registry.js';
+import { TransformNameClashError, TransformRegistry, transformRegistry, type TransformPlugin } from '../transforms/registry.js';
 import { BUILTIN_CONNECTOR_PLUGINS } from './builtins.js';
 
 /** `a.b.FooConnector` → [`FooConnector`, `Foo`]; `a.b.Outer$Inner` → [`Inner`]. */
@@ -14,7 +20,33 @@ export function derivedAliases(className: string): string[] {
   return out.filter((a) => a !== className);
 }
 
+/** Whether a plugin is one of the kinds beside connectors (they have `kind`; connectors have `type`). */
+export function isExtensionPlugin(plugin: ConnectorPlugin | ExtensionPlugin): plugin is ExtensionPlugin {
+  return typeof (plugin as Partial<ExtensionPlugin>).kind === 'string';
+}
+
+/** A transform plugin whose own ConfigDef is read from an instance when first asked for. */
+function transformEntry(plugin: Extract<ExtensionPlugin, { kind: 'transformation' | 'predicate' }>): TransformPlugin {
+  let def: ConfigDef | undefined;
+  return {
+    className: plugin.className,
+    kind: plugin.kind,
+    aliases: plugin.aliases ?? [],
+    get configDef() {
+      return (def ??= plugin.create().config());
+    },
+    create: () => plugin.create(),
+  };
+}
+
 export class PluginRegistry {
+  /** Converters and header converters: the built-ins plus registered plugins. */
+  readonly converters = ConverterRegistry.withBuiltins();
+  /** Transformations and predicates: the process-wide built-ins (and what embedders registered there) plus registered plugins. */
+  readonly transforms = new TransformRegistry(transformRegistry());
+  /** Config providers of plugins by class name and alias (the built-in ones are the worker's). */
+  readonly #configProviders = new Map<string, ConfigProviderPlugin>();
+  readonly #extensions: ExtensionPlugin[] = [];
   readonly #plugins: ConnectorPlugin[] = [];
   readonly #byClass = new Map<string, ConnectorPlugin>();
   /** Alias → every plugin claiming it; more than one means the alias is ambiguous and does not resolve. */
@@ -27,8 +59,12 @@ export class PluginRegistry {
     return r;
   }
 
-  /** Adds a plugin. A second plugin with the same class name, or an explicit alias that is another's class name, is refused. */
-  register(plugin: ConnectorPlugin): this {
+  /**
+   * Adds a plugin. A second plugin with the same class name, or an explicit alias that is another's class name, is
+   * refused; so is a converter, transform, predicate or config provider whose name one of its kind already has.
+   */
+  register(plugin: ConnectorPlugin | ExtensionPlugin): this {
+    if (isExtensionPlugin(plugin)) return this.#registerExtension(plugin);
     if (this.#byClass.has(plugin.className)) {
       throw new ConfigException(undefined, undefined, `A connector plugin with class ${plugin.className} is already registered`);
     }
@@ -49,6 +85,57 @@ export class PluginRegistry {
       this.#byAlias.set(alias, list);
     }
     return this;
+  }
+
+  #registerExtension(plugin: ExtensionPlugin): this {
+    try {
+      this.#addExtension(plugin);
+    } catch (e) {
+      if (e instanceof ConverterNameClashError || e instanceof TransformNameClashError) {
+        throw new ConfigException(undefined, undefined, e.message);
+      }
+      throw e;
+    }
+    this.#extensions.push(plugin);
+    return this;
+  }
+
+  #addExtension(plugin: ExtensionPlugin): void {
+    const aliases = plugin.aliases ?? [];
+    switch (plugin.kind) {
+      case 'converter':
+      case 'header_converter':
+        this.converters.register({
+          className: plugin.className,
+          aliases,
+          create: () => plugin.create(),
+          converter: plugin.kind === 'converter',
+          headerConverter: plugin.kind === 'header_converter',
+        });
+        return;
+      case 'transformation':
+      case 'predicate':
+        this.transforms.register(transformEntry(plugin));
+        return;
+      case 'config_provider': {
+        const names = [plugin.className, ...aliases];
+        const taken = names.find((n) => this.#configProviders.has(n));
+        if (taken !== undefined) {
+          throw new ConfigException(undefined, undefined, `config provider name ${taken} is already taken by ${this.#configProviders.get(taken)!.className}`);
+        }
+        for (const n of names) this.#configProviders.set(n, plugin);
+      }
+    }
+  }
+
+  /** The config provider plugin for a class name or alias, or undefined (built-in providers are not here). */
+  configProvider(name: string): ConfigProviderPlugin | undefined {
+    return this.#configProviders.get(name.trim());
+  }
+
+  /** The registered plugins other than connectors, in registration order. */
+  extensions(): readonly ExtensionPlugin[] {
+    return this.#extensions;
   }
 
   /** The plugin for a class name or alias; throws a ConfigException on `connector.class` naming the available ones. */

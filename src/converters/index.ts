@@ -23,6 +23,9 @@ export {
   knownConverterNames,
   settingsWithPrefix,
   UnknownConverterError,
+  ConverterRegistry,
+  ConverterNameClashError,
+  type ConverterEntry,
   type ConverterPrefix,
 } from './registry.js';
 export { Values, convertToString, parseString, inferSchema } from '../data/values.js';

@@ -18,7 +18,8 @@ import {
   StringConverter,
 } from './simple.js';
 
-interface Entry {
+/** One converter class: which roles it can play and how to make one. */
+export interface ConverterEntry {
   readonly className: string;
   readonly aliases: readonly string[];
   readonly create: () => Converter | HeaderConverter;
@@ -26,7 +27,7 @@ interface Entry {
   readonly headerConverter: boolean;
 }
 
-const ENTRIES: readonly Entry[] = [
+const ENTRIES: readonly ConverterEntry[] = [
   { className: 'org.apache.kafka.connect.json.JsonConverter', aliases: ['json', 'JsonConverter'], create: () => new JsonConverter(), converter: true, headerConverter: true },
   { className: 'org.apache.kafka.connect.storage.StringConverter', aliases: ['string', 'StringConverter'], create: () => new StringConverter(), converter: true, headerConverter: true },
   { className: 'org.apache.kafka.connect.converters.ByteArrayConverter', aliases: ['bytes', 'bytearray', 'ByteArrayConverter'], create: () => new ByteArrayConverter(), converter: true, headerConverter: true },
@@ -42,43 +43,105 @@ const ENTRIES: readonly Entry[] = [
   { className: 'org.apache.kafka.connect.storage.SimpleHeaderConverter', aliases: ['simple', 'SimpleHeaderConverter'], create: () => new SimpleHeaderConverter(), converter: false, headerConverter: true },
 ];
 
-const BY_NAME = new Map<string, Entry>();
-for (const e of ENTRIES) {
-  BY_NAME.set(e.className, e);
-  for (const a of e.aliases) BY_NAME.set(a.toLowerCase(), e);
-}
-
-/** Every name `createConverter`/`createHeaderConverter` accepts: class names, then short names. */
-export function knownConverterNames(kind: 'converter' | 'header' | 'any' = 'any'): string[] {
-  const ok = (e: Entry): boolean => kind === 'any' || (kind === 'converter' ? e.converter : e.headerConverter);
-  return [...ENTRIES.filter(ok).map((e) => e.className), ...ENTRIES.filter(ok).flatMap((e) => e.aliases.filter((a) => a === a.toLowerCase()))];
-}
+type Role = 'converter' | 'header';
 
 /** An unknown converter name; the message lists the known ones. */
 export class UnknownConverterError extends Error {
   override readonly name = 'UnknownConverterError';
-  constructor(readonly requested: string, kind: 'converter' | 'header') {
-    super(
-      `Unknown ${kind === 'header' ? 'header converter' : 'converter'} '${requested}'. Known: ${knownConverterNames(kind).join(', ')}`,
-    );
+  constructor(readonly requested: string, kind: Role, known: readonly string[] = knownConverterNames(kind)) {
+    super(`Unknown ${kind === 'header' ? 'header converter' : 'converter'} '${requested}'. Known: ${known.join(', ')}`);
   }
 }
 
-function lookup(name: string, kind: 'converter' | 'header'): Entry {
-  const key = String(name).trim();
-  const e = BY_NAME.get(key) ?? BY_NAME.get(key.toLowerCase());
-  if (!e || (kind === 'converter' ? !e.converter : !e.headerConverter)) throw new UnknownConverterError(key, kind);
-  return e;
+/** A name already taken by another converter of the same role. */
+export class ConverterNameClashError extends Error {
+  override readonly name = 'ConverterNameClashError';
+  constructor(readonly requested: string, readonly taken: string, kind: Role) {
+    super(`${kind === 'header' ? 'header converter' : 'converter'} name ${requested} is already taken by ${taken}`);
+  }
 }
 
-/** A fresh, unconfigured converter for a Java class name (`org.apache.kafka.connect.json.JsonConverter`) or short name (`json`). */
+const playing = (kind: Role | 'any') => (e: ConverterEntry): boolean =>
+  kind === 'any' || (kind === 'converter' ? e.converter : e.headerConverter);
+const roles = (e: ConverterEntry): Role[] => [...(e.converter ? ['converter' as const] : []), ...(e.headerConverter ? ['header' as const] : [])];
+
+/**
+ * Converters by class name (exact) or short name (any case), per role: a plugin may add a header converter under
+ * the class name of a key/value converter, as one Java class implementing both.
+ */
+export class ConverterRegistry {
+  readonly #entries: ConverterEntry[] = [];
+  readonly #byName = { converter: new Map<string, ConverterEntry>(), header: new Map<string, ConverterEntry>() };
+
+  /** A registry of Kafka Connect's built-in converters (and Confluent's registry converters). */
+  static withBuiltins(): ConverterRegistry {
+    const r = new ConverterRegistry();
+    for (const e of ENTRIES) r.register(e);
+    return r;
+  }
+
+  /** Adds a converter; a name (class name or alias) another converter of the same role answers to is refused. */
+  register(entry: ConverterEntry): this {
+    for (const role of roles(entry)) {
+      for (const name of this.#namesOf(entry)) {
+        const taken = this.#byName[role].get(name);
+        if (taken && taken !== entry) throw new ConverterNameClashError(name, taken.className, role);
+      }
+    }
+    for (const role of roles(entry)) for (const name of this.#namesOf(entry)) this.#byName[role].set(name, entry);
+    this.#entries.push(entry);
+    return this;
+  }
+
+  /** Every name `create`/`createHeader` accepts: class names, then short names. */
+  knownNames(kind: Role | 'any' = 'any'): string[] {
+    const entries = this.#entries.filter(playing(kind));
+    return [...entries.map((e) => e.className), ...entries.flatMap((e) => e.aliases.filter((a) => a === a.toLowerCase()))];
+  }
+
+  /** The class names of the converters playing `kind`, in registration order. */
+  classNames(kind: Role | 'any' = 'any'): string[] {
+    return [...new Set(this.#entries.filter(playing(kind)).map((e) => e.className))];
+  }
+
+  /** A fresh, unconfigured converter for a class name (`org.apache.kafka.connect.json.JsonConverter`) or short name (`json`). */
+  create(name: string): Converter {
+    return this.#lookup(name, 'converter').create() as Converter;
+  }
+
+  /** A fresh, unconfigured header converter. */
+  createHeader(name: string): HeaderConverter {
+    return this.#lookup(name, 'header').create() as HeaderConverter;
+  }
+
+  #namesOf(e: ConverterEntry): string[] {
+    return [e.className, ...e.aliases.map((a) => a.toLowerCase())];
+  }
+
+  #lookup(name: string, kind: Role): ConverterEntry {
+    const key = String(name).trim();
+    const e = this.#byName[kind].get(key) ?? this.#byName[kind].get(key.toLowerCase());
+    if (!e) throw new UnknownConverterError(key, kind, this.knownNames(kind));
+    return e;
+  }
+}
+
+/** The built-ins, for the functions below; never registered into (a registry with plugins is its own instance). */
+const BUILTINS = ConverterRegistry.withBuiltins();
+
+/** Every built-in name `createConverter`/`createHeaderConverter` accepts: class names, then short names. */
+export function knownConverterNames(kind: Role | 'any' = 'any'): string[] {
+  return BUILTINS.knownNames(kind);
+}
+
+/** A fresh, unconfigured built-in converter for a Java class name or short name. */
 export function createConverter(name: string): Converter {
-  return lookup(name, 'converter').create() as Converter;
+  return BUILTINS.create(name);
 }
 
-/** A fresh, unconfigured header converter (every converter above, plus `SimpleHeaderConverter`). */
+/** A fresh, unconfigured built-in header converter (every converter above, plus `SimpleHeaderConverter`). */
 export function createHeaderConverter(name: string): HeaderConverter {
-  return lookup(name, 'header').create() as HeaderConverter;
+  return BUILTINS.createHeader(name);
 }
 
 /** Keys of `config` under `prefix.`, with the prefix removed (Kafka's `originalsWithPrefix`). */
@@ -110,9 +173,9 @@ function classFor(config: ConverterConfig, prefix: string, defaultClass: string 
 export function configureConverter(
   config: ConverterConfig,
   prefix: ConverterPrefix,
-  opts: { isKey?: boolean; defaultClass?: string } = {},
+  opts: { isKey?: boolean; defaultClass?: string; registry?: ConverterRegistry } = {},
 ): Converter {
-  const converter = createConverter(classFor(config, prefix, opts.defaultClass));
+  const converter = (opts.registry ?? BUILTINS).create(classFor(config, prefix, opts.defaultClass));
   converter.configure(settingsWithPrefix(config, prefix), opts.isKey ?? prefix === 'key.converter');
   return converter;
 }
@@ -121,9 +184,9 @@ export function configureConverter(
 export function configureHeaderConverter(
   config: ConverterConfig,
   prefix: ConverterPrefix = 'header.converter',
-  opts: { defaultClass?: string } = {},
+  opts: { defaultClass?: string; registry?: ConverterRegistry } = {},
 ): HeaderConverter {
-  const converter = createHeaderConverter(classFor(config, prefix, opts.defaultClass));
+  const converter = (opts.registry ?? BUILTINS).createHeader(classFor(config, prefix, opts.defaultClass));
   converter.configure({ ...settingsWithPrefix(config, prefix), 'converter.type': 'header' });
   return converter;
 }

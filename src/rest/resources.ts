@@ -6,8 +6,6 @@
 import type { ConnectorConfig } from '../connectors/api/index.js';
 import { ConfigException } from '../connectors/api/index.js';
 import { configKeyInfo, pluginConfigKeyInfos } from '../connectors/validation.js';
-import { transformRegistry } from '../transforms/registry.js';
-import { knownConverterNames } from '../converters/registry.js';
 import type { StandaloneHerder } from '../worker/standalone-herder.js';
 import type { Herder } from '../worker/herder.js';
 import type { ConnectorOffset, InitialState } from '../worker/herder.js';
@@ -381,14 +379,15 @@ export function buildRouter(ctx: ResourceContext): Router<RouteDef> {
       .list()
       .map((p) => ({ class: p.className, type: p.type, ...(p.version !== undefined ? { version: p.version } : {}) }));
     if (!connectorsOnly) {
-      const transforms = transformRegistry().plugins();
+      const transforms = herder.registry.transforms.plugins();
       for (const kind of ['transformation', 'predicate'] as const) {
         for (const t of [...transforms].filter((t) => t.kind === kind).sort((a, b) => a.className.localeCompare(b.className))) {
           out.push({ class: t.className, type: kind, version });
         }
       }
-      for (const c of knownConverterNames('converter').filter((n) => n.includes('.'))) out.push({ class: c, type: 'converter', version });
-      for (const c of knownConverterNames('header').filter((n) => n.includes('.'))) out.push({ class: c, type: 'header_converter', version });
+      const converters = herder.registry.converters;
+      for (const c of converters.classNames('converter')) out.push({ class: c, type: 'converter', version });
+      for (const c of converters.classNames('header')) out.push({ class: c, type: 'header_converter', version });
     }
     return ok(out);
   });
@@ -396,9 +395,9 @@ export function buildRouter(ctx: ResourceContext): Router<RouteDef> {
   regular('GET', '/connector-plugins/{plugin}/config', (req) => {
     const name = req.params['plugin']!;
     if (herder.registry.has(name)) return ok(pluginConfigKeyInfos(herder.registry.resolve(name)));
-    const t = transformRegistry().find(name);
+    const t = herder.registry.transforms.find(name);
     if (t) return ok(t.configDef.keys().filter((k) => !k.internal).map(configKeyInfo));
-    const converters = [...knownConverterNames('converter'), ...knownConverterNames('header')];
+    const converters = [...herder.registry.converters.knownNames('converter'), ...herder.registry.converters.knownNames('header')];
     if (converters.includes(name)) return ok([]);
     throw notFound(`Unknown plugin ${name}.`);
   });

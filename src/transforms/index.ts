@@ -29,6 +29,7 @@ export {
   TransformRegistry,
   builtinRegistry,
   transformRegistry,
+  TransformNameClashError,
   createTransformation,
   createPredicate,
   pluginConfigDef,

@@ -40,19 +40,32 @@ export interface TransformPlugin {
 type SidedCtor = new (side: Side) => Transformation<ConnectRecord>;
 type PlainCtor = (new () => Transformation<ConnectRecord>) | (new () => Predicate<ConnectRecord>);
 
-/** Registered plugins by every name they answer to, plus the abstract Java bases (`Cast`) that are not plugins. */
+/** A transformation or predicate name another plugin already answers to. */
+export class TransformNameClashError extends Error {
+  override readonly name = 'TransformNameClashError';
+  constructor(readonly requested: string, readonly taken: string) {
+    super(`plugin name ${requested} is already registered${taken === requested ? '' : ` (by ${taken})`}`);
+  }
+}
+
+/**
+ * Registered plugins by every name they answer to, plus the abstract Java bases (`Cast`) that are not plugins.
+ * A registry made over a `parent` answers with the parent's plugins too, and refuses names the parent has.
+ */
 export class TransformRegistry {
   readonly #byName = new Map<string, TransformPlugin>();
   readonly #abstract = new Map<string, string[]>();
   readonly #plugins: TransformPlugin[] = [];
 
+  constructor(private readonly parent?: TransformRegistry) {}
+
   register(plugin: TransformPlugin): this {
     for (const name of [plugin.className, ...plugin.aliases]) {
-      if (this.#byName.has(name) && this.#byName.get(name) !== plugin) {
-        throw new Error(`plugin name ${name} is already registered`);
-      }
-      this.#byName.set(name, plugin);
+      const taken = this.find(name);
+      if (taken && taken !== plugin) throw new TransformNameClashError(name, taken.className);
+      if (this.#abstractVariants(name)) throw new TransformNameClashError(name, name);
     }
+    for (const name of [plugin.className, ...plugin.aliases]) this.#byName.set(name, plugin);
     this.#plugins.push(plugin);
     return this;
   }
@@ -89,7 +102,11 @@ export class TransformRegistry {
 
   /** The plugin for a class name or alias, or undefined. */
   find(name: string): TransformPlugin | undefined {
-    return this.#byName.get(name.trim());
+    return this.#byName.get(name.trim()) ?? this.parent?.find(name);
+  }
+
+  #abstractVariants(name: string): string[] | undefined {
+    return this.#abstract.get(name) ?? (this.parent ? this.parent.#abstractVariants(name) : undefined);
   }
 
   /**
@@ -98,9 +115,9 @@ export class TransformRegistry {
    */
   resolve(name: string, kind: PluginKind, key: string): TransformPlugin {
     const trimmed = name.trim();
-    const plugin = this.#byName.get(trimmed);
+    const plugin = this.find(trimmed);
     if (!plugin) {
-      const variants = this.#abstract.get(trimmed);
+      const variants = this.#abstractVariants(trimmed);
       if (variants) {
         throw new ConfigException(key, trimmed, `This class is abstract and cannot be created. Did you mean ${variants.join(', ')}?`);
       }
@@ -114,7 +131,7 @@ export class TransformRegistry {
 
   /** Every registered plugin (for `GET /connector-plugins?connectorsOnly=false`). */
   plugins(): readonly TransformPlugin[] {
-    return this.#plugins;
+    return this.parent ? [...this.parent.plugins(), ...this.#plugins] : this.#plugins;
   }
 }
 

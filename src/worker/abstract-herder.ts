@@ -46,13 +46,14 @@ export abstract class AbstractHerder {
     if (settings.unusedKeys.length > 0) {
       this.log.warn({ keys: settings.unusedKeys.map((k) => k.key) }, `worker config: ${settings.unusedKeys.map((k) => k.reason).join('; ')}; supplied but not used`);
     }
+    this.registry = options.registry ?? PluginRegistry.withBuiltins();
     this.worker = new Worker({
       settings,
       log: this.log,
+      configProviders: this.registry,
       ...(options.now ? { now: options.now } : {}),
       ...(options.random ? { random: options.random } : {}),
     });
-    this.registry = options.registry ?? PluginRegistry.withBuiltins();
     this.#validation = options.validation;
     this.offsetsApi = new OffsetsApi(this.worker, this.registry);
   }
@@ -70,8 +71,8 @@ export abstract class AbstractHerder {
     const transformer = this.worker.transformer;
     const problems = transformer.problems(config);
     const resolved = problems.length === 0 ? transformer.transform(config) : config;
-    const infos = await validateConnectorConfig(this.registry, resolved, withWorkerKeys(this.#validation));
-    problems.push(...workerKeyProblems(resolved, this.settings.raw));
+    const infos = await validateConnectorConfig(this.registry, resolved, withWorkerKeys(this.#validation, this.registry));
+    problems.push(...workerKeyProblems(resolved, this.settings.raw, this.registry));
     const configs = infos.configs.map((c) => {
       const key = c.value?.name ?? c.definition?.name;
       if (!c.value || key === undefined || config[key] === undefined || !hasVariables(config[key]!)) return c;

@@ -14,14 +14,16 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, normalize, resolve, sep } from 'node:path';
-import { ConfigException, type ConnectorConfig } from '../connectors/api/index.js';
+import { ConfigException, type ConfigProvider, type ConfigProviderPlugin, type ConnectorConfig } from '../connectors/api/index.js';
 import { parseProperties } from './properties.js';
 import type { ConfigProblem } from './errors.js';
 
 /** A source of config values: `get(path, keys)` returns the values it has (missing keys are left out). */
-export interface ConfigProvider {
-  configure(params: Readonly<Record<string, string>>): void;
-  get(path: string, keys: ReadonlySet<string>): Map<string, string>;
+export type { ConfigProvider };
+
+/** Where config provider classes beyond the built-in ones come from (a worker's PluginRegistry). */
+export interface ConfigProviderPlugins {
+  configProvider(className: string): ConfigProviderPlugin | undefined;
 }
 
 const PROVIDER_PACKAGE = 'org.apache.kafka.common.config.provider';
@@ -144,6 +146,18 @@ function providerClass(name: string): { className: string; create: () => ConfigP
   return BUILTIN_PROVIDERS.find((p) => p.className === n || p.className.slice(PROVIDER_PACKAGE.length + 1) === n);
 }
 
+/**
+ * Throws a ConfigException when a config provider plugin takes the name of a built-in provider (which would win
+ * silently: the registry, a floor below, does not know the worker's providers).
+ */
+export function refuseBuiltinProviderNames(plugin: { readonly kind?: string; readonly className: string; readonly aliases?: readonly string[] }): void {
+  if (plugin.kind !== 'config_provider') return;
+  for (const name of [plugin.className, ...(plugin.aliases ?? [])]) {
+    const builtin = providerClass(name);
+    if (builtin) throw new ConfigException(undefined, undefined, `config provider name ${name} is already taken by ${builtin.className}`);
+  }
+}
+
 /** Kafka's ConfigTransformer.DEFAULT_PATTERN: `${provider:[path:]key}`. */
 const VARIABLE = /\$\{([^}]*?):(([^}]*?):)?([^}]*?)\}/g;
 
@@ -222,8 +236,11 @@ export function reverseTransform(rawConnectorConfig: ConnectorConfig, taskConfig
   });
 }
 
-/** The transformer the worker config asks for (`config.providers` …); throws a ConfigException naming the bad key. */
-export function configTransformerFromWorker(worker: Readonly<Record<string, string>>): ConfigTransformer {
+/**
+ * The transformer the worker config asks for (`config.providers` …), a class resolving to a built-in provider or
+ * else to one of `plugins`; throws a ConfigException naming the bad key.
+ */
+export function configTransformerFromWorker(worker: Readonly<Record<string, string>>, plugins?: ConfigProviderPlugins): ConfigTransformer {
   const names = (worker['config.providers'] ?? '').split(',').map((n) => n.trim()).filter((n) => n !== '');
   const providers = new Map<string, ConfigProvider>();
   for (const name of names) {
@@ -232,7 +249,7 @@ export function configTransformerFromWorker(worker: Readonly<Record<string, stri
     if (cls === undefined || cls.trim() === '') {
       throw new ConfigException(key, cls ?? null, `config provider "${name}" is listed in config.providers but ${key} is not set`);
     }
-    const entry = providerClass(cls);
+    const entry = providerClass(cls) ?? plugins?.configProvider(cls);
     if (!entry) {
       throw new ConfigException(
         key, cls,

@@ -14,6 +14,7 @@ import {
 } from '../streams/index.js';
 import type { ClientChooser } from '../streams/client-requests.js';
 import type { ConnectorConfig } from '../connectors/api/index.js';
+import type { PluginRegistry } from '../connectors/registry.js';
 import type { Log } from '../actors/index.js';
 import type { WorkerSettings } from './worker-config.js';
 import type { TaskStartSpec, WorkerRuntime } from './runtime.js';
@@ -66,21 +67,24 @@ async function checkKafka(bootstrapServers: readonly string[], properties: Clien
 /** What a caller may supply instead of the defaults (the distributed worker keeps offsets in a Kafka topic). */
 export interface RuntimeOverrides {
   readonly offsets?: OffsetStore;
+  /** The worker's plugins: converters, transforms and config providers beyond the built-in ones. */
+  readonly plugins?: PluginRegistry;
 }
 
 /**
  * The worker config with its `${provider:path:key}` placeholders resolved (Kafka resolves a worker config's
  * variables when it loads it), for the client keys: `producer.sasl.jaas.config=${file:/etc/kafka/secrets:jaas}`.
  */
-export function resolvedWorkerConfig(settings: WorkerSettings): Readonly<Record<string, string>> {
-  return configTransformerFromWorker(settings.raw).transform(settings.raw);
+export function resolvedWorkerConfig(settings: WorkerSettings, plugins?: PluginRegistry): Readonly<Record<string, string>> {
+  return configTransformerFromWorker(settings.raw, plugins).transform(settings.raw);
 }
 
 export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: RuntimeOverrides = {}): WorkerRuntime {
+  const plugins = overrides.plugins;
   const offsets = overrides.offsets ?? (settings.offsetFile ? new FileOffsetStore(settings.offsetFile, log) : new MemoryOffsetStore());
   // Resolved on first use: a provider that cannot read fails the worker's start, not its construction.
   let chooser: ClientChooser | undefined;
-  const clients: ClientChooser = (request) => (chooser ??= workerClientChooser(resolvedWorkerConfig(settings)))(request);
+  const clients: ClientChooser = (request) => (chooser ??= workerClientChooser(resolvedWorkerConfig(settings, plugins)))(request);
   const transport: Transport = createTransport(
     settings.bootstrapServers
       ? { kind: 'kafka', bootstrapServers: settings.bootstrapServers, clients, logger: log }
@@ -90,24 +94,24 @@ export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: Ru
     offsets,
     async start() {
       if (settings.bootstrapServers) {
-        const admin = adminClientConfig(resolvedWorkerConfig(settings), null, 'sluice-worker-startup');
+        const admin = adminClientConfig(resolvedWorkerConfig(settings, plugins), null, 'sluice-worker-startup');
         await checkKafka(settings.bootstrapServers, admin.properties, 15_000);
       }
       await offsets.start();
     },
     startTask(spec) {
       const config = pipelineConfig(spec);
-      const converters = taskConverters(spec.connectorConfig, settings.raw);
+      const converters = taskConverters(spec.connectorConfig, settings.raw, plugins?.converters);
       const options = settings.pipeline;
       const onTopic = spec.onTopic ? { onTopic: spec.onTopic } : {};
       // The transform chain is built once per task and closed when its pipeline ends.
       if (spec.type === 'source') {
-        const t = sourceTaskTransform(config);
+        const t = sourceTaskTransform(config, plugins?.transforms);
         return closeWhenDone(t, () =>
           transport.startSource({ id: spec.id, task: spec.task, config, converters, transform: t.transform, offsets, options, ...onTopic }),
         );
       }
-      const t = sinkTaskTransform(config);
+      const t = sinkTaskTransform(config, plugins?.transforms);
       return closeWhenDone(t, () => transport.startSink({ id: spec.id, task: spec.task, config, converters, transform: t.transform, options, ...onTopic }));
     },
     admin: () => transport.admin(),

@@ -21,7 +21,7 @@ import { WORKER_PASSTHROUGH_PREFIXES, checkWorkerConfig, standaloneWorkerConfigD
 import { WorkerConfigError } from './errors.js';
 import { firstListener, parseWorkerSettings, type WorkerSettings } from './worker-config.js';
 import { defineNatsKeys, natsProblems, natsSettingsOf, type NatsSettings } from './nats-config.js';
-import { configTransformerFromWorker } from './config-providers.js';
+import { configTransformerFromWorker, type ConfigProviderPlugins } from './config-providers.js';
 
 export interface DistributedSettings {
   readonly groupId: string;
@@ -101,10 +101,13 @@ export function standalonePart(raw: Readonly<Record<string, string>>): Record<st
 }
 
 /** Parses and checks a distributed worker config; throws WorkerConfigError listing every problem. */
-export function parseDistributedSettings(raw: Readonly<Record<string, string>>): { worker: WorkerSettings; cluster: DistributedSettings } {
+export function parseDistributedSettings(
+  raw: Readonly<Record<string, string>>,
+  plugins?: ConfigProviderPlugins,
+): { worker: WorkerSettings; cluster: DistributedSettings } {
   const withDefaults: Record<string, string> = { 'bootstrap.servers': 'localhost:9092', ...raw };
   const def = distributedWorkerConfigDef();
-  const nats = natsPart(withDefaults);
+  const nats = natsPart(withDefaults, plugins);
   const problems = [...checkWorkerConfig(withDefaults, def), ...('problems' in nats ? nats.problems : [])];
   if (problems.length > 0 || 'problems' in nats) throw new WorkerConfigError(problems);
   const v = def.parse(withDefaults);
@@ -153,11 +156,11 @@ export function parseDistributedSettings(raw: Readonly<Record<string, string>>):
  * The `nats.*` settings, their values resolved through the worker's config providers first (Kafka resolves worker
  * configs too), or every problem with them.
  */
-function natsPart(raw: Readonly<Record<string, string>>): { settings: NatsSettings } | { problems: ConfigProblem[] } {
+function natsPart(raw: Readonly<Record<string, string>>, plugins?: ConfigProviderPlugins): { settings: NatsSettings } | { problems: ConfigProblem[] } {
   const own = Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith('nats.')));
   let values: Record<string, string>;
   try {
-    values = configTransformerFromWorker(raw).transform(own);
+    values = configTransformerFromWorker(raw, plugins).transform(own);
   } catch (e) {
     const key = Object.keys(own).find((k) => /\$\{/.test(own[k]!));
     return { problems: [{ ...(key ? { key } : {}), reason: (e as Error).message }] };

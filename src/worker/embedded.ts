@@ -4,7 +4,8 @@
  *   const p = await Sluice.pipeline({ worker: {...}, connectors: [{ name, config }], plugins: [myPlugin] });
  *   await p.start(); p.status(); await p.stop();
  */
-import type { ConnectorPlugin } from '../connectors/api/index.js';
+import type { ConnectorPlugin, ExtensionPlugin } from '../connectors/api/index.js';
+import { refuseBuiltinProviderNames } from './config-providers.js';
 import { sleep } from '../async/index.js';
 import { PluginRegistry } from '../connectors/registry.js';
 import { silentLog, type Log } from '../actors/index.js';
@@ -30,8 +31,11 @@ export interface PipelineDefinition {
   /** Worker config; `bootstrap.servers` absent = in-process transport, no broker. */
   readonly worker?: ConfigInput;
   readonly connectors: readonly ConnectorDefinition[];
-  /** Connector plugins of the service, in addition to the built-in ones. */
-  readonly plugins?: readonly ConnectorPlugin[];
+  /**
+   * Plugins of the service, in addition to the built-in ones: connectors, and converters, transforms, predicates
+   * and config providers; a name a built-in or an earlier plugin of the same kind has is refused (a ConfigException naming both).
+   */
+  readonly plugins?: readonly (ConnectorPlugin | ExtensionPlugin)[];
   /** A pino logger fits; default silent. */
   readonly log?: Log;
   /** Replace the data path (advanced; tests). */
@@ -109,7 +113,10 @@ export const Sluice = {
   /** Builds a pipeline, checking the worker config and every connector config (all problems at once). */
   async pipeline(definition: PipelineDefinition): Promise<Pipeline> {
     const registry = PluginRegistry.withBuiltins();
-    for (const plugin of definition.plugins ?? []) registry.register(plugin);
+    for (const plugin of definition.plugins ?? []) {
+      refuseBuiltinProviderNames(plugin);
+      registry.register(plugin);
+    }
     const problems: Array<ConfigProblem & { connector?: string }> = [];
     let herder: StandaloneHerder | undefined;
     try {

@@ -36,7 +36,7 @@ export interface StandaloneHerderOptions {
   worker?: Readonly<Record<string, string>>;
   registry?: PluginRegistry;
   /** Builds the data path from the parsed settings; default: defaultRuntime (Kafka or in-process). */
-  runtime?: (settings: WorkerSettings, log: Log) => WorkerRuntime;
+  runtime?: (settings: WorkerSettings, log: Log, context: { plugins: PluginRegistry }) => WorkerRuntime;
   /** Options for connector validation (converter and transform lookups). */
   validation?: ProblemOptions;
   log?: Log;
@@ -74,7 +74,7 @@ export class StandaloneHerder extends AbstractHerder implements Herder {
 
   async start(): Promise<void> {
     if (this.state !== 'new') throw new ConflictError(`the worker was already started (${this.state})`);
-    const runtime = (this.#options.runtime ?? defaultRuntime)(this.settings, this.log);
+    const runtime = (this.#options.runtime ?? defaultRuntime)(this.settings, this.log, { plugins: this.registry });
     await this.worker.start(runtime);
     this.state = 'running';
     this.log.info({ workerId: this.workerId, transport: this.settings.bootstrapServers ? 'kafka' : 'in-process' }, 'worker started');

@@ -7,7 +7,13 @@
 import { ConfigException, type ConnectorConfig } from '../connectors/api/index.js';
 import type { ConnectRecord, SinkRecord, SourceRecord } from '../data/index.js';
 import type { RecordTransform, TaskRun } from '../streams/contracts.js';
-import { buildTransformChain, transformConfigDefFor, transformsConfigDef, type TransformChain } from '../transforms/index.js';
+import {
+  buildTransformChain,
+  transformConfigDefFor,
+  transformsConfigDef,
+  type TransformChain,
+  type TransformRegistry,
+} from '../transforms/index.js';
 import type { ConfigProblem } from './errors.js';
 
 function aliases(config: ConnectorConfig, key: 'transforms' | 'predicates'): string[] {
@@ -25,15 +31,16 @@ export function hasTransforms(config: ConnectorConfig): boolean {
  * unknown classes) are reported by the connector validation through the `transformConfigDef` hook; when those
  * already find a problem, this adds nothing (one report per problem).
  */
-export function transformProblems(config: ConnectorConfig): ConfigProblem[] {
+export function transformProblems(config: ConnectorConfig, registry?: TransformRegistry): ConfigProblem[] {
   if (!hasTransforms(config)) return [];
+  const options = registry ? { registry } : {};
   try {
-    for (const cv of transformsConfigDef(config).validate(config).values()) if (cv.errorMessages.length > 0) return [];
+    for (const cv of transformsConfigDef(config, options).validate(config).values()) if (cv.errorMessages.length > 0) return [];
   } catch {
     return [];
   }
   try {
-    buildTransformChain(config).close();
+    buildTransformChain(config, options).close();
     return [];
   } catch (e) {
     if (e instanceof ConfigException) {
@@ -57,9 +64,9 @@ export interface TaskTransform<R extends ConnectRecord> {
 
 const passThrough = <R>(record: R): R => record;
 
-function taskTransform<R extends ConnectRecord>(config: ConnectorConfig): TaskTransform<R> {
+function taskTransform<R extends ConnectRecord>(config: ConnectorConfig, registry: TransformRegistry | undefined): TaskTransform<R> {
   if (!hasTransforms(config)) return { transform: passThrough, close() {} };
-  const chain: TransformChain<R> = buildTransformChain<R>(config);
+  const chain: TransformChain<R> = buildTransformChain<R>(config, registry ? { registry } : {});
   let closed = false;
   return {
     transform: (record) => chain.apply(record),
@@ -71,8 +78,11 @@ function taskTransform<R extends ConnectRecord>(config: ConnectorConfig): TaskTr
   };
 }
 
-export const sourceTaskTransform = (config: ConnectorConfig): TaskTransform<SourceRecord> => taskTransform<SourceRecord>(config);
-export const sinkTaskTransform = (config: ConnectorConfig): TaskTransform<SinkRecord> => taskTransform<SinkRecord>(config);
+/** `registry`: the transforms the worker knows (its plugin registry's); default the process-wide one. */
+export const sourceTaskTransform = (config: ConnectorConfig, registry?: TransformRegistry): TaskTransform<SourceRecord> =>
+  taskTransform<SourceRecord>(config, registry);
+export const sinkTaskTransform = (config: ConnectorConfig, registry?: TransformRegistry): TaskTransform<SinkRecord> =>
+  taskTransform<SinkRecord>(config, registry);
 
 /** Closes the transform once the run ended (stopped or failed); closes it at once if starting the run threw. */
 export function closeWhenDone<R extends ConnectRecord>(transform: TaskTransform<R>, start: () => TaskRun): TaskRun {

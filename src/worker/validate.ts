@@ -24,12 +24,18 @@ const WORKER_ACCEPTED_PREFIXES = [DLQ_PREFIX] as const;
 
 /**
  * The options to give the plugins' validation: the worker's own keys are not reported as unknown, and converter
- * names are checked against the converters this build has.
+ * and transform names are checked against those `plugins` has (default: the built-in ones).
  */
-export function withWorkerKeys(options: ProblemOptions = {}): ProblemOptions {
+export function withWorkerKeys(options: ProblemOptions = {}, plugins?: PluginRegistry): ProblemOptions {
+  const hooks: ProblemOptions = plugins
+    ? {
+        converterExists: (name, kind) => converterExists(name, kind, plugins.converters),
+        transformConfigDef: (type, kind) => transformConfigDef(type, kind, plugins.transforms),
+        transformClasses: (kind) => plugins.transforms.plugins().filter((p) => p.kind === kind).map((p) => p.className).sort(),
+      }
+    : { converterExists, transformConfigDef };
   return {
-    converterExists,
-    transformConfigDef,
+    ...hooks,
     ...options,
     allowedPrefixes: [...(options.allowedPrefixes ?? []), ...WORKER_CONNECTOR_PREFIXES, ...WORKER_ACCEPTED_PREFIXES],
   };
@@ -41,12 +47,16 @@ export function withWorkerKeys(options: ProblemOptions = {}): ProblemOptions {
  * client overrides (`producer.override.*`, ...) the worker's `connector.client.config.override.policy` forbids
  * or the clients cannot honour (`worker`: the worker config, placeholders resolved; absent: policy All).
  */
-export function workerKeyProblems(config: ConnectorConfig, worker: Readonly<Record<string, string>> = {}): ConfigProblem[] {
+export function workerKeyProblems(
+  config: ConnectorConfig,
+  worker: Readonly<Record<string, string>> = {},
+  plugins?: PluginRegistry,
+): ConfigProblem[] {
   const def = restartPolicyConfigDef();
   // A sink's framework ConfigDef defines the DLQ keys and checks their types; a source's does not.
   const looksLikeSink = (config['topics'] ?? '').trim() !== '' || (config['topics.regex'] ?? '').trim() !== '';
   const problems: ConfigProblem[] = [
-    ...transformProblems(config),
+    ...transformProblems(config, plugins?.transforms),
     ...errorHandlingProblems(config, { dlqValues: !looksLikeSink }),
     ...connectorClientProblems(worker, config, looksLikeSink ? 'sink' : 'source'),
   ];
@@ -74,7 +84,7 @@ export async function connectorProblems(
   options: ProblemOptions = {},
   worker: Readonly<Record<string, string>> = {},
 ): Promise<ConfigProblem[]> {
-  return [...(await connectorConfigProblems(registry, config, withWorkerKeys(options))), ...workerKeyProblems(config, worker)];
+  return [...(await connectorConfigProblems(registry, config, withWorkerKeys(options, registry))), ...workerKeyProblems(config, worker, registry)];
 }
 
 /** Throws ConnectorConfigError (every key and reason) unless the config is valid. */

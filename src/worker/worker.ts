@@ -39,7 +39,7 @@ import {
 import type { TaskProgress, WorkerCounters } from './herder.js';
 import { WorkerConfigError } from './errors.js';
 import { settlesWithin } from '../async/index.js';
-import { configTransformerFromWorker, type ConfigTransformer } from './config-providers.js';
+import { configTransformerFromWorker, type ConfigProviderPlugins, type ConfigTransformer } from './config-providers.js';
 import type { WorkerSettings } from './worker-config.js';
 import type { WorkerRuntime } from './runtime.js';
 
@@ -92,6 +92,8 @@ export interface LocalState<S> {
 export interface WorkerOptions {
   readonly settings: WorkerSettings;
   readonly log: Log;
+  /** Config provider classes beyond the built-in ones (the herder's plugin registry). */
+  readonly configProviders?: ConfigProviderPlugins;
   /** Clock and randomness of the restart policy (tests). */
   readonly now?: () => number;
   readonly random?: () => number;
@@ -111,9 +113,9 @@ async function ended(actor: AnyActorRef | undefined): Promise<void> {
 }
 
 /** `config.providers` of the worker config; a bad provider setting is a worker config error. */
-function transformerOf(settings: WorkerSettings): ConfigTransformer {
+function transformerOf(settings: WorkerSettings, plugins: ConfigProviderPlugins | undefined): ConfigTransformer {
   try {
-    return configTransformerFromWorker(settings.raw);
+    return configTransformerFromWorker(settings.raw, plugins);
   } catch (e) {
     if (!(e instanceof ConfigException)) throw e;
     throw new WorkerConfigError([{ ...(e.key ? { key: e.key } : {}), reason: e.reason }]);
@@ -147,7 +149,7 @@ export class Worker {
       ...(options.now ? { now: options.now } : {}),
       ...(options.random ? { random: options.random } : {}),
     };
-    this.transformer = transformerOf(options.settings);
+    this.transformer = transformerOf(options.settings, options.configProviders);
   }
 
   /** Starts the runtime (throws if it cannot; the caller closes it then), then the supervisor. */

@@ -6,3 +6,4 @@ export * from './topic-partition.js';
 export * from './errors.js';
 export * from './plugin.js';
 export { sleep, withTimeout, settlesWithin, TimeoutError, SerialQueue } from '../../async/index.js';
+export * from './extension-plugins.js';
