@@ -209,6 +209,9 @@ transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
 min.insync.replicas=1
 group.initial.rebalance.delay.ms=0
+# A loaded 2-core machine can starve the broker's heartbeats to its own controller: with the default 9 s it fences
+# itself, every partition (and the group coordinator) loses its leader, and tests stall for tens of seconds.
+broker.session.timeout.ms=60000
 EOF
 }
 
