@@ -6,20 +6,18 @@
  */
 import { Buffer } from 'node:buffer';
 import { JsonConverter } from '../src/converters/index.js';
-import { arg, customerSchema, customers } from './customer-support.js';
+import { arg, bestRates, customerSchema, customers, type ConverterCase } from './customer-support.js';
 
 const N = arg('records', 20_000);
 const ROUNDS = arg('rounds', 10);
 const schema = customerSchema;
 const { structs, plain } = customers(N);
 
-interface Case { name: string; ser: (i: number) => Uint8Array; de: (b: Uint8Array) => unknown }
-interface Row { name: string; ser: number; de: number; both: number }
 
 const withSchema = new JsonConverter({ 'schemas.enable': 'true' }, false);
 const withoutSchema = new JsonConverter({ 'schemas.enable': 'false' }, false);
 
-const cases: Case[] = [
+const cases: ConverterCase[] = [
   { name: 'JSON.stringify/JSON.parse (baseline)', ser: (i) => Buffer.from(JSON.stringify(plain[i]), 'utf8'),
     de: (b) => JSON.parse(Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8')) },
   { name: 'JsonConverter schemas.enable=true (struct)', ser: (i) => withSchema.fromConnectData('t', schema, structs[i])!,
@@ -30,23 +28,7 @@ const cases: Case[] = [
     de: (b) => withoutSchema.toConnectData('t', b) },
 ];
 
-// Rounds interleave the cases, and each case keeps its best round, so a busy machine skews all of them alike.
-const best = cases.map(() => ({ ser: Infinity, de: Infinity }));
-const bytes: Uint8Array[] = new Array(N);
-for (const c of cases) for (let i = 0; i < Math.min(N, 5000); i++) c.de(c.ser(i)); // warm-up
-for (let r = 0; r < ROUNDS; r++) {
-  cases.forEach((c, k) => {
-    let t = process.hrtime.bigint();
-    for (let i = 0; i < N; i++) bytes[i] = c.ser(i);
-    best[k]!.ser = Math.min(best[k]!.ser, Number(process.hrtime.bigint() - t) / 1e9);
-    t = process.hrtime.bigint();
-    for (let i = 0; i < N; i++) c.de(bytes[i]!);
-    best[k]!.de = Math.min(best[k]!.de, Number(process.hrtime.bigint() - t) / 1e9);
-  });
-}
-const rows: Row[] = cases.map((c, k) => ({
-  name: c.name, ser: N / best[k]!.ser, de: N / best[k]!.de, both: N / (best[k]!.ser + best[k]!.de),
-}));
+const rows = bestRates(cases, N, ROUNDS, 5000);
 const baseline = rows[0]!;
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US').padStart(11);

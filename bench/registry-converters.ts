@@ -8,7 +8,7 @@
  */
 import avro from 'avsc';
 import { settleLookups } from '../src/data/index.js';
-import { arg, customerSchema, customers } from './customer-support.js';
+import { arg, bestRates, customerSchema, customers, type ConverterCase } from './customer-support.js';
 import { JsonConverter, createConverter, type Converter } from '../src/converters/index.js';
 import { startSchemaRegistry } from '../src/registry/index.js';
 
@@ -45,12 +45,11 @@ const rawType = avro.Type.forSchema({
   ],
 });
 
-interface Case { name: string; ser: (i: number) => Uint8Array; de: (b: Uint8Array) => unknown }
-const viaConverter = (name: string, c: Converter): Case => {
+const viaConverter = (name: string, c: Converter): ConverterCase => {
   const topic = topics.get(c)!;
   return { name, ser: (i) => c.fromConnectData(topic, schema, structs[i])!, de: (b) => c.toConnectData(topic, b) };
 };
-const cases: Case[] = [
+const cases: ConverterCase[] = [
   viaConverter('JsonConverter schemas.enable=true (baseline)', json),
   viaConverter('AvroConverter', avroConv),
   viaConverter('ProtobufConverter', protoConv),
@@ -58,22 +57,8 @@ const cases: Case[] = [
   { name: 'avsc toBuffer/fromBuffer, plain objects (no Connect)', ser: (i) => rawType.toBuffer(plain[i]), de: (b) => rawType.fromBuffer(Buffer.from(b.buffer, b.byteOffset, b.byteLength)) },
 ];
 
-const best = cases.map(() => ({ ser: Infinity, de: Infinity }));
-const bytes: Uint8Array[] = new Array(N);
-for (const c of cases) for (let i = 0; i < Math.min(N, 3000); i++) c.de(c.ser(i)); // warm-up
-for (let r = 0; r < ROUNDS; r++) {
-  cases.forEach((c, k) => {
-    let t = process.hrtime.bigint();
-    for (let i = 0; i < N; i++) bytes[i] = c.ser(i);
-    best[k]!.ser = Math.min(best[k]!.ser, Number(process.hrtime.bigint() - t) / 1e9);
-    t = process.hrtime.bigint();
-    for (let i = 0; i < N; i++) c.de(bytes[i]!);
-    best[k]!.de = Math.min(best[k]!.de, Number(process.hrtime.bigint() - t) / 1e9);
-  });
-}
+const rows = bestRates(cases, N, ROUNDS, 3000).map((r, k) => ({ ...r, size: cases[k]!.ser(1).length }));
 await registry.close();
-
-const rows = cases.map((c, k) => ({ name: c.name, ser: N / best[k]!.ser, de: N / best[k]!.de, both: N / (best[k]!.ser + best[k]!.de), size: c.ser(1).length }));
 const base = rows[0]!;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US').padStart(11);
 const ratio = (n: number, b: number): string => `${(n / b).toFixed(2)}×`.padStart(6);

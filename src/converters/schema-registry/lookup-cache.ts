@@ -34,9 +34,4 @@ export class LookupCache<K, V> {
     throw new PendingLookup(promise, what);
   }
 
-  /** The value when it is already known (no lookup started). */
-  peek(key: K): V | undefined {
-    const hit = this.#entries.get(key);
-    return hit?.state === 'done' ? hit.value : undefined;
-  }
 }

@@ -111,12 +111,6 @@ export class RegistryClient {
     return { subject: body.subject, id: body.id, version: body.version, schema: fromWire(body) };
   }
 
-  /** Whether `schema` is compatible with `version` of `subject` under the subject's compatibility level. */
-  async isCompatible(subject: string, version: number | 'latest', schema: RegisteredSchema): Promise<boolean> {
-    const body = await this.#request<{ is_compatible: boolean }>('POST', `/compatibility/subjects/${enc(subject)}/versions/${version}`, toWire(schema));
-    return body.is_compatible === true;
-  }
-
   close(): void {
     this.#agent.destroy();
   }

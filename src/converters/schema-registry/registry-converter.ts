@@ -45,7 +45,10 @@ export class SchemaRegistryConverter implements Converter {
   #writers!: LruCache<Schema, FormatWriter>;
   #registeredWriters!: LruCache<Schema, Map<number, FormatWriter>>;
   #targets!: LookupCache<string, Target>;
-  /** Targets already resolved, per writer and subject: a hit costs no key built from the schema text. */
+  /**
+   * Targets already resolved, per writer and topic (the subject follows from both): a hit builds no subject and no
+   * key from the schema text.
+   */
   #knownTargets = new WeakMap<FormatWriter, Map<string, Target>>();
   #readers!: LookupCache<string, FormatReader>;
 
@@ -78,11 +81,6 @@ export class SchemaRegistryConverter implements Converter {
     );
   }
 
-  /** The registry client (for tests and tools that want to ask the same registry). */
-  get client(): RegistryClient {
-    return this.#client;
-  }
-
   fromConnectData(topic: string, schema: Schema | null, value: unknown, _headers?: Headers): Uint8Array | null {
     if (value === null || value === undefined) return null;
     const format = this.#requireFormat();
@@ -94,14 +92,14 @@ export class SchemaRegistryConverter implements Converter {
       writer = this.#serializing(topic, () => format.writerFor(schema));
       this.#writers.set(schema, writer);
     }
-    const subject = this.#settings.subjectNameStrategy(topic, this.#isKey, writer.recordName);
     const derived = writer;
     let known = this.#knownTargets.get(derived);
-    let target = known?.get(subject);
+    let target = known?.get(topic);
     if (target === undefined) {
+      const subject = this.#settings.subjectNameStrategy(topic, this.#isKey, derived.recordName);
       target = this.#targets.get(`${subject}\n${derived.registered.schema}`, () => this.#target(topic, subject, derived), `the schema id of subject ${subject}`);
       if (!known) this.#knownTargets.set(derived, (known = new Map()));
-      known.set(subject, target);
+      known.set(topic, target);
     }
     const out = target.registered ? this.#registeredWriter(topic, schema, target.id, target.registered) : derived;
     const payload = this.#serializing(topic, () => out.write(value));
@@ -120,10 +118,6 @@ export class SchemaRegistryConverter implements Converter {
     } catch (e) {
       throw asDataException(e, `Failed to deserialize data for topic ${topic} to ${this.#kind.label}`, topic, id);
     }
-  }
-
-  close(): void {
-    this.#client?.close();
   }
 
   #requireFormat(): RegistryFormat {

@@ -26,11 +26,6 @@ const STRATEGIES: Readonly<Record<string, SubjectNameStrategy>> = {
   TopicRecordNameStrategy: topicRecordNameStrategy,
 };
 
-/** Whether the strategy needs the schema's name (so a reader must know it before finding the subject). */
-export function usesRecordName(strategy: SubjectNameStrategy): boolean {
-  return strategy !== topicNameStrategy;
-}
-
 /** The strategy a config value names: a class name in Confluent's package, or the short class name. */
 export function subjectNameStrategy(key: string, value: unknown): SubjectNameStrategy {
   if (value === undefined || value === null || String(value).trim() === '') return topicNameStrategy;
