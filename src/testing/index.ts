@@ -1,0 +1,5 @@
+/**
+ * `sluice/testing`: run connectors and pipelines under virtual time (see README.md beside this file).
+ */
+export { VirtualClock, VirtualTimeoutError, type VirtualClockOptions, type RunUntilOptions } from './clock.js';
+export { Harness, harness, RECORDER_NAME, type HarnessOptions } from './harness.js';
