@@ -3,3 +3,11 @@
  */
 export { VirtualClock, VirtualTimeoutError, type VirtualClockOptions, type RunUntilOptions } from './clock.js';
 export { Harness, harness, RECORDER_NAME, type HarnessOptions } from './harness.js';
+export {
+  sourceTaskHarness,
+  sinkTaskHarness,
+  type SourceTaskHarness,
+  type SinkTaskHarness,
+  type SinkContextRequests,
+  type SinkRecordFields,
+} from './tasks.js';
