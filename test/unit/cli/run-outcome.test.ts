@@ -19,6 +19,7 @@ import { messageWithNewCauses } from '../../../src/cli/logger.js';
 import { CompletionTracker } from '../../../src/worker/completion.js';
 import type { TaskProgress } from '../../../src/worker/herder.js';
 import { newMetrics } from '../../../src/streams/task-metrics.js';
+import { VirtualClock } from '../../../src/testing/index.js';
 
 interface Ran {
   code: number;
@@ -75,10 +76,19 @@ const summary = (r: Ran) => r.logs.find((l) => l['msg'] === 'run ended')!;
 describe('sluice run: how it ends', () => {
   test('a finished run exits 0 and its summary counts the offset commits of the stop and the average rate', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-run-ok-'));
-    const r = await run({
-      worker: converters,
-      connectors: [datagen(2000), { name: 'out', config: { 'connector.class': 'FileStreamSink', topics: 'orders', file: join(dir, 'out.jsonl') } }],
-    });
+    // On sluice/testing's virtual clock: the completion checks and the stop take no real time.
+    const clock = VirtualClock.install();
+    let r: Ran;
+    try {
+      r = await clock.drive(
+        run({
+          worker: converters,
+          connectors: [datagen(2000), { name: 'out', config: { 'connector.class': 'FileStreamSink', topics: 'orders', file: join(dir, 'out.jsonl') } }],
+        }),
+      );
+    } finally {
+      clock.uninstall();
+    }
     assert.equal(r.code, EXIT_OK, r.stderr);
     const end = summary(r);
     assert.equal(end['reason'], 'pipeline finished');
@@ -93,11 +103,21 @@ describe('sluice run: how it ends', () => {
 
   test('a run that ends with a FAILED task exits 4 and names the task, its stage and its cause', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-run-failtask-'));
-    const r = await run({
-      worker: converters,
-      // A directory is no file to append to: the sink task fails at start.
-      connectors: [datagen(100), { name: 'out', config: { 'connector.class': 'FileStreamSink', topics: 'orders', file: dir } }],
-    });
+    // On sluice/testing's virtual clock: the stop waits out task.shutdown.graceful.timeout.ms (5 s) for the
+    // source's records that no sink will ever acknowledge, in virtual time.
+    const clock = VirtualClock.install();
+    let r: Ran;
+    try {
+      r = await clock.drive(
+        run({
+          worker: converters,
+          // A directory is no file to append to: the sink task fails at start.
+          connectors: [datagen(100), { name: 'out', config: { 'connector.class': 'FileStreamSink', topics: 'orders', file: dir } }],
+        }),
+      );
+    } finally {
+      clock.uninstall();
+    }
     assert.equal(r.code, EXIT_TASK_FAILED, r.stderr);
     assert.match(r.stderr, /^sluice: task out-0 FAILED: TaskFailure: task out-0 failed in TASK_START: .*EISDIR/m);
     assert.match(r.stderr, /the run ended with 1 failure\n$/);

@@ -20,6 +20,7 @@ import {
 import { createErrorHandler, headerText, type RecordErrorHandler } from '../../../src/streams/errors/index.js';
 import type { StreamLogger } from '../../../src/streams/kafka/client.js';
 import { CollectingSinkTask, CountingSourceTask, identity, jsonConverters, until } from '../streams/support.js';
+import { VirtualClock } from '../../../src/testing/index.js';
 
 const opts: PipelineOptions = { maxInFlightBatches: 2, offsetFlushIntervalMs: 30, offsetFlushTimeoutMs: 5000 };
 const enc = new TextEncoder();
@@ -234,8 +235,10 @@ describe('retries (errors.retry.timeout)', () => {
     constructor(readonly failures: number) {
       super();
     }
+    readonly putAt: number[] = [];
     override async put(records: readonly SinkRecord[]): Promise<void> {
       this.puts++;
+      this.putAt.push(Date.now());
       if (this.puts <= this.failures) throw new RetriableException(`put #${this.puts} transiently failed`);
       this.put_.push(...records);
     }
@@ -262,14 +265,21 @@ describe('retries (errors.retry.timeout)', () => {
     assert.deepEqual(ns(sink.flushed), [...Array(10).keys()]);
   });
 
-  test('put failing past the timeout: tolerance none fails the task in TASK_PUT with the coordinates', async () => {
-    const sink = new Flaky(Infinity);
-    // 1 s of retries 20 ms apart: several puts even on a starved CPU (150 ms once saw only two).
-    const { run } = runFlaky(sink, { 'errors.retry.timeout': '1000' });
-    const failure = (await run.done.then(() => null, (e: unknown) => e)) as TaskFailure;
-    assert.equal(failure.stage, 'TASK_PUT');
-    assert.deepEqual(failure.coordinates, { topic: 'orders', partition: 0, offset: 0 });
-    assert.ok(sink.puts >= 3, `puts: ${sink.puts}`);
+  test('put failing past the timeout: tolerance none fails the task in TASK_PUT with the coordinates, after the backoff schedule (virtual time)', async () => {
+    // A minute of retries with Kafka Connect's backoff (300 ms·2^(n−1)), on sluice/testing's virtual clock: the
+    // puts happen exactly on the schedule and the failure at the deadline, in milliseconds of real time.
+    const clock = VirtualClock.install({ now: 0 });
+    try {
+      const sink = new Flaky(Infinity);
+      const { run } = runFlaky(sink, { 'errors.retry.timeout': '60000', 'errors.retry.delay.max.ms': '60000' });
+      const failure = (await clock.drive(run.done.then(() => null, (e: unknown) => e))) as TaskFailure;
+      assert.equal(failure.stage, 'TASK_PUT');
+      assert.deepEqual(failure.coordinates, { topic: 'orders', partition: 0, offset: 0 });
+      const first = sink.putAt[0]!;
+      assert.deepEqual(sink.putAt.map((t) => t - first), [0, 300, 900, 2100, 4500, 9300, 18900, 38100, 60000]);
+    } finally {
+      clock.uninstall();
+    }
   });
 
   test('put failing past the timeout: tolerance all skips the batch, every record to the DLQ (stage TASK_PUT)', async () => {
