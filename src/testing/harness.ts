@@ -16,6 +16,7 @@
  */
 import { Sluice, type ConfigInput, type ConnectorDefinition, type Pipeline } from '../worker/embedded.js';
 import type { ConnectorOffset, ConnectorStateInfo, TaskProgress } from '../worker/herder.js';
+import { CompletionTracker, type CompletionRule } from '../worker/completion.js';
 import type { ConnectorPlugin, ExtensionPlugin } from '../connectors/api/index.js';
 import type { SinkRecord } from '../data/index.js';
 import type { Log } from '../actors/index.js';
@@ -23,7 +24,7 @@ import { VirtualClock, type RunUntilOptions } from './clock.js';
 import { newRecordStore, recorderConfig, recorderPlugin, RECORDER_CLASS, type RecordStore } from './recorder.js';
 
 export interface HarnessOptions {
-  /** The connectors, started in this order (after the recorder). */
+  /** The connectors: the sinks are started first (after the recorder), then the sources, each in this order. */
   readonly connectors: readonly ConnectorDefinition[];
   /** Worker config; in-process only (`bootstrap.servers` is refused). */
   readonly worker?: ConfigInput;
@@ -81,8 +82,10 @@ export class Harness {
   }
 
   /**
-   * Starts the worker, the recorder (waiting until it reads), then each connector in order. Called by
-   * `harness()` unless `start: false`.
+   * Starts the worker, then the sink connectors (the recorder first) in the order given, waits until their
+   * tasks run (so they have joined their groups), then the source connectors in the order given. In process, a
+   * record is dropped once every group reading its topic committed it: a sink that joined after the recorder
+   * read a topic would miss what was already there. Called by `harness()` unless `start: false`.
    */
   async start(): Promise<void> {
     if (this.#started) throw new Error('the harness was already started');
@@ -90,14 +93,11 @@ export class Harness {
     const herder = this.pipeline.herder;
     await this.clock.drive(herder.start());
     try {
-      if (this.#store) {
-        const recorder = this.#connectors[0]!;
-        await this.clock.drive(herder.addConnector(recorder.name, recorder.config));
-        await this.clock.runUntil(() => herder.connectorStatus(RECORDER_NAME).tasks[0]?.state === 'RUNNING', {
-          description: 'the recorder RUNNING',
-        });
-      }
-      for (const c of this.#connectors.slice(this.#store ? 1 : 0)) {
+      const typeOf = (c: PlannedConnector) => herder.registry.resolve(c.config['connector.class'] ?? '').type;
+      const sinks = this.#connectors.filter((c) => typeOf(c) === 'sink');
+      for (const c of sinks) await this.clock.drive(herder.addConnector(c.name, c.config, c.initialState ?? 'RUNNING'));
+      await this.clock.runUntil(() => sinks.every((c) => this.#settled(c.name)), { description: 'the sink connectors started' });
+      for (const c of this.#connectors.filter((c) => typeOf(c) !== 'sink')) {
         await this.clock.drive(herder.addConnector(c.name, c.config, c.initialState ?? 'RUNNING'));
       }
       await this.clock.settle();
@@ -105,6 +105,13 @@ export class Harness {
       await this.stop();
       throw e;
     }
+  }
+
+  /** A connector that started what it will start: its tasks out of UNASSIGNED, or the connector stopped or failed. */
+  #settled(name: string): boolean {
+    const s = this.pipeline.herder.connectorStatus(name);
+    if (s.connector.state === 'FAILED' || s.connector.state === 'STOPPED') return true;
+    return s.tasks.length > 0 && s.tasks.every((t) => t.state !== 'UNASSIGNED');
   }
 
   /** Virtual epoch milliseconds. */
@@ -153,7 +160,11 @@ export class Harness {
 
   /** Kafka Connect's status of every connector (the recorder left out). */
   status(): ConnectorStateInfo[] {
-    return this.pipeline.status().filter((s) => s.name !== RECORDER_NAME);
+    const order = (name: string) => this.#connectors.findIndex((c) => c.name === name);
+    return this.pipeline
+      .status()
+      .filter((s) => s.name !== RECORDER_NAME)
+      .sort((a, b) => order(a.name) - order(b.name));
   }
 
   /** Kafka Connect's status of one connector. */
@@ -168,12 +179,26 @@ export class Harness {
 
   /** Per-task state and counters (the recorder left out). */
   progress(): TaskProgress[] {
-    return this.pipeline.progress().filter((p) => p.connector !== RECORDER_NAME);
+    const order = (name: string) => this.#connectors.findIndex((c) => c.name === name);
+    return this.pipeline
+      .progress()
+      .filter((p) => p.connector !== RECORDER_NAME)
+      .sort((a, b) => order(a.connector) - order(b.connector) || a.task - b.task);
   }
 
-  /** Resolves once every bounded source finished and the sinks caught up (virtual time runs meanwhile). */
-  finished(options: RunUntilOptions = {}): Promise<void> {
-    return this.clock.drive(this.pipeline.finished(), { description: 'the pipeline finished', ...options });
+  /**
+   * Resolves once the pipeline finished by itself, as `Pipeline.finished()` decides it (every bounded source
+   * finished, nothing in flight, the sinks caught up, quiet for `idleMs`; or with `untilIdle` simply quiet),
+   * the recorder left out; virtual time runs meanwhile, checked every 100 virtual ms.
+   */
+  async finished(options: RunUntilOptions & Partial<CompletionRule> = {}): Promise<void> {
+    const tracker = new CompletionTracker({ untilIdle: options.untilIdle ?? false, idleMs: options.idleMs ?? 1000 });
+    const ticker = setInterval(() => {}, 100);
+    try {
+      await this.clock.runUntil(() => tracker.observe(this.progress(), Date.now()).done, { description: 'the pipeline finished', ...options });
+    } finally {
+      clearInterval(ticker);
+    }
   }
 
   /** Graceful stop (virtual time runs as the stop needs), then the real timers are back. Idempotent. */

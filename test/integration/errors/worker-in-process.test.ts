@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Sluice, PipelineConfigError } from '../../../src/index.js';
+import { harness } from '../../../src/testing/index.js';
 import { orderIds, tempDir, until } from '../cli/support.js';
 import { REJECT_TRANSFORM, registerRejectTransform } from './support.js';
 
@@ -18,7 +19,9 @@ describe('transforms through the worker (in-process)', () => {
   test('InsertField + RegexRouter on datagen (source side), ReplaceField (sink side) → file', { timeout: 60_000 }, async () => {
     const n = 300;
     const out = join(tempDir('smt'), 'routed.jsonl');
-    const p = await Sluice.pipeline({
+    // sluice/testing's harness: the same embedded pipeline on a virtual clock (offset flushes and the completion
+    // checks take no real time); its recorder also keeps what went through the routed topic.
+    const h = await harness({
       worker: WORKER,
       connectors: [
         {
@@ -55,14 +58,15 @@ describe('transforms through the worker (in-process)', () => {
         },
       ],
     });
-    await p.start();
     try {
-      await p.finished();
+      await h.finished();
     } finally {
-      await p.stop();
+      await h.stop();
     }
     const records = lines(out).map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.equal(records.length, n);
+    assert.equal(h.values('routed-orders').length, n);
+    assert.deepEqual(h.topics(), ['routed-orders'], 'the source side routed every record');
     assert.deepEqual(orderIds(out).sort((a, b) => a - b), [...Array(n).keys()]);
     for (const r of records) {
       assert.equal(r['pipeline'], 'sluice');
@@ -74,7 +78,7 @@ describe('transforms through the worker (in-process)', () => {
 
   test('a record a transform filters still counts as committed: the source offset advances past it', { timeout: 60_000 }, async () => {
     const n = 200;
-    const p = await Sluice.pipeline({
+    const h = await harness({
       worker: WORKER,
       connectors: [
         {
@@ -85,16 +89,17 @@ describe('transforms through the worker (in-process)', () => {
           },
         },
       ],
+      record: false,
     });
-    await p.start();
     try {
-      await p.finished();
-      await until(async () => JSON.stringify((await p.herder.connectorOffsets('gen')).offsets.map((o) => o.offset)) === JSON.stringify([{ seq: n - 1 }]), 'offsets');
-      const [t] = p.progress();
+      await h.finished();
+      // Committed at the next offset.flush.interval.ms (100 ms of virtual time).
+      await h.runUntil(async () => JSON.stringify((await h.committedOffsets('gen')).map((o) => o.offset)) === JSON.stringify([{ seq: n - 1 }]), { description: 'offsets' });
+      const [t] = h.progress();
       assert.equal(t!.metrics?.recordsFiltered, n);
       assert.equal(t!.metrics?.recordsWritten, 0);
     } finally {
-      await p.stop();
+      await h.stop();
     }
   });
 
