@@ -5,6 +5,21 @@
 
 // Running pipelines
 export { Sluice, Pipeline, type PipelineDefinition, type ConnectorDefinition, type ConfigInput } from './worker/embedded.js';
+// Reactive pipelines in code: source(config).pipe(…your operators…).subscribe(sink(config))
+export {
+  source,
+  sink,
+  transform,
+  mapAsync,
+  observableSource,
+  SourceStream,
+  SinkSubscriber,
+  NotARecordError,
+  ObservableOverflowException,
+  OriginReleasedError,
+  type ReactiveOptions,
+  type ConnectorHandle,
+} from './reactive/index.js';
 export { StandaloneHerder, type StandaloneHerderOptions } from './worker/standalone-herder.js';
 export type {
   Herder,

@@ -22,6 +22,7 @@ import { taskConverters } from './converters.js';
 import { closeWhenDone, sinkTaskTransform, sourceTaskTransform } from './transforms.js';
 import { adminClientConfig, workerClientChooser } from './client-configs.js';
 import { configTransformerFromWorker } from './config-providers.js';
+import type { TapHub } from './taps.js';
 
 /**
  * The config a pipeline gets: the task config over the connector config. The pipelines read framework keys
@@ -69,6 +70,8 @@ export interface RuntimeOverrides {
   readonly offsets?: OffsetStore;
   /** The worker's plugins: converters, transforms and config providers beyond the built-in ones. */
   readonly plugins?: PluginRegistry;
+  /** Where `Pipeline.tap` observes the records of a connector. */
+  readonly taps?: TapHub;
 }
 
 /**
@@ -81,6 +84,7 @@ export function resolvedWorkerConfig(settings: WorkerSettings, plugins?: PluginR
 
 export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: RuntimeOverrides = {}): WorkerRuntime {
   const plugins = overrides.plugins;
+  const taps = overrides.taps;
   const offsets = overrides.offsets ?? (settings.offsetFile ? new FileOffsetStore(settings.offsetFile, log) : new MemoryOffsetStore());
   // Resolved on first use: a provider that cannot read fails the worker's start, not its construction.
   let chooser: ClientChooser | undefined;
@@ -107,12 +111,12 @@ export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: Ru
       // The transform chain is built once per task and closed when its pipeline ends.
       if (spec.type === 'source') {
         const t = sourceTaskTransform(config, plugins?.transforms);
-        return closeWhenDone(t, () =>
-          transport.startSource({ id: spec.id, task: spec.task, config, converters, transform: t.transform, offsets, options, ...onTopic }),
-        );
+        const transform = taps ? taps.tapped(spec.id.connector, t.transform) : t.transform;
+        return closeWhenDone(t, () => transport.startSource({ id: spec.id, task: spec.task, config, converters, transform, offsets, options, ...onTopic }));
       }
       const t = sinkTaskTransform(config, plugins?.transforms);
-      return closeWhenDone(t, () => transport.startSink({ id: spec.id, task: spec.task, config, converters, transform: t.transform, options, ...onTopic }));
+      const transform = taps ? taps.tapped(spec.id.connector, t.transform) : t.transform;
+      return closeWhenDone(t, () => transport.startSink({ id: spec.id, task: spec.task, config, converters, transform, options, ...onTopic }));
     },
     admin: () => transport.admin(),
     async close() {

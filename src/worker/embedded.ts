@@ -16,6 +16,9 @@ import { connectorProblems } from './validate.js';
 import { CompletionTracker, type CompletionRule } from './completion.js';
 import type { WorkerRuntime } from './runtime.js';
 import type { WorkerSettings } from './worker-config.js';
+import type { TapHub } from './taps.js';
+import type { Observable } from 'rxjs';
+import type { ConnectRecord } from '../data/index.js';
 
 /** Config values may be given as numbers and booleans; they become Kafka Connect's strings. */
 export type ConfigInput = Readonly<Record<string, string | number | boolean>>;
@@ -38,8 +41,8 @@ export interface PipelineDefinition {
   readonly plugins?: readonly (ConnectorPlugin | ExtensionPlugin)[];
   /** A pino logger fits; default silent. */
   readonly log?: Log;
-  /** Replace the data path (advanced; tests). */
-  readonly runtime?: (settings: WorkerSettings, log: Log) => WorkerRuntime;
+  /** Replace the data path (advanced; tests; the reactive API). */
+  readonly runtime?: (settings: WorkerSettings, log: Log, context: { plugins: PluginRegistry; taps: TapHub }) => WorkerRuntime;
 }
 
 const strings = (config: ConfigInput = {}): Record<string, string> =>
@@ -83,6 +86,14 @@ export class Pipeline {
   /** Kafka Connect's status of every connector. */
   status(): ConnectorStateInfo[] {
     return this.herder.connectors().map((name) => this.herder.connectorStatus(name));
+  }
+
+  /**
+   * The records of a running connector as they leave its transformation chain (a source's before conversion, a
+   * sink's as `put` gets them), from every task, while subscribed. Nobody tapping costs the data path nothing.
+   */
+  tap(connector: string): Observable<ConnectRecord> {
+    return this.herder.taps.observe(connector);
   }
 
   /** Per-task state and counters. */

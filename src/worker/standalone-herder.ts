@@ -30,13 +30,14 @@ import { AbstractHerder, restartStatusWithTraces } from './abstract-herder.js';
 import { assertStoppedForOffsets } from './offsets-api.js';
 import { connectorEntryOf, connectorInfoOf, patchedConfig, taskEntryOf, taskInfosOf } from './status.js';
 import type { AnyTask } from './worker.js';
+import { TapHub } from './taps.js';
 
 export interface StandaloneHerderOptions {
   /** The worker config (Kafka Connect's flat map). */
   worker?: Readonly<Record<string, string>>;
   registry?: PluginRegistry;
   /** Builds the data path from the parsed settings; default: defaultRuntime (Kafka or in-process). */
-  runtime?: (settings: WorkerSettings, log: Log, context: { plugins: PluginRegistry }) => WorkerRuntime;
+  runtime?: (settings: WorkerSettings, log: Log, context: { plugins: PluginRegistry; taps: TapHub }) => WorkerRuntime;
   /** Options for connector validation (converter and transform lookups). */
   validation?: ProblemOptions;
   log?: Log;
@@ -61,6 +62,8 @@ interface ConnectorEntry {
 }
 
 export class StandaloneHerder extends AbstractHerder implements Herder {
+  /** Observables of the records of running connectors (`Pipeline.tap`). */
+  readonly taps = new TapHub();
   readonly #options: StandaloneHerderOptions;
   readonly #connectors = new Map<string, ConnectorEntry>();
   /** KIP-558 active topics per connector name. */
@@ -74,7 +77,7 @@ export class StandaloneHerder extends AbstractHerder implements Herder {
 
   async start(): Promise<void> {
     if (this.state !== 'new') throw new ConflictError(`the worker was already started (${this.state})`);
-    const runtime = (this.#options.runtime ?? defaultRuntime)(this.settings, this.log, { plugins: this.registry });
+    const runtime = (this.#options.runtime ?? defaultRuntime)(this.settings, this.log, { plugins: this.registry, taps: this.taps });
     await this.worker.start(runtime);
     this.state = 'running';
     this.log.info({ workerId: this.workerId, transport: this.settings.bootstrapServers ? 'kafka' : 'in-process' }, 'worker started');

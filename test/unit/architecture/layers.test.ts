@@ -28,8 +28,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   registry: [...BELOW_STREAMS, 'streams', 'schema-compat'],
   cluster: [...BELOW_WORKER, 'worker'],
   rest: [...BELOW_WORKER, 'worker'],
+  reactive: [...BELOW_WORKER, 'worker'],
+  testing: [...BELOW_WORKER, 'worker', 'reactive'],
   cli: [...BELOW_WORKER, 'worker', 'cluster', 'rest', 'registry'],
-  'index.ts': [...BELOW_WORKER, 'worker', 'cluster', 'rest', 'registry'],
+  'index.ts': [...BELOW_WORKER, 'worker', 'cluster', 'rest', 'registry', 'reactive'],
 };
 
 function floorOf(file: string): string {
