@@ -12,6 +12,8 @@
 //   so the compatibility test runs while no HDFS file does.
 // - private-broker: the files that kill and restart a Kafka broker of their own (test/support/private-broker.ts)
 //   take turns: two more JVMs on a 2-core machine beside the shared broker slow every other file.
+// - sluice-build: the files that `npm pack` the repository (whose `prepare` rebuilds dist/ in place) take turns:
+//   two builds writing dist/ at once could pack each other's half-written files.
 // (cluster/herder binds fixed REST ports 18101-18103, but no other file uses them.)
 const RULES = [
   { match: /^test\/integration\/cluster\/processes-nats-restart\.test\.ts$/, uses: { nats: 'exclusive' } },
@@ -25,6 +27,7 @@ const RULES = [
   { match: /^test\/integration\/cli\/migrate\.test\.ts$/, uses: { maven: 'shared' } },
   { match: /^test\/integration\/(cli\/broker-outage|streams\/sink-broker-restart)\.test\.ts$/, uses: { 'private-broker': 'exclusive' } },
   { match: /^test\/integration\/json-converter-compat\.test\.ts$/, uses: { maven: 'exclusive' } },
+  { match: /^test\/integration\/(package\/pack|connector-template\/template)\.test\.ts$/, uses: { 'sluice-build': 'exclusive' } },
 ];
 
 // Unit files run several to a process (batch-entry.mjs). A file that changes process-wide state that another
