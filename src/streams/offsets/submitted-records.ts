@@ -29,9 +29,32 @@ export interface CommittableOffsets {
   readonly pending: number;
 }
 
+interface Slot {
+  readonly partition: OffsetMap;
+  deque: Entry[];
+  head: number;
+  /** The offset of an acknowledged prefix already taken off the deque (by #compact), not yet returned. */
+  ready: OffsetMap | undefined;
+  readyCount: number;
+}
+
+/** Submissions between two compactions: acknowledged records never pile up until the next offset commit. */
+const COMPACT_EVERY = 4096;
+
+export interface SubmittedRecordsOptions {
+  /** Submissions between two compactions of the acknowledged prefixes (default 4096; tests use small ones). */
+  readonly compactEvery?: number;
+}
+
 export class SubmittedRecords {
-  readonly #byPartition = new Map<string, { partition: OffsetMap; deque: Entry[]; head: number }>();
+  readonly #byPartition = new Map<string, Slot>();
   #outstanding = 0;
+  #sinceCompact = 0;
+  readonly #compactEvery: number;
+
+  constructor(options: SubmittedRecordsOptions = {}) {
+    this.#compactEvery = options.compactEvery ?? COMPACT_EVERY;
+  }
   #lastPartition: OffsetMap | undefined;
   #lastKey = '';
   readonly #drainWaiters = new WakeList();
@@ -45,8 +68,9 @@ export class SubmittedRecords {
     const key = partition === this.#lastPartition ? this.#lastKey : writeJson(partition);
     this.#lastPartition = partition;
     this.#lastKey = key;
+    if (++this.#sinceCompact >= this.#compactEvery) this.#compact();
     let slot = this.#byPartition.get(key);
-    if (!slot) this.#byPartition.set(key, (slot = { partition, deque: [], head: 0 }));
+    if (!slot) this.#byPartition.set(key, (slot = { partition, deque: [], head: 0, ready: undefined, readyCount: 0 }));
     this.#outstanding++;
     const entry: Entry = {
       partition,
@@ -74,25 +98,28 @@ export class SubmittedRecords {
     let committed = 0;
     let pending = 0;
     for (const [key, slot] of this.#byPartition) {
-      const { deque } = slot;
-      let h = slot.head;
-      let last: Entry | undefined;
-      while (h < deque.length && deque[h]!.acked) last = deque[h++];
-      committed += h - slot.head;
-      if (last) offsets.set(key, { partition: slot.partition, offset: last.offset });
-      if (h === deque.length) {
-        this.#byPartition.delete(key);
-      } else {
-        slot.head = h;
-        // Compact now and then so a long-lived partition does not keep acked entries forever.
-        if (h > 1024 && h * 2 > deque.length) {
-          slot.deque = deque.slice(h);
-          slot.head = 0;
-        }
-        pending += deque.length - h;
-      }
+      const taken = takeAckedPrefix(slot);
+      const offset = taken.last?.offset ?? slot.ready;
+      committed += slot.readyCount + taken.count;
+      slot.ready = undefined;
+      slot.readyCount = 0;
+      if (offset) offsets.set(key, { partition: slot.partition, offset });
+      if (slot.head === slot.deque.length) this.#byPartition.delete(key);
+      else pending += slot.deque.length - slot.head;
     }
     return { offsets, committed, pending };
+  }
+
+  /** Takes acknowledged prefixes off the books, keeping only their last offset per partition. */
+  #compact(): void {
+    this.#sinceCompact = 0;
+    for (const slot of this.#byPartition.values()) {
+      const { last, count } = takeAckedPrefix(slot);
+      if (last) {
+        slot.ready = last.offset;
+        slot.readyCount += count;
+      }
+    }
   }
 
   /** Resolves true once every submitted record is acknowledged, false if the signal aborts first. */
@@ -100,4 +127,24 @@ export class SubmittedRecords {
     if (this.#outstanding === 0) return Promise.resolve(true);
     return this.#drainWaiters.wait(signal);
   }
+}
+
+/** Moves the slot's head past its acknowledged prefix (compacting the deque now and then): the last entry passed, and how many. */
+function takeAckedPrefix(slot: Slot): { last: Entry | undefined; count: number } {
+  const { deque } = slot;
+  let h = slot.head;
+  let last: Entry | undefined;
+  while (h < deque.length && deque[h]!.acked) last = deque[h++];
+  const count = h - slot.head;
+  if (h === deque.length) {
+    slot.deque = [];
+    slot.head = 0;
+  } else {
+    slot.head = h;
+    if (h > 1024 && h * 2 > deque.length) {
+      slot.deque = deque.slice(h);
+      slot.head = 0;
+    }
+  }
+  return { last, count };
 }

@@ -90,4 +90,39 @@ describe('SubmittedRecords', () => {
       { numRuns: 300 },
     );
   });
+
+  test('property: with submissions, acks and commits interleaved, compaction changes no answer', () => {
+    type Step = { kind: 'submit'; p: number } | { kind: 'ack'; pick: number } | { kind: 'commit' };
+    const step: fc.Arbitrary<Step> = fc.oneof(
+      fc.record({ kind: fc.constant('submit' as const), p: fc.integer({ min: 0, max: 2 }) }),
+      fc.record({ kind: fc.constant('ack' as const), pick: fc.nat() }),
+      fc.constant({ kind: 'commit' as const }),
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 120 }), fc.integer({ min: 1, max: 5 }), (steps, compactEvery) => {
+        const compacting = new SubmittedRecords({ compactEvery });
+        const plain = new SubmittedRecords({ compactEvery: Number.MAX_SAFE_INTEGER });
+        const handles: Array<[{ ack(): void }, { ack(): void }]> = [];
+        const seq = new Map<number, number>();
+        const answer = (s: SubmittedRecords) => {
+          const c = s.committableOffsets();
+          return { offsets: [...c.offsets.entries()].sort(), committed: c.committed, pending: c.pending };
+        };
+        for (const st of steps) {
+          if (st.kind === 'submit') {
+            const o = seq.get(st.p) ?? 0;
+            seq.set(st.p, o + 1);
+            handles.push([compacting.submit({ p: st.p }, { o }), plain.submit({ p: st.p }, { o })]);
+          } else if (st.kind === 'ack' && handles.length > 0) {
+            for (const h of handles[st.pick % handles.length]!) h.ack();
+          } else if (st.kind === 'commit') {
+            assert.deepEqual(answer(compacting), answer(plain));
+          }
+          assert.equal(compacting.outstanding, plain.outstanding);
+        }
+        assert.deepEqual(answer(compacting), answer(plain));
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
