@@ -1,8 +1,8 @@
 /**
  * Sluice as an npm package, as a user gets it: `npm pack` (which builds dist/), the tarball installed into an
  * empty project, then plain `node` (no tsx, no TypeScript) runs an embedded pipeline that imports `sluice`,
- * `sluice/plugin` and `sluice/data`, and the `sluice` binary runs a pipeline file. The suite runs on Node 20 and
- * again on Node 24, so this does too.
+ * `sluice/plugin` and `sluice/data`, the reactive example shipped in `examples/`, and the `sluice` binary runs a
+ * pipeline file. The suite runs on Node 20 and again on Node 24, so this does too.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,6 +57,14 @@ console.log('embedded done');
     assert.equal(embedded.status, 0, embedded.stderr);
     assert.match(embedded.stdout, /embedded done/);
     assert.equal(lines(out).length, 500);
+
+    // The reactive example as shipped in the package, with plain node.
+    const reactiveOut = join(dir, 'reactive');
+    const reactive = spawnSync(process.execPath, [join(app, 'node_modules', 'sluice', 'examples', 'reactive', 'paid-orders.mjs'), reactiveOut], { cwd: app, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(reactive.status, 0, reactive.stderr);
+    const paid = lines(join(reactiveOut, 'paid-orders.jsonl'));
+    assert.match(reactive.stdout, new RegExp(`paid orders written to .*: ${paid.length}\\n`));
+    assert.ok(paid.length > 100 && paid.every((l) => (JSON.parse(l) as { status: string }).status === 'PAID'));
 
     // The binary, as npm linked it, with plain node.
     const bin = join(app, 'node_modules', '.bin', 'sluice');
