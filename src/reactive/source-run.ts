@@ -212,8 +212,13 @@ class ReactiveSourceRun {
       const value = values[i];
       if (skipped?.has(i)) reported.push(i);
       else if (value === null || value === undefined) doneWith(i)();
-      else if (!this.#deps.outlet.open) return; // no subscriber: nothing is acknowledged, the offsets stay
-      else {
+      else if (!this.#deps.outlet.open) {
+        // No subscriber any more: the rest of the batch is never acknowledged (its offsets stay), and the permit
+        // waits only for what was emitted.
+        pending -= records.length - i;
+        if (pending === 0) permit.release();
+        break;
+      } else {
         this.#metrics.recordsSent++;
         emitWithin(new Origin(this.#deps.outlet.link, doneWith(i)), value, () => this.#deps.outlet.emit(value));
       }
