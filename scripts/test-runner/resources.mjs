@@ -34,12 +34,13 @@ const RULES = [
 // file's tests read needs a process of its own:
 // - errors/worker-transforms registers a test transform in the shared transformRegistry() when it is loaded;
 //   transforms/chain asserts that the shared registry holds exactly the built-ins.
-// - testing/ (sluice/testing), and the files with tests on its virtual clock (cli/run-outcome, errors/pipelines),
+// - testing/ (sluice/testing), and the files with tests on its virtual clock (cli/run-outcome, errors/pipelines,
+//   streams/rate-limit),
 //   replace the process's timers and Date while those tests run.
 const OWN_PROCESS = [
   /^test\/unit\/errors\/worker-transforms\.test\.ts$/,
   /^test\/unit\/testing\//,
-  /^test\/unit\/(cli\/run-outcome|errors\/pipelines)\.test\.ts$/,
+  /^test\/unit\/(cli\/run-outcome|errors\/pipelines|streams\/rate-limit)\.test\.ts$/,
 ];
 
 /** True if a unit file (path relative to the repository, with '/') must not share its process. */

@@ -3,7 +3,7 @@ import { configValueToString, type ConfigKey, type ConnectorPlugin } from '../co
 import { connectorConfigDef } from '../connectors/framework-config.js';
 import { configKeyInfo } from '../connectors/validation.js';
 import type { PluginRegistry } from '../connectors/registry.js';
-import { restartPolicyConfigDef } from '../actors/restart-policy.js';
+import { workerConnectorConfigDef } from '../worker/validate.js';
 import { EXIT_OK, exitCodeOf } from './command-exit.js';
 import { loadPlugins } from './command-setup.js';
 import type { CliIo } from './io.js';
@@ -12,7 +12,7 @@ function keysOf(plugin: ConnectorPlugin, all: boolean): ConfigKey[] {
   const own = plugin.configDef().keys().filter((k) => !k.internal);
   if (!all) return own;
   const names = new Set(own.map((k) => k.name));
-  const framework = [...connectorConfigDef(plugin.type).keys(), ...restartPolicyConfigDef().keys()];
+  const framework = [...connectorConfigDef(plugin.type).keys(), ...workerConnectorConfigDef().keys()];
   return [...own, ...framework.filter((k) => !k.internal && !names.has(k.name))];
 }
 

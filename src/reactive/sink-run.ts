@@ -19,6 +19,7 @@ import type { StreamLogger } from '../streams/kafka/client.js';
 import { RetryWithToleranceOperator, retryDeadline, retryDelayMs, type FailedRecord } from '../streams/errors/retry-with-tolerance.js';
 import { withErrorMetrics, type RecordErrorHandler } from '../streams/errors/record-error-handler.js';
 import { RunEnd } from '../streams/util/run-end.js';
+import { RateLimits } from '../streams/util/rate-limit.js';
 import { countBatch, countOffsetCommit, newMetrics } from '../streams/task-metrics.js';
 import type { Origin } from './origin.js';
 
@@ -78,9 +79,11 @@ class ReactiveSinkRun implements SinkPort {
   #paused = false;
   #started: Promise<boolean>;
   #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #limits: RateLimits | null;
 
   constructor(input: SinkTaskInput, deps: ReactiveSinkDeps) {
     this.#input = input;
+    this.#limits = RateLimits.of(input.config);
     this.#deps = deps;
     this.#runner = new RetryWithToleranceOperator({ id: input.id, handler: deps.errors, metrics: this.#metrics, logger: deps.log, signal: this.#stop.signal });
     this.#end = new RunEnd(input.id);
@@ -169,6 +172,10 @@ class ReactiveSinkRun implements SinkPort {
     const batch = this.#offered;
     this.#offered = [];
     countBatch(this.#metrics, batch.length);
+    if (this.#limits) {
+      this.#limits.taken(batch.length, 0); // records only: they arrive as objects, not bytes
+      this.#metrics.throttleTimeMs += await this.#limits.throttle(this.#stop.signal);
+    }
     await this.#openNew(batch);
     const records = batch.map((o) => o.record);
     const outcome = await this.#runner.execute(records, 'TRANSFORMATION', (r: SinkRecord) => this.#transform(r), (i) => this.#failed(records[i]!));

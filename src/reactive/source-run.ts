@@ -23,6 +23,7 @@ import { withErrorMetrics, type RecordErrorHandler } from '../streams/errors/rec
 import { Permits, type Permit } from '../streams/util/permits.js';
 import { Valve } from '../streams/util/valve.js';
 import { RunEnd } from '../streams/util/run-end.js';
+import { RateLimits } from '../streams/util/rate-limit.js';
 import { countBatch, newMetrics } from '../streams/task-metrics.js';
 import { Origin, emitWithin, type OriginLink } from './origin.js';
 
@@ -62,9 +63,11 @@ class ReactiveSourceRun {
   #loop: Promise<void> = Promise.resolve();
   #started = false;
   #timer: ReturnType<typeof setInterval> | undefined;
+  readonly #limits: RateLimits | null;
 
   constructor(input: SourceTaskInput, deps: ReactiveSourceDeps) {
     this.#input = input;
+    this.#limits = RateLimits.of(input.config);
     this.#deps = deps;
     this.#permits = new Permits(input.options.maxInFlightBatches);
     this.#committer = new SourceOffsetCommitter(input, this.#submitted, this.#metrics, deps.log);
@@ -133,6 +136,7 @@ class ReactiveSourceRun {
       if (!permit) return;
       const paused = this.#valve.whenOpen();
       if (paused) await paused;
+      if (this.#limits) this.#metrics.throttleTimeMs += await this.#limits.throttle(signal);
       if (this.#stopping()) return permit.release();
       let records: SourceRecord[] | null;
       const started = performance.now();
@@ -156,6 +160,7 @@ class ReactiveSourceRun {
         continue;
       }
       countBatch(this.#metrics, records.length);
+      this.#limits?.taken(records.length, 0); // records only: nothing is converted to bytes here
       this.#metrics.pollTimeMs += pollMs;
       if (pollMs > this.#metrics.pollTimeMaxMs) this.#metrics.pollTimeMaxMs = pollMs;
       let outcome;

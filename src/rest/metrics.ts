@@ -228,6 +228,7 @@ export class MetricsCollector {
           stage('put', m.recordsWritten);
         }
         f.add('sluice_task_batches_total', 'counter', 'Batches polled (source) or consumed (sink).', labels, m.batches);
+        f.add('sluice_task_throttle_time_ms_total', 'counter', 'Time the task waited because of sluice.rate.limit.*, in milliseconds.', labels, n(m.throttleTimeMs));
         f.add('sluice_task_in_flight_batches', 'gauge', 'Batches between poll and acknowledgement (source).', labels, m.inFlightBatches);
         f.add('sluice_task_offset_commits_total', 'counter', 'Offset commits by result.', { ...labels, result: 'success' }, m.offsetCommits);
         f.add('sluice_task_offset_commits_total', 'counter', 'Offset commits by result.', { ...labels, result: 'failure' }, m.offsetCommitFailures);

@@ -43,6 +43,8 @@ export interface TaskMetrics {
   /** Records that hit an error in a stage (converter, transform, …), skipped under errors.tolerance=all. */
   recordErrors?: number;
   recordsSkipped?: number;
+  /** Time spent waiting because of `sluice.rate.limit.*` (summed, ms). */
+  throttleTimeMs?: number;
   /** Records written to the dead letter queue, and failed DLQ writes (filled once error tolerance lands). */
   deadLetterQueueProduceRequests?: number;
   deadLetterQueueProduceFailures?: number;

@@ -25,6 +25,7 @@ export function newMetrics(): Required<TaskMetrics> {
     recordsSkipped: 0,
     deadLetterQueueProduceRequests: 0,
     deadLetterQueueProduceFailures: 0,
+    throttleTimeMs: 0,
   };
 }
 

@@ -7,6 +7,8 @@ import { ConfigException, type ConnectorConfig } from '../connectors/api/index.j
 import type { PluginRegistry } from '../connectors/registry.js';
 import { ConnectorConfigError, connectorConfigProblems, type ProblemOptions } from '../connectors/validation.js';
 import { parseRestartPolicy, restartPolicyConfigDef } from '../actors/restart-policy.js';
+import { RATE_LIMIT_PREFIX, rateLimitConfigDef } from '../streams/util/rate-limit.js';
+import type { ConfigDef } from '../connectors/api/index.js';
 import type { ConfigProblem } from './errors.js';
 import { transformConfigDef, transformProblems } from './transforms.js';
 import { DLQ_PREFIX, errorHandlingProblems } from '../streams/errors/error-handling-config.js';
@@ -14,7 +16,12 @@ import { converterExists } from './converters.js';
 import { connectorClientProblems } from './client-configs.js';
 
 /** Connector key prefixes the worker defines and checks itself. */
-export const WORKER_CONNECTOR_PREFIXES = ['sluice.restart.'] as const;
+export const WORKER_CONNECTOR_PREFIXES = ['sluice.restart.', RATE_LIMIT_PREFIX] as const;
+
+/** The worker's own connector keys: the restart policy and the rate limits. */
+export function workerConnectorConfigDef(): ConfigDef {
+  return restartPolicyConfigDef().merge(rateLimitConfigDef());
+}
 
 /**
  * Prefixes the worker accepts beyond Kafka's per-kind keys: the dead letter queue keys, which Sluice also
@@ -52,7 +59,7 @@ export function workerKeyProblems(
   worker: Readonly<Record<string, string>> = {},
   plugins?: PluginRegistry,
 ): ConfigProblem[] {
-  const def = restartPolicyConfigDef();
+  const def = workerConnectorConfigDef();
   // A sink's framework ConfigDef defines the DLQ keys and checks their types; a source's does not.
   const looksLikeSink = (config['topics'] ?? '').trim() !== '' || (config['topics.regex'] ?? '').trim() !== '';
   const problems: ConfigProblem[] = [
@@ -62,7 +69,8 @@ export function workerKeyProblems(
   ];
   for (const key of Object.keys(config)) {
     if (WORKER_CONNECTOR_PREFIXES.some((p) => key.startsWith(p)) && !def.key(key)) {
-      problems.push({ key, reason: `unknown connector configuration key "${key}" (known: ${def.names().join(', ')})` });
+      const known = def.names().filter((n) => WORKER_CONNECTOR_PREFIXES.some((p) => key.startsWith(p) && n.startsWith(p)));
+      problems.push({ key, reason: `unknown connector configuration key "${key}" (known: ${known.join(', ')})` });
     }
   }
   problems.push(...def.problems(config));

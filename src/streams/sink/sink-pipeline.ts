@@ -22,6 +22,7 @@ import { SerialQueue, settlesWithin, sleep } from '../../async/index.js';
 import { newMetrics } from '../task-metrics.js';
 import { TopicTracker } from '../util/topic-tracker.js';
 import { RunEnd } from '../util/run-end.js';
+import { RateLimits } from '../util/rate-limit.js';
 import { SinkOffsets } from './sink-offsets.js';
 import { sinkSubscription } from './subscription.js';
 import { ConsumedBatches, commit, consume, convert, deliveredKey, put, transform, type SinkStageContext } from './sink-stages.js';
@@ -110,6 +111,7 @@ class SinkPipeline {
       },
       assignLate: (tp) => this.#onAssigned([tp]),
       noteTopic: (topic) => this.#topics.note(topic),
+      limits: RateLimits.of(input.config),
     };
     this.#end = new RunEnd(input.id);
     this.run = {

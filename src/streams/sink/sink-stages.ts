@@ -25,6 +25,7 @@ import { afterOutcome, batchStage } from '../util/batch-stage.js';
 import { retryDeadline, retryDelayMs } from '../errors/retry-with-tolerance.js';
 import { countBatch } from '../task-metrics.js';
 import type { SinkOffsets } from './sink-offsets.js';
+import type { RateLimits } from '../util/rate-limit.js';
 
 /** What the sink operators share: the task, its offsets and the running pipeline's state. */
 export interface SinkStageContext {
@@ -48,6 +49,8 @@ export interface SinkStageContext {
   assignLate(tp: TopicPartition): Promise<void>;
   /** The first time a topic is consumed (KIP-558 topic tracking). */
   noteTopic(topic: string): void;
+  /** `sluice.rate.limit.*`, or null. */
+  readonly limits: RateLimits | null;
 }
 
 /** A consumed batch on its way down; `settle` lets the consumer fetch again (called once, at the end). */
@@ -115,6 +118,12 @@ export function consume(ctx: SinkStageContext): Observable<Delivery> {
       ctx.offsets.noteFirst(key, batch.messages[0]!.offset);
       countBatch(ctx.metrics, batch.messages.length);
       ctx.noteTopic(batch.topic);
+      if (ctx.limits) {
+        // The consumer fetches no more of this partition until the batch went down: waiting here is the fetch's limit.
+        ctx.limits.taken(batch.messages.length, ctx.limits.limitsBytes ? consumedBytes(batch.messages) : 0);
+        ctx.metrics.throttleTimeMs += await ctx.limits.throttle(ctx.signal);
+        if (ctx.stopping()) return null;
+      }
       return d;
     }),
   );
@@ -260,6 +269,12 @@ export function commit(ctx: SinkStageContext): OperatorFunction<TransformedDeliv
 }
 
 // ---------------------------------------------------------------------------------------------- helpers
+
+function consumedBytes(messages: readonly ConsumedMessage[]): number {
+  let n = 0;
+  for (const m of messages) n += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+  return n;
+}
 
 /** The key of a delivered record in `ctx.delivering`. */
 export function deliveredKey(topic: string, partition: number, offset: number): string {

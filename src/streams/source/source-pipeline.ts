@@ -20,6 +20,7 @@ import { RetryWithToleranceOperator } from '../errors/retry-with-tolerance.js';
 import { Permits } from '../util/permits.js';
 import { Valve } from '../util/valve.js';
 import { RunEnd } from '../util/run-end.js';
+import { RateLimits } from '../util/rate-limit.js';
 import { newMetrics } from '../task-metrics.js';
 import { settlesWithin } from '../../async/index.js';
 import { TopicCreator, topicCreationGroups } from './topic-creation.js';
@@ -106,6 +107,7 @@ class SourcePipeline {
       },
       fail,
       pollEnded: () => this.#pollLoopExited(),
+      limits: RateLimits.of(input.config),
     };
     this.#end = new RunEnd(input.id);
     this.run = {

@@ -32,6 +32,7 @@ import type { Permit, Permits } from '../util/permits.js';
 import type { Valve } from '../util/valve.js';
 import { countBatch } from '../task-metrics.js';
 import type { TopicCreator } from './topic-creation.js';
+import type { RateLimits } from '../util/rate-limit.js';
 
 /** What the source operators share: the task, its clients and the running pipeline's state. */
 export interface SourceStageContext {
@@ -58,6 +59,8 @@ export interface SourceStageContext {
   fail(failure: TaskFailure): void;
   /** The poll loop exited (stop waits for it). */
   pollEnded(): void;
+  /** `sluice.rate.limit.*`, or null. */
+  readonly limits: RateLimits | null;
 }
 
 /** A batch between poll and ack; `release` gives its permit back (idempotent). */
@@ -109,6 +112,7 @@ export function poll(ctx: SourceStageContext): Observable<PolledBatch> {
         if (!permit) break;
         const paused = valve.whenOpen();
         if (paused) await paused;
+        if (ctx.limits) metrics.throttleTimeMs += await ctx.limits.throttle(signal);
         if (ctx.stopping()) {
           permit.release();
           break;
@@ -141,6 +145,7 @@ export function poll(ctx: SourceStageContext): Observable<PolledBatch> {
         }
         idle.reset();
         countBatch(metrics, records.length);
+        ctx.limits?.taken(records.length, 0);
         metrics.pollTimeMs += pollMs;
         if (pollMs > metrics.pollTimeMaxMs) metrics.pollTimeMaxMs = pollMs;
         subscriber.next({ records, permit });
@@ -245,6 +250,7 @@ async function submit(ctx: SourceStageContext, batch: ConvertedBatch): Promise<P
   }
   if (afterReport) ctx.acks.ackWhenReported(afterReport);
   if (produced.out.length === 0) return null;
+  if (ctx.limits?.limitsBytes) ctx.limits.taken(0, producedBytes(produced.out));
   if (ctx.topicCreator) await ctx.topicCreator.ensure(produced.out.map((r) => r.topic));
   return produced;
 }
@@ -369,6 +375,16 @@ export class SourceAcks {
 }
 
 // ---------------------------------------------------------------------------------------------- helpers
+
+/** Bytes a send puts on the wire, as the rate limit counts them: keys, values, header keys and values. */
+function producedBytes(records: readonly ProducerRecord[]): number {
+  let n = 0;
+  for (const r of records) {
+    n += (r.key?.length ?? 0) + (r.value?.length ?? 0);
+    for (const h of r.headers ?? []) n += h.key.length + (h.value?.length ?? 0);
+  }
+  return n;
+}
 
 function untilAborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
