@@ -12,6 +12,8 @@ export interface RunOptions {
   readonly plugins: string[];
   readonly untilIdle: boolean;
   readonly keepRunning: boolean;
+  /** --watch: reload the pipeline files when they change (and on SIGHUP); implies keepRunning. */
+  readonly watch?: boolean;
   readonly idleMs: number;
   /** null: live view in a terminal, JSON log lines otherwise. */
   readonly view: 'live' | 'json' | null;
@@ -57,6 +59,9 @@ Options for run:
                      pipeline whose source tasks are all finished ends by itself, once its sinks caught up).
   --idle-ms N        Quiet period before a pipeline counts as finished (default 1000).
   --keep-running     Never end by itself, like a Kafka Connect worker; stop with SIGTERM/SIGINT.
+  --watch            Keep running and reload the pipeline files when they change, or on SIGHUP: a valid
+                     change is applied connector by connector (added, removed, changed ones restarted; the
+                     rest untouched); an invalid one changes nothing and every problem is printed.
   --no-rest          Do not serve the Kafka Connect REST API and /metrics (default: on the worker's
                      "listeners", http://127.0.0.1:8083 when unset).
   --view live|json   Live view (default in a terminal) or JSON log lines (default otherwise).
@@ -109,6 +114,7 @@ export function parseCommand(argv: readonly string[]): Command {
     version: { type: 'boolean', short: 'v' },
     'until-idle': { type: 'boolean' },
     'keep-running': { type: 'boolean' },
+    watch: { type: 'boolean' },
     'no-rest': { type: 'boolean' },
     'idle-ms': { type: 'string' },
     view: { type: 'string' },
@@ -134,7 +140,8 @@ export function parseCommand(argv: readonly string[]): Command {
   };
   switch (command) {
     case 'run': {
-      only(['until-idle', 'keep-running', 'idle-ms', 'view', 'log-level', 'no-rest']);
+      only(['until-idle', 'keep-running', 'watch', 'idle-ms', 'view', 'log-level', 'no-rest']);
+      if (values['until-idle'] && values.watch) throw new UsageError('--until-idle and --watch contradict each other');
       if (rest.length === 0) throw new UsageError('sluice run needs at least one pipeline file');
       if (values['until-idle'] && values['keep-running']) throw new UsageError('--until-idle and --keep-running contradict each other');
       const view = values.view;
@@ -146,7 +153,8 @@ export function parseCommand(argv: readonly string[]): Command {
           files: rest,
           plugins,
           untilIdle: values['until-idle'] ?? false,
-          keepRunning: values['keep-running'] ?? false,
+          keepRunning: (values['keep-running'] ?? false) || (values.watch ?? false),
+          ...(values.watch ? { watch: true } : {}),
           idleMs: nonNegativeInt('--idle-ms', values['idle-ms']) ?? 1000,
           view: (view as 'live' | 'json' | undefined) ?? null,
           logLevel: level,

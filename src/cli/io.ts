@@ -6,6 +6,8 @@ export interface CliIo {
   readonly stderr: { write(text: string): unknown };
   /** Calls `handler` on SIGTERM and SIGINT; returns a function that removes the handlers. */
   onSignal(handler: (signal: NodeJS.Signals) => void): () => void;
+  /** Calls `handler` on SIGHUP (which then no longer ends the process); returns a function that removes it. */
+  onHangup?(handler: () => void): () => void;
   exit(code: number): never;
 }
 
@@ -19,6 +21,10 @@ export const processIo: CliIo = {
     return () => {
       for (const s of signals) process.off(s, handler);
     };
+  },
+  onHangup(handler) {
+    process.on('SIGHUP', handler);
+    return () => process.off('SIGHUP', handler);
   },
   exit: (code) => process.exit(code),
 };

@@ -15,6 +15,8 @@ import { CommandFailure, EXIT_CONNECTOR, EXIT_OK, EXIT_TASK_FAILED, counted } fr
 import { FinalMetrics } from './final-metrics.js';
 import { loadPipeline, loadPlugins, startHerder, startRest, untilStopped } from './command-setup.js';
 import { RecentLog, jsonLogger, recentLogger } from './logger.js';
+import { PipelineReloader, watchFiles } from './pipeline-reload.js';
+import { checkPipeline } from './check-pipeline.js';
 import { TerminalView, ratesBetween, recordsOf, renderView } from './live-view.js';
 import type { RunOptions } from './args.js';
 import type { CliIo } from './io.js';
@@ -107,6 +109,19 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
       : await startRest(herder, log, { runOnIfDefaultInUse: spec.worker['listeners'] === undefined });
     log.info({ connectors: spec.connectors.map((c) => c.name), workerId: herder.workerId, rest: rest?.urls ?? [] }, 'pipeline running');
 
+    // --watch: changed files (or SIGHUP) are read, checked and applied connector by connector.
+    let unwatch = () => {};
+    if (options.watch) {
+      const reloader = new PipelineReloader(herder, spec, () => checkPipeline(options.files, registry), log);
+      const stopWatching = watchFiles(options.files, (file) => void reloader.reload(`${file} changed`));
+      const stopHangup = io.onHangup?.(() => void reloader.reload('SIGHUP')) ?? (() => {});
+      unwatch = () => {
+        stopWatching();
+        stopHangup();
+      };
+      log.info({ files: options.files }, 'watching the pipeline files (and SIGHUP) for changes');
+    }
+
     const started = Date.now();
     const tracker = new CompletionTracker({ untilIdle: options.untilIdle, idleMs: options.idleMs });
     const view = live ? new TerminalView(io.stdout) : null;
@@ -168,6 +183,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
           : 'pipeline finished: every source task is done and the sinks caught up',
       );
     }
+    unwatch();
     const last = herder.progress(); // the final picture: the runs are gone once stopped
     await rest?.stop();
     await herder.stop();
