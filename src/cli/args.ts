@@ -51,6 +51,7 @@ Commands:
                      nats.* keys and group.id, for a NATS with TLS or credentials), or --url REST_URL.
   migrate            Move every connector of a Kafka Connect cluster (config, state, offsets) to Sluice
                      (sluice migrate --help).
+  tap CONNECTOR      Print the next records of a running connector as JSON lines (sluice tap --help).
   registry           Serve a Confluent-compatible schema registry for the Avro, Protobuf and JSON Schema
                      converters, stored in a Kafka _schemas topic or a file (sluice registry --help).
 

@@ -16,8 +16,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
   // `sluice dlq …` and `sluice migrate …` have their own options (dlq.ts, migrate-command.ts).
   if (argv[0] === 'dlq') return (await import('./dlq.js')).dlqCommand(argv.slice(1), io);
   if (argv[0] === 'migrate') return (await import('./migrate-command.js')).migrateCommand(argv.slice(1), io);
-  // `sluice registry …` too (registry-command.ts).
+  // `sluice registry …` and `sluice tap …` too (registry-command.ts, tap-command.ts).
   if (argv[0] === 'registry') return (await import('./registry-command.js')).registryCommand(argv.slice(1), io);
+  if (argv[0] === 'tap') return (await import('./tap-command.js')).tapCommand(argv.slice(1), io);
   let command;
   try {
     command = parseCommand(argv);

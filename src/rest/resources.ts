@@ -10,6 +10,8 @@ import type { StandaloneHerder } from '../worker/standalone-herder.js';
 import type { Herder } from '../worker/herder.js';
 import type { ConnectorOffset, InitialState } from '../worker/herder.js';
 import { Router, type Params } from './router.js';
+import { streamTap, tapRequest, type EventSink } from './tap.js';
+import { redactedFields } from '../worker/taps.js';
 import { RestError, badRequest, invalidConfigMessage, notFound, toRestError, HTTP_404 } from './errors.js';
 import type { ConnectorStore } from './connector-store.js';
 import { initialStateOf } from './connector-store.js';
@@ -35,6 +37,8 @@ export interface RestResponse {
   readonly body?: unknown;
   readonly text?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** A Server-Sent Events stream instead of a body: written until the promise settles, then closed. */
+  readonly events?: (sink: EventSink) => Promise<void>;
 }
 
 export type Group = 'regular' | 'admin';
@@ -265,6 +269,16 @@ export function buildRouter(ctx: ResourceContext): Router<RouteDef> {
       const err = toRestError(e);
       throw err.status === 404 ? notFound(`No status found for connector ${name}`) : err;
     }
+  });
+
+  regular('GET', '/connectors/{connector}/tap', async (req) => {
+    const name = req.params['connector']!;
+    const config = await call(() => herder.connectorConfig(name));
+    const taps = (herder as Partial<Pick<StandaloneHerder, 'taps'>>).taps;
+    if (!taps) throw new RestError(501, 'The live tap is served by standalone workers (sluice run) only, for now');
+    const request = tapRequest(req.query);
+    const redact = redactedFields(config);
+    return { status: 200, events: (sink) => streamTap(taps, name, redact, request, sink) };
   });
 
   regular('GET', '/connectors/{connector}/tasks', (req) => call(() => ok(herder.taskConfigs(req.params['connector']!))));

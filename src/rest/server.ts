@@ -321,6 +321,7 @@ export class RestServer {
 
   #send(req: IncomingMessage, res: ServerResponse, r: RestResponse): void {
     if (res.headersSent) return;
+    if (r.events) return this.#stream(req, res, r);
     const headers: Record<string, string> = { ...r.headers };
     let payload: string | undefined;
     if (r.text !== undefined) payload = r.text;
@@ -333,6 +334,34 @@ export class RestServer {
     res.writeHead(r.status, headers);
     res.end(req.method === 'HEAD' ? undefined : payload);
   }
+
+  /** A Server-Sent Events response: written until the stream settles or the client goes away. */
+  #stream(req: IncomingMessage, res: ServerResponse, r: RestResponse): void {
+    res.writeHead(r.status, { ...r.headers, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    const closed = new AbortController();
+    res.on('close', () => closed.abort());
+    const sink = {
+      event: (name: string, data: unknown) => res.write(sseEvent(name, data)),
+      drained: () => new Promise<void>((resolve) => res.once('drain', () => resolve())),
+      closed: closed.signal,
+    };
+    r.events!(sink).then(
+      () => res.end(),
+      (e: unknown) => {
+        this.#log.warn({ url: req.url, err: e }, 'REST event stream failed');
+        res.end();
+      },
+    );
+  }
+}
+
+/** The bytes of one Server-Sent Event. */
+export function sseEvent(name: string, data: unknown): string {
+  return `event: ${name}\ndata: ${JSON.stringify(data, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}\n\n`;
 }
 
 /** The full class name of a connector's plugin (for class-namespace loggers); undefined if it is gone. */

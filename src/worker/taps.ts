@@ -1,11 +1,38 @@
 /**
- * Taps: an Observable of the records of a running connector, as they leave its transformation chain (source:
- * before the converters; sink: what `put` gets). Costs one flag check per record while nobody taps; a tap's
- * subscriber runs synchronously on the data path, so it should be quick (buffer or sample in RxJS if not).
+ * Taps: Observables of the records of a running connector, at a stage of its tasks' data path — `poll` (a
+ * source's records as polled, a sink's as converted from what was consumed, before the transforms) or
+ * `transform` (as they leave the transformation chain: a source's before the converters, a sink's as `put` gets
+ * them). Costs one flag check per record while nobody taps; a tap's subscriber runs synchronously on the data
+ * path, so it must be quick (the REST tap buffers and drops, never waits).
  */
 import { Observable, type Subscriber } from 'rxjs';
 import type { ConnectRecord } from '../data/index.js';
+import { ConfigDef, type ConnectorConfig } from '../connectors/api/index.js';
 import type { RecordTransform } from '../streams/contracts.js';
+
+export const TAP_PREFIX = 'sluice.tap.';
+export const TAP_REDACT_FIELDS_CONFIG = 'sluice.tap.redact.fields';
+
+/** The connector keys of the REST tap. */
+export function tapConfigDef(): ConfigDef {
+  return new ConfigDef().define({
+    name: TAP_REDACT_FIELDS_CONFIG,
+    type: 'LIST',
+    defaultValue: '',
+    importance: 'LOW',
+    documentation: 'Field names shown as "[redacted]" (at any depth of keys and values) by the REST tap of this connector; header values always are.',
+    group: 'Tap (Sluice)',
+    orderInGroup: 1,
+  });
+}
+
+/** The fields a tap of this connector redacts. */
+export function redactedFields(config: ConnectorConfig): Set<string> {
+  return new Set((tapConfigDef().parse(config)[TAP_REDACT_FIELDS_CONFIG] as string[]).map((f) => f.trim()).filter((f) => f !== ''));
+}
+
+export const TAP_STAGES = ['poll', 'transform'] as const;
+export type TapStage = (typeof TAP_STAGES)[number];
 
 class TapPoint {
   readonly subscribers = new Set<Subscriber<ConnectRecord>>();
@@ -19,16 +46,17 @@ class TapPoint {
 export class TapHub {
   readonly #points = new Map<string, TapPoint>();
 
-  #point(connector: string): TapPoint {
-    let p = this.#points.get(connector);
-    if (!p) this.#points.set(connector, (p = new TapPoint()));
+  #point(connector: string, stage: TapStage): TapPoint {
+    const key = `${stage}\u0000${connector}`;
+    let p = this.#points.get(key);
+    if (!p) this.#points.set(key, (p = new TapPoint()));
     return p;
   }
 
-  /** The records of `connector`'s tasks (every task, also those started later) while subscribed. */
-  observe(connector: string): Observable<ConnectRecord> {
+  /** The records of `connector`'s tasks at `stage` (every task, also those started later) while subscribed. */
+  observe(connector: string, stage: TapStage = 'transform'): Observable<ConnectRecord> {
     return new Observable<ConnectRecord>((subscriber) => {
-      const point = this.#point(connector);
+      const point = this.#point(connector, stage);
       point.subscribers.add(subscriber);
       point.active = true;
       return () => {
@@ -38,12 +66,14 @@ export class TapHub {
     });
   }
 
-  /** A task's transform with the tap of its connector after it. */
+  /** A task's transform with the taps of its connector before and after it. */
   tapped<R extends ConnectRecord>(connector: string, transform: RecordTransform<R>): RecordTransform<R> {
-    const point = this.#point(connector);
+    const before = this.#point(connector, 'poll');
+    const after = this.#point(connector, 'transform');
     return (record) => {
+      if (before.active) before.emit(record);
       const out = transform(record);
-      if (point.active && out !== null) point.emit(out);
+      if (after.active && out !== null) after.emit(out);
       return out;
     };
   }

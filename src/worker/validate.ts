@@ -9,6 +9,7 @@ import { ConnectorConfigError, connectorConfigProblems, type ProblemOptions } fr
 import { parseRestartPolicy, restartPolicyConfigDef } from '../actors/restart-policy.js';
 import { RATE_LIMIT_PREFIX, rateLimitConfigDef } from '../streams/util/rate-limit.js';
 import type { ConfigDef } from '../connectors/api/index.js';
+import { TAP_PREFIX, tapConfigDef } from './taps.js';
 import type { ConfigProblem } from './errors.js';
 import { transformConfigDef, transformProblems } from './transforms.js';
 import { DLQ_PREFIX, errorHandlingProblems } from '../streams/errors/error-handling-config.js';
@@ -16,11 +17,11 @@ import { converterExists } from './converters.js';
 import { connectorClientProblems } from './client-configs.js';
 
 /** Connector key prefixes the worker defines and checks itself. */
-export const WORKER_CONNECTOR_PREFIXES = ['sluice.restart.', RATE_LIMIT_PREFIX] as const;
+export const WORKER_CONNECTOR_PREFIXES = ['sluice.restart.', RATE_LIMIT_PREFIX, TAP_PREFIX] as const;
 
-/** The worker's own connector keys: the restart policy and the rate limits. */
+/** The worker's own connector keys: the restart policy, the rate limits, the tap's redaction. */
 export function workerConnectorConfigDef(): ConfigDef {
-  return restartPolicyConfigDef().merge(rateLimitConfigDef());
+  return restartPolicyConfigDef().merge(rateLimitConfigDef()).merge(tapConfigDef());
 }
 
 /**

@@ -1,0 +1,135 @@
+/**
+ * `GET /connectors/{name}/tap` (Server-Sent Events): the next `limit` records (default 10, at most 10,000) of a
+ * running connector, or those of `seconds` (default 30, at most 600), at `stage` `transform` (default: as they
+ * leave the transformation chain) or `poll` (as they enter it), a `sample` fraction of them (default 1).
+ *
+ * Each record is one `record` event (JSON: topic, partition, offset, timestamp, key, value, headers); the stream
+ * ends with an `end` event (counts: sent, dropped, seen) and closes. Header values and the fields named in the
+ * connector's `sluice.tap.redact.fields` (at any depth of the key and value) are shown as "[redacted]". The data
+ * path never waits for a tap: records wait in a buffer of 256 while the client reads; beyond that they are dropped
+ * (and counted).
+ */
+import type { Subscription } from 'rxjs';
+import { BigDecimal, SinkRecord, Struct, type ConnectRecord } from '../data/index.js';
+import { TAP_STAGES, type TapHub, type TapStage } from '../worker/taps.js';
+import { RestError } from './errors.js';
+
+const REDACTED = '[redacted]';
+const BUFFER = 256;
+
+export interface TapRequest {
+  readonly stage: TapStage;
+  readonly limit: number;
+  readonly seconds: number;
+  readonly sample: number;
+}
+
+/** The query of a tap request, checked (400 naming the parameter). */
+export function tapRequest(query: URLSearchParams): TapRequest {
+  const num = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = query.get(name);
+    if (raw === null || raw === '') return fallback;
+    const v = Number(raw);
+    if (!Number.isFinite(v) || v < min || v > max) throw new RestError(400, `Invalid value ${raw} for parameter ${name}: must be between ${min} and ${max}`);
+    return v;
+  };
+  const stage = query.get('stage') ?? 'transform';
+  if (!(TAP_STAGES as readonly string[]).includes(stage)) throw new RestError(400, `Invalid value ${stage} for parameter stage: must be one of ${TAP_STAGES.join(', ')}`);
+  return {
+    stage: stage as TapStage,
+    limit: Math.floor(num('limit', 10, 1, 10_000)),
+    seconds: num('seconds', 30, 0.001, 600),
+    sample: num('sample', 1, Number.MIN_VALUE, 1),
+  };
+}
+
+/** A Connect value as JSON, with the named fields redacted wherever they appear. */
+export function redactedJson(value: unknown, redact: ReadonlySet<string>): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (value instanceof BigDecimal) return value.toString();
+  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (value instanceof Struct) {
+    const out: Record<string, unknown> = {};
+    for (const f of value.schema.fields) out[f.name] = redact.has(f.name) ? REDACTED : redactedJson(value.get(f.name), redact);
+    return out;
+  }
+  if (Array.isArray(value)) return value.map((v) => redactedJson(v, redact));
+  if (value instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of value) out[String(k)] = redact.has(String(k)) ? REDACTED : redactedJson(v, redact);
+    return out;
+  }
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = redact.has(k) ? REDACTED : redactedJson(v, redact);
+    return out;
+  }
+  return value;
+}
+
+export function tapEvent(record: ConnectRecord, redact: ReadonlySet<string>): Record<string, unknown> {
+  const headers: Record<string, string> = {};
+  for (const h of record.headers) headers[h.key] = REDACTED;
+  return {
+    topic: record.topic,
+    partition: record.kafkaPartition,
+    ...(record instanceof SinkRecord ? { offset: record.kafkaOffset } : {}),
+    timestamp: record.timestamp,
+    key: redactedJson(record.key, redact),
+    value: redactedJson(record.value, redact),
+    headers,
+  };
+}
+
+/** Where a tap writes: an SSE event; false when the client's buffer is full. */
+export interface EventSink {
+  event(name: string, data: unknown): boolean;
+  /** Resolves once the client can take more. */
+  drained(): Promise<void>;
+  readonly closed: AbortSignal;
+}
+
+/** Streams the tap to `sink` until the limit, the time or the client ends it. */
+export async function streamTap(taps: TapHub, connector: string, redact: ReadonlySet<string>, req: TapRequest, sink: EventSink): Promise<void> {
+  const queue: Record<string, unknown>[] = [];
+  let seen = 0;
+  let sent = 0;
+  let dropped = 0;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const subscription: Subscription = taps.observe(connector, req.stage).subscribe((record) => {
+    seen++;
+    if (sent + queue.length >= req.limit || (req.sample < 1 && Math.random() >= req.sample)) return;
+    if (queue.length >= BUFFER) {
+      dropped++;
+      return;
+    }
+    queue.push(tapEvent(record, redact));
+    notify();
+  });
+  const until = Date.now() + req.seconds * 1000;
+  const deadline = setTimeout(notify, req.seconds * 1000);
+  const ended = () => sent >= req.limit || sink.closed.aborted || Date.now() >= until;
+  sink.closed.addEventListener('abort', notify, { once: true });
+  try {
+    while (!ended()) {
+      const next = queue.shift();
+      if (!next) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      sent++;
+      if (!sink.event('record', next)) await Promise.race([sink.drained(), new Promise<void>((r) => sink.closed.addEventListener('abort', () => r(), { once: true }))]);
+    }
+  } finally {
+    subscription.unsubscribe();
+    clearTimeout(deadline);
+  }
+  if (!sink.closed.aborted) sink.event('end', { sent, dropped, seen });
+}

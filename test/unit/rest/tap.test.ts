@@ -1,0 +1,85 @@
+// The REST tap's pieces: query checks, redaction at any depth, and a slow client that never holds the data path.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Headers, SchemaBuilder, Schema, SourceRecord, Struct } from '../../../src/data/index.js';
+import { TapHub } from '../../../src/worker/taps.js';
+import { redactedJson, streamTap, tapEvent, tapRequest, type EventSink } from '../../../src/rest/tap.js';
+import { RestError } from '../../../src/rest/errors.js';
+
+const address = SchemaBuilder.struct().field('street', Schema.STRING).field('city', Schema.STRING).build();
+const order = SchemaBuilder.struct().field('id', Schema.INT64).field('card', Schema.STRING).field('address', address).build();
+const record = (id: number) =>
+  new SourceRecord({
+    topic: 'orders',
+    sourcePartition: {},
+    sourceOffset: {},
+    valueSchema: order,
+    value: new Struct(order).put('id', id).put('card', '4111-1111').put('address', new Struct(address).put('street', '1 Main St').put('city', 'Oslo')),
+    headers: new Headers().addString('token', 'secret'),
+  });
+
+test('tap query: defaults, and each bad parameter refused by name', () => {
+  assert.deepEqual(tapRequest(new URLSearchParams('')), { stage: 'transform', limit: 10, seconds: 30, sample: 1 });
+  assert.deepEqual(tapRequest(new URLSearchParams('stage=poll&limit=3&seconds=2.5&sample=0.5')), { stage: 'poll', limit: 3, seconds: 2.5, sample: 0.5 });
+  for (const [q, name] of [['limit=0', 'limit'], ['limit=20000', 'limit'], ['seconds=-1', 'seconds'], ['sample=0', 'sample'], ['stage=bytes', 'stage'], ['limit=x', 'limit']]) {
+    assert.throws(() => tapRequest(new URLSearchParams(q!)), (e: unknown) => e instanceof RestError && e.status === 400 && e.message.includes(`parameter ${name}`), q);
+  }
+});
+
+test('redaction: named fields at any depth, every header value', () => {
+  const ev = tapEvent(record(7), new Set(['card', 'street']));
+  assert.deepEqual(ev['value'], { id: 7, card: '[redacted]', address: { street: '[redacted]', city: 'Oslo' } });
+  assert.deepEqual(ev['headers'], { token: '[redacted]' });
+  assert.deepEqual(redactedJson(new Map<string, unknown>([['card', 'x'], ['n', 1n]]), new Set(['card'])), { card: '[redacted]', n: 1 });
+});
+
+test('a client that does not read: records are dropped and counted, the data path never waits', async () => {
+  const hub = new TapHub();
+  const transform = hub.tapped('c', (r: SourceRecord) => r);
+  const events: Array<[string, Record<string, number>]> = [];
+  let blocked = true;
+  let release: (() => void) | undefined;
+  const sink: EventSink = {
+    event: (name, data) => {
+      events.push([name, data as Record<string, number>]);
+      return !blocked; // the socket buffer is full until the client reads again
+    },
+    drained: () => new Promise<void>((r) => (release = r)),
+    closed: new AbortController().signal,
+  };
+  const done = streamTap(hub, 'c', new Set(), { stage: 'transform', limit: 10_000, seconds: 0.3, sample: 1 }, sink);
+  await new Promise((r) => setImmediate(r));
+  const started = performance.now();
+  for (let i = 0; i < 5000; i++) transform(record(i)); // the data path: synchronous, whatever the client does
+  assert.ok(performance.now() - started < 2000);
+  while (!release) await new Promise((r) => setImmediate(r));
+  blocked = false;
+  release(); // the client reads again
+  await done;
+  const sent = events.filter(([n]) => n === 'record').length;
+  const end = events.at(-1)!;
+  assert.equal(end[0], 'end');
+  assert.equal(end[1]['seen'], 5000);
+  assert.equal(end[1]['sent'], sent);
+  assert.equal(end[1]['dropped'], 5000 - 256, 'a buffer of 256 while the client did not read; the rest dropped');
+  assert.equal(sent, 256);
+});
+
+test('limit ends the stream with the counts; stage poll sees records before the transforms', async () => {
+  const hub = new TapHub();
+  const transform = hub.tapped('c', (r: SourceRecord) => (Number((r.value as Struct).get('id')) % 2 === 0 ? null : r));
+  const collect = (stage: 'poll' | 'transform') => {
+    const events: Array<[string, Record<string, unknown>]> = [];
+    const sink: EventSink = { event: (n, d) => (events.push([n, d as Record<string, unknown>]), true), drained: async () => {}, closed: new AbortController().signal };
+    return { events, done: streamTap(hub, 'c', new Set(), { stage, limit: 3, seconds: 60, sample: 1 }, sink) };
+  };
+  const poll = collect('poll');
+  const after = collect('transform');
+  await new Promise((r) => setImmediate(r));
+  for (let i = 0; i < 10; i++) transform(record(i));
+  await Promise.all([poll.done, after.done]);
+  const ids = (events: Array<[string, Record<string, unknown>]>) => events.filter(([n]) => n === 'record').map(([, d]) => (d['value'] as { id: number }).id);
+  assert.deepEqual(ids(poll.events), [0, 1, 2]);
+  assert.deepEqual(ids(after.events), [1, 3, 5], 'the filtered records are not seen after the transforms');
+  assert.deepEqual(after.events.at(-1), ['end', { sent: 3, dropped: 0, seen: after.events.at(-1)![1]['seen'] }]);
+});
