@@ -34,6 +34,7 @@ import type { RestartRequest } from '../worker/restart-plan.js';
 import type { WorkerSettings } from '../worker/worker-config.js';
 import type { WorkerRuntime } from '../worker/runtime.js';
 import { defaultRuntime, resolvedWorkerConfig } from '../worker/default-runtime.js';
+import { TapHub } from '../worker/taps.js';
 import { internalClientConfig } from '../worker/client-configs.js';
 import { AbstractHerder } from '../worker/abstract-herder.js';
 import { connectorInfoOf, taskInfosOf } from '../worker/status.js';
@@ -77,6 +78,8 @@ interface Roles {
 
 export class DistributedHerder extends AbstractHerder implements Herder {
   readonly cluster: DistributedSettings;
+  /** Observables of the records of the tasks this worker runs (the REST tap). */
+  readonly taps = new TapHub();
   readonly #options: DistributedHerderOptions;
   #roles: Roles | undefined;
   #unsubscribers: Array<() => void> = [];
@@ -132,7 +135,7 @@ export class DistributedHerder extends AbstractHerder implements Herder {
       });
     const runtime = this.#options.runtime
       ? this.#options.runtime(this.settings, this.log, offsets)
-      : defaultRuntime(this.settings, this.log, { offsets, plugins: this.registry });
+      : defaultRuntime(this.settings, this.log, { offsets, plugins: this.registry, taps: this.taps });
     try {
       await this.worker.start(runtime, offsets); // starts the offsets store: creates/reads the offsets topic
     } catch (e) {

@@ -274,8 +274,9 @@ export function buildRouter(ctx: ResourceContext): Router<RouteDef> {
   regular('GET', '/connectors/{connector}/tap', async (req) => {
     const name = req.params['connector']!;
     const config = await call(() => herder.connectorConfig(name));
+    // A distributed worker taps the tasks it runs itself (ask each worker for the others).
     const taps = (herder as Partial<Pick<StandaloneHerder, 'taps'>>).taps;
-    if (!taps) throw new RestError(501, 'The live tap is served by standalone workers (sluice run) only, for now');
+    if (!taps) throw new RestError(501, 'This worker has no live tap');
     const request = tapRequest(req.query);
     const redact = redactedFields(config);
     return { status: 200, events: (sink) => streamTap(taps, name, redact, request, sink) };
