@@ -23,7 +23,7 @@ after(async () => {
 async function until<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 60_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const v = await fn();
+    const v = await Promise.resolve().then(fn).catch(() => undefined); // not there yet: the cluster state follows
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
