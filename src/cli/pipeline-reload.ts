@@ -101,10 +101,15 @@ export class PipelineReloader {
       }
       for (const name of plan.remove) await this.#step(name, 'removed', async () => this.herder.deleteConnector(name), () => this.#running.delete(name));
       for (const c of plan.update) {
-        await this.#step(c.name, 'config changed', async () => {
-          await this.herder.putConnectorConfig(c.name, c.config);
-          if (c.initialState !== this.#running.get(c.name)?.initialState) await applyState(this.herder, c.name, c.initialState);
-        }, () => this.#running.set(c.name, { config: c.config, initialState: c.initialState }));
+        const before = this.#running.get(c.name)!;
+        await this.#step(c.name, 'config changed', () => this.herder.putConnectorConfig(c.name, c.config), () =>
+          this.#running.set(c.name, { config: c.config, initialState: before.initialState }),
+        );
+        if (c.initialState !== before.initialState && this.#running.get(c.name)?.config === c.config) {
+          await this.#step(c.name, `state ${c.initialState}`, () => applyState(this.herder, c.name, c.initialState), () =>
+            this.#running.set(c.name, { config: c.config, initialState: c.initialState }),
+          );
+        }
       }
       for (const c of plan.state) {
         await this.#step(c.name, `state ${c.initialState}`, () => applyState(this.herder, c.name, c.initialState), () =>
@@ -122,6 +127,11 @@ export class PipelineReloader {
       );
       return plan;
     });
+  }
+
+  /** Resolves once no reload is in progress (the run waits for it before stopping the worker). */
+  settled(): Promise<void> {
+    return this.#queue.run(() => undefined);
   }
 
   async #step(name: string, what: string, act: () => Promise<unknown>, done: () => void): Promise<void> {

@@ -110,14 +110,15 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     log.info({ connectors: spec.connectors.map((c) => c.name), workerId: herder.workerId, rest: rest?.urls ?? [] }, 'pipeline running');
 
     // --watch: changed files (or SIGHUP) are read, checked and applied connector by connector.
-    let unwatch = () => {};
+    let unwatch = async () => {};
     if (options.watch) {
       const reloader = new PipelineReloader(herder, spec, () => checkPipeline(options.files, registry), log);
       const stopWatching = watchFiles(options.files, (file) => void reloader.reload(`${file} changed`));
       const stopHangup = io.onHangup?.(() => void reloader.reload('SIGHUP')) ?? (() => {});
-      unwatch = () => {
+      unwatch = async () => {
         stopWatching();
         stopHangup();
+        await reloader.settled(); // a reload in progress finishes before the worker stops
       };
       log.info({ files: options.files }, 'watching the pipeline files (and SIGHUP) for changes');
     }
@@ -183,7 +184,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
           : 'pipeline finished: every source task is done and the sinks caught up',
       );
     }
-    unwatch();
+    await unwatch();
     const last = herder.progress(); // the final picture: the runs are gone once stopped
     await rest?.stop();
     await herder.stop();

@@ -19,7 +19,7 @@ Options:
   --sample P       Print only a fraction P of them (0 < P <= 1, default 1).
 
 Exit codes: 0 done; 1 usage error; 2 the worker refused the request (unknown connector, bad option);
-5 the worker could not be reached.
+5 the worker could not be reached, or the stream broke off before its end.
 `;
 
 interface TapArgs {
@@ -74,21 +74,35 @@ export async function tapCommand(argv: readonly string[], io: CliIo): Promise<nu
     return EXIT_CONFIG;
   }
   let buffer = '';
+  let ended = false;
   const decoder = new TextDecoder();
-  for await (const chunk of res.body) {
-    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
-      if (event === 'record') io.stdout.write(`${data}\n`);
-      else if (event === 'end') {
-        const { sent, dropped, seen } = JSON.parse(data) as { sent: number; dropped: number; seen: number };
-        io.stderr.write(`sluice tap: ${sent} records printed, ${dropped} dropped (the client was slower), ${seen} seen\n`);
+  try {
+    for await (const chunk of res.body) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      let at: number;
+      while ((at = buffer.indexOf('\n\n')) >= 0) {
+        if (printEvent(buffer.slice(0, at), io)) ended = true;
+        buffer = buffer.slice(at + 2);
       }
     }
+  } catch (e) {
+    io.stderr.write(`sluice: the tap of ${args.connector} broke off: ${(e as Error & { cause?: Error }).cause?.message ?? (e as Error).message}\n`);
+    return EXIT_UNAVAILABLE;
+  }
+  if (!ended) {
+    io.stderr.write(`sluice: the tap of ${args.connector} ended before its end event (the worker stopped?)\n`);
+    return EXIT_UNAVAILABLE;
   }
   return EXIT_OK;
+}
+
+/** Prints one SSE block: a record as a JSON line on stdout, the end's counts on stderr; true for the end. */
+function printEvent(block: string, io: CliIo): boolean {
+  const event = /^event: (.*)$/m.exec(block)?.[1];
+  const data = /^data: (.*)$/m.exec(block)?.[1] ?? '';
+  if (event === 'record') io.stdout.write(`${data}\n`);
+  if (event !== 'end') return false;
+  const { sent, dropped, seen } = JSON.parse(data) as { sent: number; dropped: number; seen: number };
+  io.stderr.write(`sluice tap: ${sent} records printed, ${dropped} dropped (the client was slower), ${seen} seen\n`);
+  return true;
 }

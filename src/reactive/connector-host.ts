@@ -49,6 +49,13 @@ export function runConnector(
   const runtime = reactiveRuntime(end);
   const pipeline = (async () => {
     refuseWrongType(end.kind, name, config, options);
+    if (end.kind === 'sink' && restartPolicy) {
+      // A failed sink task's records would wait for a successor forever (their origins held): the stream ends
+      // instead, and the next run gets them again from the source's committed offsets.
+      throw new PipelineConfigError([
+        { connector: name, key: 'sluice.restart.policy', reason: 'sink() takes no restart policy: a failed sink task ends the stream (restart it by subscribing again)' },
+      ]);
+    }
     // A reactive sink takes the records of whatever topic the Observable brings: no subscription to configure.
     const anyTopic = end.kind === 'sink' && config['topics'] === undefined && config['topics.regex'] === undefined;
     const p = await Sluice.pipeline({

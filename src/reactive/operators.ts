@@ -27,14 +27,12 @@ export function transform<R extends ConnectRecord>(
       const chain = buildTransformChain<R>(prefixed, options);
       const subscription = records.subscribe({
         next(record) {
-          let out: R | null;
           try {
-            out = chain.apply(record);
+            const out = chain.apply(record);
+            if (out !== null) subscriber.next(out);
           } catch (e) {
             subscriber.error(e);
-            return;
           }
-          if (out !== null) subscriber.next(out);
         },
         error: (e: unknown) => subscriber.error(e),
         complete: () => subscriber.complete(),
@@ -65,19 +63,30 @@ export function mapAsync<T, R>(fn: (value: T, index: number) => Promise<R | null
       let running = 0;
       let index = 0;
       let upstreamDone = false;
-      let failed = false;
+      // Failed, or nobody downstream any more: results are neither emitted nor acknowledged (their offsets stay).
+      let over = false;
 
       const emitReady = () => {
-        while (queue.length > 0 && queue[0]!.settled) {
+        while (!over && queue.length > 0 && queue[0]!.settled) {
           const slot = queue.shift()!;
           const { result, origin } = slot;
           if (result !== null && result !== undefined) {
-            if (origin) reenter(origin, () => subscriber.next(result));
-            else subscriber.next(result);
+            try {
+              if (origin) reenter(origin, () => subscriber.next(result));
+              else subscriber.next(result);
+            } catch (e) {
+              over = true;
+              subscriber.error(e);
+            }
+          }
+          // A downstream that ended on this result (it failed there) leaves it unacknowledged.
+          if (over || subscriber.closed) {
+            over = true;
+            return;
           }
           origin?.release();
         }
-        if (upstreamDone && queue.length === 0 && waiting.length === 0) subscriber.complete();
+        if (!over && upstreamDone && queue.length === 0 && waiting.length === 0) subscriber.complete();
       };
       const start = (value: T, i: number, origin: Origin | null) => {
         const slot: Slot = { origin, settled: false };
@@ -94,24 +103,30 @@ export function mapAsync<T, R>(fn: (value: T, index: number) => Promise<R | null
             running--;
             slot.settled = true;
             slot.result = result;
-            if (failed) return;
+            if (over) return;
             emitReady();
             const next = waiting.shift();
             if (next) start(next.value, next.index, next.origin);
           },
           (e: unknown) => {
-            failed = true;
+            if (over) return;
+            over = true;
             subscriber.error(e);
           },
         );
       };
       const subscription = values.subscribe({
         next(value) {
-          const origin = originOf(value);
-          origin?.retain(); // held until the result was emitted
-          const i = index++;
-          if (running < concurrency) start(value, i, origin);
-          else waiting.push({ value, index: i, origin });
+          try {
+            const origin = originOf(value);
+            origin?.retain(); // held until the result was emitted
+            const i = index++;
+            if (running < concurrency) start(value, i, origin);
+            else waiting.push({ value, index: i, origin });
+          } catch (e) {
+            over = true;
+            subscriber.error(e);
+          }
         },
         error: (e: unknown) => subscriber.error(e),
         complete() {
@@ -119,6 +134,9 @@ export function mapAsync<T, R>(fn: (value: T, index: number) => Promise<R | null
           emitReady();
         },
       });
-      return () => subscription.unsubscribe();
+      return () => {
+        over = true;
+        subscription.unsubscribe();
+      };
     });
 }

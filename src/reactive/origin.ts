@@ -19,8 +19,8 @@ export class OriginReleasedError extends Error {
 export interface OriginLink {
   /** Sinks that received this source's records: asked to flush when the source starts waiting for acknowledgements. */
   readonly flushers: Set<() => void>;
-  /** True while the source waits for its records to be done: a sink flushes after putting any of its records. */
-  starved: boolean;
+  /** How many of the source's tasks wait for their records to be done: while any does, a sink flushes after putting any of its records. */
+  starved: number;
 }
 
 export class Origin {
@@ -53,11 +53,15 @@ export class Origin {
 let current: Origin | null = null;
 const byRecord = new WeakMap<object, Origin>();
 
-/** Runs `emit` with `origin` as the origin of whatever reaches a sink synchronously; then drops the emission's own hold. */
-export function emitWithin(origin: Origin, record: object, emit: () => void): void {
+/**
+ * Runs `emit` with `origin` as the origin of whatever reaches a sink synchronously; then drops the emission's own
+ * hold — unless `stillOpen()` says the stream ended during it (an operator threw on this record, or the sink
+ * failed): then the record stays unacknowledged and its offset is not committed.
+ */
+export function emitWithin(origin: Origin, record: object, emit: () => void, stillOpen: () => boolean): void {
   byRecord.set(record, origin);
   reenter(origin, emit);
-  origin.release();
+  if (stillOpen()) origin.release();
 }
 
 /** Runs `fn` (an emission by `mapAsync`) with `origin` as the current origin. */

@@ -78,6 +78,7 @@ class ReactiveSinkRun implements SinkPort {
   #retryTimeout: number | undefined;
   #paused = false;
   #started: Promise<boolean>;
+  #shutDown = false;
   #timer: ReturnType<typeof setInterval> | undefined;
   readonly #limits: RateLimits | null;
 
@@ -160,6 +161,7 @@ class ReactiveSinkRun implements SinkPort {
     queueMicrotask(() => {
       this.#scheduled = false;
       void this.#queue.run(async () => {
+        if (this.#shutDown) return;
         const starved = await this.#putOffered();
         if (this.#flushWanted || starved) await this.#flush();
       });
@@ -188,7 +190,7 @@ class ReactiveSinkRun implements SinkPort {
     if (toPut.length > 0 && !(await this.#put(toPut))) return false;
     let starved = false;
     for (const o of batch) {
-      if (o.origin?.link.starved) starved = true;
+      if ((o.origin?.link.starved ?? 0) > 0) starved = true;
       const { record } = o;
       const key = tpKey({ topic: record.topic, partition: partitionOf(record) });
       this.#positions.set(key, { tp: topicPartition(record.topic, partitionOf(record)), offset: record.kafkaOffset + 1 });
@@ -260,7 +262,7 @@ class ReactiveSinkRun implements SinkPort {
   /** preCommit with the offsets put so far; releases every record below what the task says it flushed. */
   async #flush(): Promise<void> {
     this.#flushWanted = false;
-    if (this.#unflushed.length === 0 || this.#end.failure) return;
+    if (this.#unflushed.length === 0 || this.#end.failure || this.#shutDown) return;
     const started = performance.now();
     let committed: TopicPartitionOffsets;
     try {
@@ -313,7 +315,7 @@ class ReactiveSinkRun implements SinkPort {
     const started = await this.#started;
     const work = this.#queue.run(async () => {
       if (!started) return;
-      if (!this.#end.failure) {
+      if (!this.#end.failure && !this.#shutDown) {
         await this.#putOffered();
         await this.#flush();
       }
@@ -331,6 +333,7 @@ class ReactiveSinkRun implements SinkPort {
     });
     const timer = new Promise<void>((r) => setTimeout(r, timeoutMs).unref());
     await Promise.race([work, timer]);
+    this.#shutDown = true; // past the budget: what is still queued puts and flushes nothing more
     this.#stop.abort();
     try {
       await this.#deps.errors.close?.(timeoutMs);

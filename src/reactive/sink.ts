@@ -10,60 +10,11 @@ import { ConnectRecord, SinkRecord, type SourceRecord } from '../data/index.js';
 import type { ConfigInput } from '../worker/embedded.js';
 import type { ConnectorStateInfo, TaskProgress } from '../worker/herder.js';
 import { runConnector, type ConnectorHandle, type HostedConnector, type ReactiveOptions } from './connector-host.js';
-import { originOf, type Origin } from './origin.js';
-import type { SinkInlet, SinkPort } from './sink-run.js';
+import { originOf } from './origin.js';
+import { SinkRouter } from './sink-router.js';
 
 export class NotARecordError extends TypeError {
   override readonly name = 'NotARecordError';
-}
-
-/** Routes records to the running sink tasks; holds them (bounded by the sources' demand) until one runs. */
-class SinkRouter implements SinkInlet {
-  readonly #ports = new Map<number, SinkPort>();
-  #order: SinkPort[] = [];
-  #waiting: Array<{ record: SinkRecord; origin: Origin | null }> = [];
-
-  attach(task: number, port: SinkPort): void {
-    this.#ports.set(task, port);
-    this.#order = [...this.#ports.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
-    const waiting = this.#waiting;
-    this.#waiting = [];
-    for (const { record, origin } of waiting) {
-      this.offer(record, origin);
-      origin?.release(); // the hold taken while it waited
-    }
-  }
-
-  detach(task: number, port: SinkPort): void {
-    if (this.#ports.get(task) !== port) return;
-    this.#ports.delete(task);
-    this.#order = [...this.#ports.entries()].sort((a, b) => a[0] - b[0]).map(([, p]) => p);
-  }
-
-  offer(record: SinkRecord, origin: Origin | null): void {
-    const n = this.#order.length;
-    if (n === 0) {
-      origin?.retain();
-      this.#waiting.push({ record, origin });
-      return;
-    }
-    const port = n === 1 ? this.#order[0]! : this.#order[hash(record.topic, record.kafkaPartition ?? 0) % n]!;
-    port.offer(record, origin);
-  }
-
-  requestFlush(): void {
-    for (const port of this.#order) port.requestFlush();
-  }
-
-  async drain(): Promise<void> {
-    await Promise.all(this.#order.map((p) => p.drain()));
-  }
-}
-
-function hash(topic: string, partition: number): number {
-  let h = partition | 0;
-  for (let i = 0; i < topic.length; i++) h = (Math.imul(h, 31) + topic.charCodeAt(i)) | 0;
-  return h >>> 0;
 }
 
 export class SinkSubscriber extends Subscriber<ConnectRecord> implements ConnectorHandle {
@@ -75,14 +26,24 @@ export class SinkSubscriber extends Subscriber<ConnectRecord> implements Connect
   readonly #flush = () => this.#router.requestFlush();
   #settle!: { resolve: () => void; reject: (e: unknown) => void };
   #ended = false;
+  /** The first task failure, also one that comes while the sink is already ending (it fails the end). */
+  #failure: { error: unknown } | undefined;
 
   constructor(config: ConfigInput, options: ReactiveOptions) {
     super();
     this.done = new Promise<void>((resolve, reject) => (this.#settle = { resolve, reject }));
     this.done.catch(() => {});
     const name = options.name ?? String(config['name'] ?? 'sink');
-    this.#host = runConnector({ kind: 'sink', inlet: this.#router }, name, config, options, (failure) => void this.#end(failure));
-    this.#host.pipeline.catch((e: unknown) => void this.#end(e));
+    const failed = (failure: unknown) => {
+      this.#failure ??= { error: failure };
+      this.#router.fail(failure);
+      void this.#end(failure);
+    };
+    this.#host = runConnector({ kind: 'sink', inlet: this.#router }, name, config, options, failed);
+    this.#host.pipeline.then(
+      (p) => this.#router.expect(p.herder.taskConfigs(name).length),
+      (e: unknown) => void this.#end(e),
+    );
   }
 
   /** Kafka Connect's status of the sink connector (after it ended: as it was at the end). */
@@ -96,18 +57,18 @@ export class SinkSubscriber extends Subscriber<ConnectRecord> implements Connect
   }
 
   protected override _next(value: ConnectRecord): void {
-    if (this.#ended) {
-      originOf(value)?.retain(); // never acknowledged: the sink is gone
-      return;
+    try {
+      if (this.#ended) return; // never acknowledged: the sink is gone (the source's stop keeps its offsets)
+      if (!(value instanceof ConnectRecord)) {
+        void this.#end(new NotARecordError(`sink() takes Connect records (SourceRecord, SinkRecord, …), got ${describe(value)}`));
+        return;
+      }
+      const origin = originOf(value);
+      if (origin) origin.link.flushers.add(this.#flush);
+      this.#router.offer(this.#asSinkRecord(value), origin);
+    } catch (e) {
+      void this.#end(e); // OriginReleasedError: the record came too late (see origin.ts)
     }
-    if (!(value instanceof ConnectRecord)) {
-      originOf(value)?.retain();
-      void this.#end(new NotARecordError(`sink() takes Connect records (SourceRecord, SinkRecord, …), got ${describe(value)}`));
-      return;
-    }
-    const origin = originOf(value);
-    if (origin) origin.link.flushers.add(this.#flush);
-    this.#router.offer(this.#asSinkRecord(value), origin);
   }
 
   /** Unsubscribing stops the sink gracefully: what was put is flushed, then `done` resolves. */
@@ -159,6 +120,7 @@ export class SinkSubscriber extends Subscriber<ConnectRecord> implements Connect
     } catch (e) {
       error ??= e;
     }
+    error ??= this.#failure?.error; // a task that failed while the end flushed
     if (error !== undefined) this.#settle.reject(error);
     else this.#settle.resolve();
     this.unsubscribe();

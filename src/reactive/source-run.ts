@@ -120,19 +120,23 @@ class ReactiveSourceRun {
     return this.#stop.signal.aborted || this.#end.failure !== undefined;
   }
 
-  /** Asks every sink that holds this source's records to flush them (they are what frees the permits). */
-  #askForFlush(): void {
-    this.#deps.outlet.link.starved = true;
-    for (const flush of this.#deps.outlet.link.flushers) flush();
+  /** Waits for `until` as a starved task: every sink holding this source's records flushes them (which frees the permits). */
+  async #starved<T>(until: () => Promise<T>): Promise<T> {
+    const link = this.#deps.outlet.link;
+    link.starved++;
+    try {
+      for (const flush of link.flushers) flush();
+      return await until();
+    } finally {
+      link.starved--;
+    }
   }
 
   async #pollLoop(): Promise<void> {
     const { task, id } = this.#input;
     const signal = this.#stop.signal;
     while (!this.#stopping() && this.#deps.outlet.open) {
-      if (this.#permits.inUse === this.#permits.capacity) this.#askForFlush();
-      const permit = await this.#permits.take(signal);
-      this.#deps.outlet.link.starved = false;
+      const permit = this.#permits.inUse === this.#permits.capacity ? await this.#starved(() => this.#permits.take(signal)) : await this.#permits.take(signal);
       if (!permit) return;
       const paused = this.#valve.whenOpen();
       if (paused) await paused;
@@ -225,7 +229,8 @@ class ReactiveSourceRun {
         break;
       } else {
         this.#metrics.recordsSent++;
-        emitWithin(new Origin(this.#deps.outlet.link, doneWith(i)), value, () => this.#deps.outlet.emit(value));
+        const outlet = this.#deps.outlet;
+        emitWithin(new Origin(outlet.link, doneWith(i)), value, () => outlet.emit(value), () => outlet.open);
       }
     }
     if (reported.length > 0) {
@@ -250,7 +255,6 @@ class ReactiveSourceRun {
 
   /** A bounded task is done: once every record it emitted is done, the outlet hears of it. */
   async #finish(): Promise<void> {
-    this.#askForFlush();
     const drained = await this.#drained(this.#stop.signal);
     if (drained) {
       await this.#committer.commit();
@@ -260,8 +264,7 @@ class ReactiveSourceRun {
 
   /** Resolves true once every permit is back, asking the sinks to flush meanwhile. */
   #drained(signal: AbortSignal): Promise<boolean> {
-    this.#askForFlush();
-    return this.#permits.drained(signal);
+    return this.#starved(() => this.#permits.drained(signal));
   }
 
   async #shutdown(timeoutMs: number): Promise<void> {

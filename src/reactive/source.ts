@@ -37,7 +37,7 @@ export class SourceStream extends Observable<SourceRecord> implements ConnectorH
     let open = true;
     const finished = new Set<number>();
     const outlet: SourceOutlet = {
-      link: { flushers: new Set(), starved: false },
+      link: { flushers: new Set(), starved: 0 },
       get open() {
         return open && !subscriber.closed;
       },

@@ -342,20 +342,24 @@ export class RestServer {
       res.end();
       return;
     }
+    res.flushHeaders(); // the client sees the stream start even when no event comes for a while
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     const closed = new AbortController();
-    res.on('close', () => closed.abort());
+    res.on('close', () => {
+      clearInterval(keepAlive);
+      closed.abort();
+    });
     const sink = {
       event: (name: string, data: unknown) => res.write(sseEvent(name, data)),
       drained: () => new Promise<void>((resolve) => res.once('drain', () => resolve())),
       closed: closed.signal,
     };
-    r.events!(sink).then(
-      () => res.end(),
-      (e: unknown) => {
-        this.#log.warn({ url: req.url, err: e }, 'REST event stream failed');
+    r.events!(sink)
+      .catch((e: unknown) => this.#log.warn({ url: req.url, err: e }, 'REST event stream failed'))
+      .finally(() => {
+        clearInterval(keepAlive);
         res.end();
-      },
-    );
+      });
   }
 }
 

@@ -114,9 +114,14 @@ export async function streamTap(taps: TapHub, connector: string, redact: Readonl
     notify();
   });
   const until = Date.now() + req.seconds * 1000;
-  const deadline = setTimeout(notify, req.seconds * 1000);
+  // Settles when the time is up or the client went away: every wait below races it.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const over = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, req.seconds * 1000);
+    sink.closed.addEventListener('abort', () => resolve(), { once: true });
+  });
+  void over.then(notify);
   const ended = () => sent >= req.limit || sink.closed.aborted || Date.now() >= until;
-  sink.closed.addEventListener('abort', notify, { once: true });
   try {
     while (!ended()) {
       const next = queue.shift();
@@ -125,11 +130,11 @@ export async function streamTap(taps: TapHub, connector: string, redact: Readonl
         continue;
       }
       sent++;
-      if (!sink.event('record', next)) await Promise.race([sink.drained(), new Promise<void>((r) => sink.closed.addEventListener('abort', () => r(), { once: true }))]);
+      if (!sink.event('record', next)) await Promise.race([sink.drained(), over]);
     }
   } finally {
     subscription.unsubscribe();
-    clearTimeout(deadline);
+    clearTimeout(timer);
   }
   if (!sink.closed.aborted) sink.event('end', { sent, dropped, seen });
 }

@@ -24,14 +24,15 @@ test('sluice run --watch applies valid edits connector by connector and refuses 
     // Added: a second pipeline; the first keeps running untouched.
     pipeline([...a, { name: 'gen-b', config: gen('b') }, { name: 'out-b', config: file('b', outB) }]);
     await until(() => orderIds(outB).length > 20, 'records in b.jsonl after the edit');
-    await until(() => logged(/^reloaded$/).length === 1, 'the reload logged');
-    assert.deepEqual(logged(/^reloaded$/)[0]!['added'], ['gen-b', 'out-b']);
+    await until(() => logged(/^reloaded$/).some((l) => (l['added'] as string[]).length === 2), 'the reload logged');
+    assert.deepEqual(logged(/^reloaded$/).find((l) => (l['added'] as string[]).length === 2)!['added'], ['gen-b', 'out-b']);
 
     // Changed: out-b writes elsewhere now; only its task restarts.
     const aBefore = orderIds(outA).length;
     pipeline([...a, { name: 'gen-b', config: gen('b') }, { name: 'out-b', config: file('b', outB2) }]);
     await until(() => orderIds(outB2).length > 10, 'records in b2.jsonl after the change');
-    const changed = logged(/^reloaded$/).at(-1)!;
+    await until(() => logged(/^reloaded$/).some((l) => (l['changed'] as string[]).includes('out-b')), 'the change logged');
+    const changed = logged(/^reloaded$/).find((l) => (l['changed'] as string[]).includes('out-b'))!;
     assert.deepEqual(changed['changed'], ['out-b']);
     assert.deepEqual(changed['added'], []);
     assert.ok(orderIds(outA).length > aBefore, 'out-a kept writing');
@@ -40,7 +41,7 @@ test('sluice run --watch applies valid edits connector by connector and refuses 
 
     // Invalid: nothing changes, every problem is named.
     pipeline([...a, { name: 'gen-b', config: { ...gen('b'), 'records.per.second': -3 } }, { name: 'out-b', config: { ...file('b', outB2), 'tasks.max': 'many' } }]);
-    await until(() => logged(/^reload refused/).length === 1, 'the refusal logged');
+    await until(() => logged(/^reload refused/).length >= 1, 'the refusal logged');
     const refusal = String(logged(/^reload refused/)[0]!['msg']);
     assert.match(refusal, /gen-b.*records\.per\.second/s);
     assert.match(refusal, /out-b.*tasks\.max/s);
@@ -48,8 +49,10 @@ test('sluice run --watch applies valid edits connector by connector and refuses 
     await until(() => orderIds(outB2).length > b2 + 5, 'out-b still running after the refused edit');
 
     // SIGHUP with the same (invalid) file: refused again; then fixed and removed gen-b/out-b, applied on SIGHUP too.
+    const refusals = logged(/^reload refused/).length;
     p.child.kill('SIGHUP');
-    await until(() => logged(/^reload refused/).length === 2, 'SIGHUP reloads');
+    await until(() => logged(/^reload refused/).some((l) => l['reason'] === 'SIGHUP'), 'SIGHUP reloads');
+    assert.ok(logged(/^reload refused/).length > refusals);
     pipeline(a);
     await until(() => logged(/^reloaded$/).some((l) => (l['removed'] as string[]).length === 2), 'removal applied');
     const frozen = orderIds(outB2).length;

@@ -119,17 +119,22 @@ export class SinkState {
 export const sinks = new Map<string, SinkState>();
 
 const sinkDef = () =>
-  new ConfigDef().define({ name: 'sink.id', type: 'STRING', importance: 'HIGH', documentation: 'which SinkState', validator: Validators.nonEmptyString() });
+  new ConfigDef()
+    .define({ name: 'sink.id', type: 'STRING', importance: 'HIGH', documentation: 'which SinkState', validator: Validators.nonEmptyString() })
+    .define({ name: 'start.delay.ms', type: 'INT', defaultValue: 0, importance: 'LOW', documentation: 'an asynchronous start taking this long' });
 
 class CollectingTask extends SinkTask {
   #state!: SinkState;
   version() {
     return '1';
   }
-  start(config: ConnectorConfig) {
-    const id = sinkDef().parse(config)['sink.id'] as string;
+  async start(config: ConnectorConfig) {
+    const v = sinkDef().parse(config);
+    const id = v['sink.id'] as string;
     this.#state = sinks.get(id) ?? new SinkState();
     sinks.set(id, this.#state);
+    const delay = v['start.delay.ms'] as number;
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
   }
   override open(partitions: readonly { topic: string; partition: number }[]) {
     for (const p of partitions) this.#state.opened.push(`${p.topic}-${p.partition}`);

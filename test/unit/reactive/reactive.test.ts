@@ -113,7 +113,7 @@ describe('source() → operators → sink()', () => {
 
   test('offsets never pass what the sink flushed: a restart resumes right after the last flushed record', async () => {
     const offsets = join(dir, `${unique('offsets')}.json`);
-    const worker = { 'offset.storage.file.filename': offsets, 'offset.flush.interval.ms': 50 };
+    const worker = { 'offset.storage.file.filename': offsets, 'offset.flush.interval.ms': 50, 'offset.flush.timeout.ms': 200 };
     const first = newSink();
     const src = source({ 'connector.class': 'test.Counting', count: 5000, batch: 100 }, { plugins: PLUGINS, worker });
     const out = sink({ 'connector.class': 'test.Collecting', 'sink.id': first.id }, { plugins: PLUGINS });
@@ -121,11 +121,13 @@ describe('source() → operators → sink()', () => {
     while (first.state.flushed.length < 1000) await new Promise((r) => setTimeout(r, 5));
     first.state.hold = true; // from now on the sink takes records but never flushes them
     while (first.state.pending.length < 300) await new Promise((r) => setTimeout(r, 5));
-    await new Promise((r) => setTimeout(r, 200)); // several offset flush intervals
     const lastFlushed = Number(first.state.flushed.at(-1)!.value);
+    for (let i = 0; i < 200 && committed(offsets)['0'] !== lastFlushed; i++) await new Promise((r) => setTimeout(r, 25));
     assert.equal(committed(offsets)['0'], lastFlushed, 'committed while the sink held records');
+    await new Promise((r) => setTimeout(r, 200)); // several more offset flush intervals: nothing passes the held records
+    assert.equal(committed(offsets)['0'], lastFlushed, 'still, while the sink held records');
     subscription.unsubscribe(); // like a crash of the sink: what it held was never flushed
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 600)); // the source's stop (offset.flush.timeout.ms 200) and its last commit
     assert.equal(committed(offsets)['0'], lastFlushed, 'committed after the stop');
 
     const second = newSink();
@@ -226,13 +228,13 @@ describe('errors', () => {
     const { id, state } = newSink();
     const offsets = join(dir, `${unique('offsets')}.json`);
     state.failOn = 450n;
-    const src = source({ 'connector.class': 'test.Counting', count: 1000, batch: 50 }, { plugins: PLUGINS, worker: { 'offset.storage.file.filename': offsets } });
+    const src = source({ 'connector.class': 'test.Counting', count: 1000, batch: 50 }, { plugins: PLUGINS, worker: { 'offset.storage.file.filename': offsets, 'offset.flush.timeout.ms': 200 } });
     const out = sink({ 'connector.class': 'test.Collecting', 'sink.id': id }, { plugins: PLUGINS });
     src.subscribe(out);
     const failure = await out.done.then(() => null, (e: unknown) => e);
     assert.ok(failure instanceof TaskFailure, String(failure));
     assert.equal(failure.stage, 'TASK_PUT');
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 600)); // the source's stop and its last commit
     assert.ok((committed(offsets)['0'] ?? -1) < 400, JSON.stringify(committed(offsets)));
     assert.equal(state.values.includes(450n), false);
   });
@@ -278,6 +280,69 @@ describe('errors', () => {
       .pipe(map((r) => r.value as unknown as ConnectRecord))
       .subscribe(out);
     await assert.rejects(out.done, NotARecordError);
+  });
+});
+
+describe('ends that must not acknowledge what was not written', () => {
+  test('mapAsync results that settle after the sink went away are not acknowledged', async () => {
+    const { id, state } = newSink();
+    const offsets = join(dir, `${unique('offsets')}.json`);
+    const src = source({ 'connector.class': 'test.Counting', count: 100, batch: 10 }, { plugins: PLUGINS, worker: { 'offset.storage.file.filename': offsets, 'offset.flush.timeout.ms': 200 } });
+    const out = sink({ 'connector.class': 'test.Collecting', 'sink.id': id }, { plugins: PLUGINS });
+    state.hold = true; // nothing is ever flushed
+    src.pipe(mapAsync(async (r: ConnectRecord) => (await new Promise((res) => setTimeout(res, 300)), r), 4)).subscribe(out);
+    await new Promise((r) => setTimeout(r, 100));
+    out.unsubscribe();
+    await out.done;
+    await new Promise((r) => setTimeout(r, 800)); // the mapAsync promises settle, the source's stop commits
+    assert.deepEqual(committed(offsets), {}, 'nothing was flushed, so nothing is committed');
+  });
+
+  test('a synchronous operator that throws on a record ends the stream without acknowledging that record', async () => {
+    const { id, state } = newSink();
+    const offsets = join(dir, `${unique('offsets')}.json`);
+    const src = source({ 'connector.class': 'test.Counting', count: 100, batch: 10 }, { plugins: PLUGINS, worker: { 'offset.storage.file.filename': offsets, 'offset.flush.timeout.ms': 200 } });
+    const out = sink({ 'connector.class': 'test.Collecting', 'sink.id': id }, { plugins: PLUGINS });
+    src
+      .pipe(
+        map((r) => {
+          if (r.value === 45n) throw new Error('no 45');
+          return r;
+        }),
+      )
+      .subscribe(out);
+    await assert.rejects(out.done, /no 45/);
+    await new Promise((r) => setTimeout(r, 600));
+    assert.ok((committed(offsets)['0'] ?? -1) < 45, JSON.stringify(committed(offsets)));
+    assert.ok(!state.values.includes(45n));
+  });
+
+  test('an Observable that completes before the sink task started: every record is still put', async () => {
+    const { id, state } = newSink();
+    const out = sink({ 'connector.class': 'test.Collecting', 'sink.id': id, 'start.delay.ms': 100, 'tasks.max': 2 }, { plugins: PLUGINS });
+    of(...Array.from({ length: 10 }, (_, i) => new SourceRecord({ topic: `t${i % 3}`, sourcePartition: {}, sourceOffset: {}, valueSchema: Schema.INT64, value: BigInt(i) }))).subscribe(out);
+    await out.done;
+    assert.deepEqual([...state.values].sort((a, b) => Number(a - b)), seqs(0, 10));
+  });
+
+  test('a put failure while the completion flushes rejects done', async () => {
+    const { id, state } = newSink();
+    state.failOn = 40n;
+    const subject = new Subject<ConnectRecord>();
+    const out = sink({ 'connector.class': 'test.Collecting', 'sink.id': id }, { plugins: PLUGINS });
+    subject.subscribe(out);
+    for (let i = 0; i < 50; i++) subject.next(new SourceRecord({ topic: 'mine', sourcePartition: {}, sourceOffset: {}, valueSchema: Schema.INT64, value: BigInt(i) }));
+    subject.complete();
+    const failure = await out.done.then(() => null, (e: unknown) => e);
+    assert.ok(failure instanceof TaskFailure, String(failure));
+    assert.equal(failure.stage, 'TASK_PUT');
+  });
+
+  test('sink() refuses a restart policy (a failed sink ends the stream)', async () => {
+    const { id } = newSink();
+    const out = sink({ 'connector.class': 'test.Collecting', 'sink.id': id, 'sluice.restart.policy': 'on-failure' }, { plugins: PLUGINS });
+    of<ConnectRecord>().subscribe(out);
+    await assert.rejects(out.done, (e: unknown) => e instanceof PipelineConfigError && /sluice\.restart\.policy/.test(e.message));
   });
 });
 
