@@ -126,6 +126,8 @@ class ReactiveSinkRun implements SinkPort {
       this.#fail(new TaskFailure(id, 'TASK_START', e));
       return false;
     }
+    // Stopped while it started (a stream that ended at once): no timer, no routing (its stop is queued behind).
+    if (this.#end.stopping) return true;
     this.#timer = setInterval(() => this.requestFlush(), this.#input.options.offsetFlushIntervalMs);
     this.#deps.inlet.attach(id.task, this);
     return true;
@@ -313,6 +315,8 @@ class ReactiveSinkRun implements SinkPort {
     clearInterval(this.#timer);
     this.#deps.inlet.detach(this.#input.id.task, this);
     const started = await this.#started;
+    clearInterval(this.#timer); // in case the start set it meanwhile
+    this.#deps.inlet.detach(this.#input.id.task, this);
     const work = this.#queue.run(async () => {
       if (!started) return;
       if (!this.#end.failure && !this.#shutDown) {

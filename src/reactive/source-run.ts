@@ -108,6 +108,7 @@ class ReactiveSourceRun {
       this.#fail(new TaskFailure(id, 'TASK_START', e));
       return;
     }
+    if (this.#stopping()) return; // stopped while it started: no commit timer (the stop commits)
     this.#timer = setInterval(() => void this.#committer.commit(), this.#input.options.offsetFlushIntervalMs);
     try {
       await this.#pollLoop();
@@ -273,6 +274,7 @@ class ReactiveSourceRun {
     this.#valve.open();
     clearInterval(this.#timer);
     await settlesWithin(this.#loop, deadline - Date.now());
+    clearInterval(this.#timer);
     const budget = new AbortController();
     const settled = await settlesWithin(this.#drained(budget.signal), Math.min(this.#input.options.offsetFlushTimeoutMs, Math.max(0, deadline - Date.now())));
     budget.abort();

@@ -44,13 +44,17 @@ export class SourceStream extends Observable<SourceRecord> implements ConnectorH
       emit: (record) => subscriber.next(record),
       finished: (run: TaskRun) => {
         finished.add(run.id.task);
-        const tasks = this.status()?.tasks.length ?? Infinity;
-        if (finished.size >= tasks) void end();
+        allFinished();
       },
+    };
+    // A task may finish before the connector's start returned (its status is not there yet): checked again then.
+    const allFinished = () => {
+      const tasks = this.status()?.tasks.length;
+      if (tasks !== undefined && tasks > 0 && finished.size >= tasks) void end();
     };
     const host = runConnector({ kind: 'source', outlet }, this.#name, config, options, (failure) => void end(failure));
     this.#host = host;
-    host.pipeline.catch((e: unknown) => void end(e));
+    host.pipeline.then(allFinished, (e: unknown) => void end(e));
     const end = async (error?: unknown) => {
       if (!open) return;
       open = false;
