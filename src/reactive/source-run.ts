@@ -8,7 +8,6 @@
  * a slow sink slows the poll and memory stays bounded. Offsets are committed every `offset.flush.interval.ms`
  * and at stop, never past a record that is not done (SubmittedRecords).
  */
-import type { SourceTaskContext } from '../connectors/api/index.js';
 import { RetriableException } from '../connectors/api/index.js';
 import type { SourceRecord } from '../data/index.js';
 import { settlesWithin, sleep } from '../async/index.js';
@@ -17,6 +16,7 @@ import { TaskFailure } from '../streams/contracts.js';
 import type { StreamLogger } from '../streams/kafka/client.js';
 import { SubmittedRecords, type SubmittedRecord } from '../streams/offsets/submitted-records.js';
 import { SourceOffsetCommitter } from '../streams/source/source-offsets.js';
+import { sourceTaskContext } from '../streams/source/source-pipeline.js';
 import { validateOffsetMap, writeJson } from '../streams/offsets/offset-json.js';
 import { RetryWithToleranceOperator } from '../streams/errors/retry-with-tolerance.js';
 import { withErrorMetrics, type RecordErrorHandler } from '../streams/errors/record-error-handler.js';
@@ -91,17 +91,10 @@ class ReactiveSourceRun {
   }
 
   async #start(): Promise<void> {
-    const { task, config, id, offsets } = this.#input;
+    const { task, config, id } = this.#input;
     try {
-      const context: SourceTaskContext = {
-        configs: () => config,
-        offsetStorageReader: {
-          offset: async (partition) => (await offsets.get(id.connector, [partition])).get(partition) ?? null,
-          offsets: (partitions) => offsets.get(id.connector, partitions),
-        },
-      };
       await this.#deps.errors.start?.();
-      task.initialize(context);
+      task.initialize(sourceTaskContext(this.#input));
       await task.start(config);
       this.#started = true;
     } catch (e) {

@@ -40,6 +40,17 @@ export interface SourcePipelineDeps {
   readonly pollRetryBackoffMs?: number;
 }
 
+/** A source task's context: its config, and its connector's offsets read from the store. */
+export function sourceTaskContext({ config, id, offsets }: Pick<SourceTaskInput, 'config' | 'id' | 'offsets'>): SourceTaskContext {
+  return {
+    configs: () => config,
+    offsetStorageReader: {
+      offset: async (partition) => (await offsets.get(id.connector, [partition])).get(partition) ?? null,
+      offsets: (partitions) => offsets.get(id.connector, partitions),
+    },
+  };
+}
+
 export function startSourceTask(input: SourceTaskInput, deps: SourcePipelineDeps): TaskRun {
   return new SourcePipeline(input, deps).run;
 }
@@ -122,17 +133,11 @@ class SourcePipeline {
   }
 
   async #start(): Promise<void> {
-    const { task, config, id, offsets } = this.#input;
+    const { task, config, id } = this.#input;
     try {
       const groups = topicCreationGroups(config);
       if (groups && this.#deps.admin) this.#topicCreator = new TopicCreator(groups, this.#deps.admin);
-      const context: SourceTaskContext = {
-        configs: () => config,
-        offsetStorageReader: {
-          offset: async (partition) => (await offsets.get(id.connector, [partition])).get(partition) ?? null,
-          offsets: (partitions) => offsets.get(id.connector, partitions),
-        },
-      };
+      const context = sourceTaskContext(this.#input);
       await this.#deps.producer.connect();
       if (this.#topicCreator) await this.#deps.admin!.connect();
       await this.#errors.start?.();

@@ -35,8 +35,8 @@ test('a rate-limited source into Kafka and a rate-limited sink out of it: every 
     // 3000 at 1000/s: at least (3000 − 1000 burst − 100 batch) / 1000 s; at 600/s: (3000 − 600 − 100) / 600 s.
     assert.ok(produced < 0 || produced >= 1900, `the source produced ${total} in ${produced} ms`);
     assert.ok(consumed >= 3800, `the sink wrote ${total} in ${consumed} ms`);
-    const [source, sink] = [p.progress().find((t) => t.type === 'source')!, p.progress().find((t) => t.type === 'sink')!];
-    assert.ok((source.metrics?.throttleTimeMs ?? 0) >= 0, `source throttled ${source.metrics?.throttleTimeMs} ms`); // a slow machine may stay under 1000/s
+    // (The source's own throttle time depends on how fast this machine produces; its limit is checked by the time above.)
+    const sink = p.progress().find((t) => t.type === 'sink')!;
     assert.ok((sink.metrics?.throttleTimeMs ?? 0) > 2000, `sink throttled ${sink.metrics?.throttleTimeMs} ms`);
     assert.equal(lines(file), total);
   } finally {
