@@ -8,14 +8,15 @@ import type { CliIo } from './io.js';
 
 export const TAP_USAGE = `Usage: sluice tap CONNECTOR [options]
 
-Prints the records of a running connector as JSON lines (header values and the connector's
+Prints the records of a running connector as JSON lines (header values, the values of its PASSWORD keys and the connector's
 sluice.tap.redact.fields shown as "[redacted]"), then how many were sent, dropped and seen.
 
 Options:
   --url URL        The worker's REST API (default http://127.0.0.1:8083).
   --limit N        Records to print (default 10, at most 10000).
   --seconds T      Stop after T seconds (default 30, at most 600).
-  --stage S        transform (default: as they leave the transformation chain) or poll (as they enter it).
+  --stage S        transform (default: as they leave the transformation chain), poll (as they enter it) or bytes
+                   (as sent to or consumed from Kafka).
   --sample P       Print only a fraction P of them (0 < P <= 1, default 1).
 
 Exit codes: 0 done; 1 usage error; 2 the worker refused the request (unknown connector, bad option);

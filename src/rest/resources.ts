@@ -56,7 +56,7 @@ export interface RouteDef {
  * What the REST API needs from a herder: the Herder interface plus the worker settings, the plugin registry and
  * validation. The standalone herder and the distributed one (src/cluster/distributed-herder.ts) both fit.
  */
-export type RestHerder = Herder & Pick<StandaloneHerder, 'settings' | 'registry' | 'validateConfig'>;
+export type RestHerder = Herder & Pick<StandaloneHerder, 'settings' | 'registry' | 'validateConfig' | 'secretValues'>;
 
 export interface ResourceContext {
   readonly herder: RestHerder;
@@ -278,7 +278,7 @@ export function buildRouter(ctx: ResourceContext): Router<RouteDef> {
     const taps = (herder as Partial<Pick<StandaloneHerder, 'taps'>>).taps;
     if (!taps) throw new RestError(501, 'This worker has no live tap');
     const request = tapRequest(req.query);
-    const redact = redactedFields(config);
+    const redact = { fields: redactedFields(config), secrets: herder.secretValues(config) };
     return { status: 200, events: (sink) => streamTap(taps, name, redact, request, sink) };
   });
 

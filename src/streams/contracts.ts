@@ -15,6 +15,25 @@ export interface TaskId {
 /** The transforms hook: a record in, a record (possibly changed) or null (filtered) out. */
 export type RecordTransform<R extends ConnectRecord> = (record: R) => R | null;
 
+/** A record as the bytes that go to (source) or came from (sink) Kafka, for a tap. */
+export interface TappedBytes {
+  readonly topic: string;
+  /** Null: the producer picks the partition. */
+  readonly partition: number | null;
+  /** Sink records only. */
+  readonly offset?: number;
+  readonly timestamp: number | null;
+  readonly key: Uint8Array | null;
+  readonly value: Uint8Array | null;
+  readonly headers: ReadonlyArray<{ readonly key: string; readonly value: Uint8Array | null }>;
+}
+
+/** Where a pipeline shows its records' bytes; the pipeline calls `emit` only while `active` (nobody taps: one check). */
+export interface BytesTap {
+  readonly active: boolean;
+  emit(record: TappedBytes): void;
+}
+
 /** Counters a running task exposes (cheap to read at any time). */
 export interface TaskMetrics {
   recordsPolled: number; // source: from poll; sink: consumed from Kafka
@@ -98,6 +117,8 @@ export interface SourceTaskInput {
   options: PipelineOptions;
   /** Called the first time a record of this task is acknowledged on a topic (KIP-558 topic tracking). */
   onTopic?: (topic: string) => void;
+  /** Shown each converted record's bytes while active. */
+  bytesTap?: BytesTap;
 }
 
 export interface SinkTaskInput {
@@ -109,6 +130,8 @@ export interface SinkTaskInput {
   options: PipelineOptions;
   /** Called the first time this task consumes from a topic (KIP-558 topic tracking). */
   onTopic?: (topic: string) => void;
+  /** Shown each consumed record's bytes while active, before they are converted. */
+  bytesTap?: BytesTap;
 }
 
 /** Why a task failed: the error plus where (stage, and the record's coordinates when one was involved). */

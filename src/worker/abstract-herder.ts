@@ -15,6 +15,7 @@ import { hasVariables } from './config-providers.js';
 import type { WorkerSettings } from './worker-config.js';
 import { assertValidConnector, withWorkerKeys, workerKeyProblems } from './validate.js';
 import { isPasswordKey, overrideKeysOf } from './client-configs.js';
+import { passwordKeysOf } from './secret-keys.js';
 import { OffsetsApi } from './offsets-api.js';
 import { Worker } from './worker.js';
 
@@ -60,6 +61,18 @@ export abstract class AbstractHerder {
 
   get workerId(): string {
     return this.settings.workerId;
+  }
+
+  /** The values of the config's secrets (its PASSWORD keys: `secret-keys.ts`), resolved as its tasks get them. */
+  secretValues(config: ConnectorConfig): string[] {
+    let resolved = config;
+    try {
+      resolved = this.worker.transformer.transform(config);
+    } catch {
+      // a provider that cannot read: the raw values are all there is
+    }
+    const values = [...passwordKeysOf(this.registry, config)].flatMap((k) => [config[k], resolved[k]]);
+    return [...new Set(values.filter((v): v is string => v !== undefined && v !== ''))];
   }
 
   /**

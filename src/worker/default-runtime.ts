@@ -108,15 +108,16 @@ export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: Ru
       const converters = taskConverters(spec.connectorConfig, settings.raw, plugins?.converters);
       const options = settings.pipeline;
       const onTopic = spec.onTopic ? { onTopic: spec.onTopic } : {};
+      const bytesTap = taps ? { bytesTap: taps.bytes(spec.id.connector) } : {};
       // The transform chain is built once per task and closed when its pipeline ends.
       if (spec.type === 'source') {
         const t = sourceTaskTransform(config, plugins?.transforms);
         const transform = taps ? taps.tapped(spec.id.connector, t.transform) : t.transform;
-        return closeWhenDone(t, () => transport.startSource({ id: spec.id, task: spec.task, config, converters, transform, offsets, options, ...onTopic }));
+        return closeWhenDone(t, () => transport.startSource({ id: spec.id, task: spec.task, config, converters, transform, offsets, options, ...onTopic, ...bytesTap }));
       }
       const t = sinkTaskTransform(config, plugins?.transforms);
       const transform = taps ? taps.tapped(spec.id.connector, t.transform) : t.transform;
-      return closeWhenDone(t, () => transport.startSink({ id: spec.id, task: spec.task, config, converters, transform, options, ...onTopic }));
+      return closeWhenDone(t, () => transport.startSink({ id: spec.id, task: spec.task, config, converters, transform, options, ...onTopic, ...bytesTap }));
     },
     admin: () => transport.admin(),
     async close() {

@@ -16,7 +16,7 @@ import { connectorProblems } from './validate.js';
 import { CompletionTracker, type CompletionRule } from './completion.js';
 import type { WorkerRuntime } from './runtime.js';
 import type { WorkerSettings } from './worker-config.js';
-import type { TapHub, TapStage } from './taps.js';
+import type { TapHub, TapStage, Tapped } from './taps.js';
 import type { Observable } from 'rxjs';
 import type { ConnectRecord } from '../data/index.js';
 
@@ -90,10 +90,10 @@ export class Pipeline {
 
   /**
    * The records of a running connector as they leave its transformation chain (a source's before conversion, a
-   * sink's as `put` gets them) — or with stage `poll`, as they enter it — from every task, while subscribed.
-   * Nobody tapping costs the data path nothing.
+   * sink's as `put` gets them) — with stage `poll`, as they enter it; with `bytes`, as the bytes sent to or
+   * consumed from Kafka — from every task, while subscribed. Nobody tapping costs the data path nothing.
    */
-  tap(connector: string, stage: TapStage = 'transform'): Observable<ConnectRecord> {
+  tap<S extends TapStage = 'transform'>(connector: string, stage: S = 'transform' as S): Observable<Tapped<S>> {
     return this.herder.taps.observe(connector, stage);
   }
 

@@ -1,14 +1,14 @@
 /**
  * Taps: Observables of the records of a running connector, at a stage of its tasks' data path — `poll` (a
- * source's records as polled, a sink's as converted from what was consumed, before the transforms) or
+ * source's records as polled, a sink's as converted from what was consumed, before the transforms),
  * `transform` (as they leave the transformation chain: a source's before the converters, a sink's as `put` gets
- * them). Costs one flag check per record while nobody taps; a tap's subscriber runs synchronously on the data
+ * them) or `bytes` (a source's as the converters made them for Kafka, a sink's as consumed). Costs one flag check per record while nobody taps; a tap's subscriber runs synchronously on the data
  * path, so it must be quick (the REST tap buffers and drops, never waits).
  */
 import { Observable, type Subscriber } from 'rxjs';
 import type { ConnectRecord } from '../data/index.js';
 import { ConfigDef, type ConnectorConfig } from '../connectors/api/index.js';
-import type { RecordTransform } from '../streams/contracts.js';
+import type { BytesTap, RecordTransform, TappedBytes } from '../streams/contracts.js';
 
 export const TAP_PREFIX = 'sluice.tap.';
 export const TAP_REDACT_FIELDS_CONFIG = 'sluice.tap.redact.fields';
@@ -26,36 +26,44 @@ export function tapConfigDef(): ConfigDef {
   });
 }
 
+/** What a tap hides: fields by name (at any depth) and secret values (wherever they appear in a string). */
+export interface Redaction {
+  readonly fields: ReadonlySet<string>;
+  readonly secrets: readonly string[];
+}
+
 /** The fields a tap of this connector redacts. */
 export function redactedFields(config: ConnectorConfig): Set<string> {
   return new Set((tapConfigDef().parse(config)[TAP_REDACT_FIELDS_CONFIG] as string[]).map((f) => f.trim()).filter((f) => f !== ''));
 }
 
-export const TAP_STAGES = ['poll', 'transform'] as const;
+export const TAP_STAGES = ['poll', 'transform', 'bytes'] as const;
 export type TapStage = (typeof TAP_STAGES)[number];
+/** What a tap at each stage sees. */
+export type Tapped<S extends TapStage> = S extends 'bytes' ? TappedBytes : ConnectRecord;
 
-class TapPoint {
-  readonly subscribers = new Set<Subscriber<ConnectRecord>>();
+class TapPoint<T> {
+  readonly subscribers = new Set<Subscriber<T>>();
   active = false;
 
-  emit(record: ConnectRecord): void {
+  emit(record: T): void {
     for (const s of this.subscribers) s.next(record);
   }
 }
 
 export class TapHub {
-  readonly #points = new Map<string, TapPoint>();
+  readonly #points = new Map<string, TapPoint<unknown>>();
 
-  #point(connector: string, stage: TapStage): TapPoint {
+  #point<S extends TapStage>(connector: string, stage: S): TapPoint<Tapped<S>> {
     const key = `${stage}\u0000${connector}`;
     let p = this.#points.get(key);
     if (!p) this.#points.set(key, (p = new TapPoint()));
-    return p;
+    return p as TapPoint<Tapped<S>>;
   }
 
   /** The records of `connector`'s tasks at `stage` (every task, also those started later) while subscribed. */
-  observe(connector: string, stage: TapStage = 'transform'): Observable<ConnectRecord> {
-    return new Observable<ConnectRecord>((subscriber) => {
+  observe<S extends TapStage = 'transform'>(connector: string, stage: S = 'transform' as S): Observable<Tapped<S>> {
+    return new Observable<Tapped<S>>((subscriber) => {
       const point = this.#point(connector, stage);
       point.subscribers.add(subscriber);
       point.active = true;
@@ -76,5 +84,10 @@ export class TapHub {
       if (after.active && out !== null) after.emit(out);
       return out;
     };
+  }
+
+  /** Where a task of `connector` shows its records' bytes. */
+  bytes(connector: string): BytesTap {
+    return this.#point(connector, 'bytes') as BytesTap;
   }
 }

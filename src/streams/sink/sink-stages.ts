@@ -133,10 +133,11 @@ export function consume(ctx: SinkStageContext): Observable<Delivery> {
 
 /** Header, key and value converters: consumed bytes become SinkRecords (of the original topic-partition). */
 export function convert(ctx: SinkStageContext): OperatorFunction<Delivery, ConvertedDelivery> {
-  const { converters } = ctx.input;
+  const { converters, bytesTap: tap } = ctx.input;
   return stage(ctx, (d) => {
     const { topic, partition } = d.batch;
     const read = (m: ConsumedMessage, at: { stage: FailureStage }): SinkRecord => {
+      if (tap?.active) tap.emit({ topic, partition, offset: m.offset, timestamp: m.timestamp, key: m.key, value: m.value, headers: m.headers });
       at.stage = 'HEADER_CONVERTER';
       const headers = new Headers();
       for (const h of m.headers) {

@@ -193,7 +193,7 @@ export function transform(ctx: SourceStageContext): OperatorFunction<PolledBatch
 
 /** Header, key and value converters: each transformed record becomes the bytes the producer sends. */
 export function convert(ctx: SourceStageContext): OperatorFunction<TransformedBatch, ConvertedBatch> {
-  const { converters } = ctx.input;
+  const { converters, bytesTap: tap } = ctx.input;
   const toBytes = (t: SourceRecord, at: { stage: FailureStage }): ProducerRecord => {
     at.stage = 'HEADER_CONVERTER';
     const headers = convertHeaders(t.topic, t.headers, converters.header);
@@ -201,7 +201,9 @@ export function convert(ctx: SourceStageContext): OperatorFunction<TransformedBa
     const key = converters.key.fromConnectData(t.topic, t.keySchema, t.key, t.headers);
     at.stage = 'VALUE_CONVERTER';
     const value = converters.value.fromConnectData(t.topic, t.valueSchema, t.value, t.headers);
-    return { topic: t.topic, partition: t.kafkaPartition, key, value, headers, timestamp: t.timestamp };
+    const out: ProducerRecord = { topic: t.topic, partition: t.kafkaPartition, key, value, headers, timestamp: t.timestamp };
+    if (tap?.active) tap.emit({ topic: t.topic, partition: t.kafkaPartition, key, value, headers, timestamp: t.timestamp });
+    return out;
   };
   return stage(ctx, (batch) =>
     afterOutcome(

@@ -1,6 +1,6 @@
 // The live tap as users reach it: `sluice run` serving GET /connectors/{name}/tap (Server-Sent Events) and
-// `sluice tap NAME` reading it — records after (or before) the transforms, configured fields and header values
-// redacted, the limit honoured, unknown connectors and bad parameters refused.
+// `sluice tap NAME` reading it — records after (or before) the transforms or as bytes, configured fields, secrets
+// and header values redacted, the limit honoured, unknown connectors and bad parameters refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -31,6 +31,16 @@ test('GET /connectors/{name}/tap and sluice tap on a running pipeline', { timeou
         },
       },
       { name: 'out', config: { 'connector.class': 'FileStreamSink', topics: 'orders', file: join(dir, 'out.jsonl'), 'value.converter': 'string' } },
+      {
+        // A secret (a PASSWORD-type key's value) that also turns up in the data.
+        name: 'leaky',
+        config: {
+          'connector.class': 'datagen', 'kafka.topic': 'leaky', quickstart: 'users', 'records.per.second': 50, 'random.seed': 4,
+          'value.converter.basic.auth.user.info': 'svc:hunter2',
+          transforms: 'k', 'transforms.k.type': 'org.apache.kafka.connect.transforms.InsertField$Value', 'transforms.k.static.field': 'auth', 'transforms.k.static.value': 'svc:hunter2',
+        },
+      },
+      { name: 'leaky-out', config: { 'connector.class': 'FileStreamSink', topics: 'leaky', file: join(dir, 'leaky.jsonl') } },
     ],
   });
   const p = sluice(['run', '--keep-running', '--view', 'json', path]);
@@ -62,6 +72,29 @@ test('GET /connectors/{name}/tap and sluice tap on a running pipeline', { timeou
     assert.equal(sink.length, 2);
     assert.equal(typeof sink[0]!.data['offset'], 'number', 'a sink record carries its Kafka offset');
 
+    // As bytes: what the source's converters made for the topic, what the sink consumed.
+    const sourceBytes = events(await (await fetch(`${base}/connectors/gen/tap?limit=2&stage=bytes`)).text()).filter((e) => e.event === 'record');
+    assert.equal(sourceBytes.length, 2);
+    for (const { data } of sourceBytes) {
+      const value = data['value'] as { size: number; text: string };
+      assert.ok(value.size > 20, 'the size of the bytes sent');
+      const parsed = JSON.parse(value.text) as Record<string, unknown>;
+      assert.equal(parsed['customer_id'], '[redacted]');
+      assert.equal(typeof parsed['order_id'], 'number');
+      assert.deepEqual(data['headers'], { tenant: '[redacted]' });
+    }
+    const sinkBytes = events(await (await fetch(`${base}/connectors/out/tap?limit=2&stage=bytes`)).text()).filter((e) => e.event === 'record');
+    assert.equal(sinkBytes.length, 2);
+    assert.equal(typeof sinkBytes[0]!.data['offset'], 'number');
+    assert.equal(typeof JSON.parse((sinkBytes[0]!.data['value'] as { text: string }).text)['customer_id'], 'number', 'the sink redacts nothing it was not told to');
+
+    const leaky = events(await (await fetch(`${base}/connectors/leaky/tap?limit=2`)).text()).filter((e) => e.event === 'record');
+    assert.equal(leaky.length, 2);
+    for (const { data } of leaky) assert.equal((data['value'] as Record<string, unknown>)['auth'], '[redacted]');
+    const leakyBytes = await (await fetch(`${base}/connectors/leaky/tap?limit=2&stage=bytes`)).text();
+    assert.ok(!leakyBytes.includes('hunter2'), leakyBytes);
+    assert.match(leakyBytes, /\\"auth\\":\\"\[redacted\]\\"/);
+
     const cli = await sluiceToEnd(['tap', 'gen', '--url', base, '--limit', '3']);
     assert.equal(cli.code, 0, cli.stderr);
     const lines = cli.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -71,7 +104,7 @@ test('GET /connectors/{name}/tap and sluice tap on a running pipeline', { timeou
 
     const unknown = await fetch(`${base}/connectors/nope/tap`);
     assert.equal(unknown.status, 404);
-    const bad = await fetch(`${base}/connectors/gen/tap?stage=bytes`);
+    const bad = await fetch(`${base}/connectors/gen/tap?stage=raw`);
     assert.equal(bad.status, 400);
     assert.match(((await bad.json()) as { message: string }).message, /parameter stage/);
     const cliUnknown = await sluiceToEnd(['tap', 'nope', '--url', base]);

@@ -1,5 +1,6 @@
 // A distributed worker (NATS + the real broker) with the operations features of a standalone one: a connector's
-// rate limit holds and is counted in /metrics, and the REST tap shows the records of the tasks it runs, redacted.
+// rate limit holds and is counted in /metrics, and the REST tap shows the records of the tasks it runs, redacted,
+// also as the bytes it sends to the broker.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { KAFKA_BROKERS, NATS_URL, uniqueName } from '../../support/services.js';
@@ -62,6 +63,18 @@ test('sluice.rate.limit.* and the REST tap on a distributed worker', { timeout: 
   const records = tap.split('\n\n').filter((b) => b.startsWith('event: record')).map((b) => JSON.parse(b.split('\ndata: ')[1]!) as { value: Record<string, unknown> });
   assert.equal(records.length, 3);
   for (const r of records) assert.equal(r.value['customer_id'], '[redacted]');
+  // As bytes for the broker: the JsonConverter's text, redacted the same way.
+  const bytes = (await (await fetch(`${base}/connectors/limited/tap?limit=2&stage=bytes`)).text())
+    .split('\n\n')
+    .filter((b) => b.startsWith('event: record'))
+    .map((b) => JSON.parse(b.split('\ndata: ')[1]!) as { topic: string; value: { size: number; text: string } });
+  assert.equal(bytes.length, 2);
+  for (const b of bytes) {
+    assert.equal(b.topic, topic);
+    const value = JSON.parse(b.value.text) as Record<string, unknown>;
+    assert.equal(value['customer_id'], '[redacted]');
+    assert.equal(typeof value['order_id'], 'number');
+  }
 
   const started = Date.now();
   const polledAt = (herder.progress()[0]?.metrics?.recordsPolled ?? 0);
