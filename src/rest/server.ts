@@ -21,6 +21,7 @@ import { BasicAuth, UNAUTHORIZED_MESSAGE } from './basic-auth.js';
 import { ConnectorStore, connectorsFileFor } from './connector-store.js';
 import { LoggerLevels } from './loggers.js';
 import { MetricsCollector } from './metrics.js';
+import { addUiRoutes, uiRedirect } from './ui.js';
 
 export interface RestServerOptions {
   /** A started herder. */
@@ -135,6 +136,7 @@ export class RestServer {
       metrics: this.metrics,
       isReady: () => this.#ready,
     });
+    addUiRoutes(this.#router, { herder: this.herder });
   }
 
   /**
@@ -274,6 +276,11 @@ export class RestServer {
     if (this.#auth && this.#auth.check(req.headers.authorization) === null) {
       await drain(req);
       throw new RestError(401, UNAUTHORIZED_MESSAGE, { 'WWW-Authenticate': 'Basic realm="sluice"', ...cors });
+    }
+    const redirect = uiRedirect(rawPath, q < 0 ? '' : url.slice(q + 1));
+    if (redirect) {
+      await drain(req);
+      return redirect;
     }
 
     let match;
