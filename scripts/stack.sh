@@ -430,6 +430,21 @@ status_line() { # status_line NAME PORT [extra]
   fi
 }
 
+# Chromium for the dashboard's browser tests (test/integration/ui, driven by playwright-core). Installed from
+# Debian when missing; when that fails the browser tests fail and say so (they never skip).
+ensure_chromium() {
+  [[ -x /usr/bin/chromium ]] && return 0
+  if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null; then
+    log "chromium: missing and cannot be installed here (needs root and apt-get); the dashboard's browser tests will fail"
+    return 0
+  fi
+  log "chromium: missing, installing it with apt-get"
+  if ! { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1; }; } 9>&-; then
+    log "chromium: apt-get could not install it; the dashboard's browser tests will fail"
+  fi
+}
+
 # ---------------------------------------------------------------- main
 
 mkdir -p "$STACK"
@@ -448,6 +463,7 @@ case "$cmd" in
     ensure_mariadb
     ensure_nats
     ensure_kafka
+    ensure_chromium
     ;;
   down)
     kafka_stop

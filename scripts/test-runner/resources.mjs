@@ -13,7 +13,8 @@
 // - private-broker: the files that kill and restart a Kafka broker of their own (test/support/private-broker.ts)
 //   take turns: two more JVMs on a 2-core machine beside the shared broker slow every other file.
 // - sluice-build: the files that `npm pack` the repository (whose `prepare` rebuilds dist/ in place) take turns:
-//   two builds writing dist/ at once could pack each other's half-written files.
+//   two builds writing dist/ at once could pack each other's half-written files. The dashboard's tests
+//   (test/integration/ui) take it too: they serve dist/ui and rebuild it when ui/ changed.
 // (cluster/herder binds fixed REST ports 18101-18103, but no other file uses them.)
 const RULES = [
   { match: /^test\/integration\/cluster\/processes-nats-restart\.test\.ts$/, uses: { nats: 'exclusive' } },
@@ -28,6 +29,9 @@ const RULES = [
   { match: /^test\/integration\/(cli\/broker-outage|streams\/sink-broker-restart)\.test\.ts$/, uses: { 'private-broker': 'exclusive' } },
   { match: /^test\/integration\/json-converter-compat\.test\.ts$/, uses: { maven: 'exclusive' } },
   { match: /^test\/integration\/(package\/pack|connector-template\/template)\.test\.ts$/, uses: { 'sluice-build': 'exclusive' } },
+  // The dashboard's files serve dist/ui and build it when it is older than ui/: one at a time, and never during a pack.
+  { match: /^test\/integration\/ui\/cluster\.test\.ts$/, uses: { nats: 'shared' } },
+  { match: /^test\/integration\/ui\//, uses: { 'sluice-build': 'exclusive' } },
 ];
 
 // Unit files run several to a process (batch-entry.mjs). A file that changes process-wide state that another
