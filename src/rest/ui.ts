@@ -92,12 +92,14 @@ export function addUiRoutes(router: Router<RouteDef>, ctx: UiContext): UiRoutes 
   get('/ui/{file}', (req) => serve(req.params['file']!));
   get('/ui/api/state', () => ({ status: 200, body: state.snapshot(), headers: { 'Cache-Control': 'no-store' } }));
   get('/ui/api/events', () => ({ status: 200, headers: { 'X-Accel-Buffering': 'no' }, events: (sink) => streamState(state, sink) }));
-  get('/ui/api/connectors/{connector}/config', async (req) => {
+  get('/ui/api/connectors/{connector}/config', (req) => {
+    let config;
     try {
-      return { status: 200, body: await shownConfig(ctx.herder, req.params['connector']!), headers: { 'Cache-Control': 'no-store' } };
+      config = ctx.herder.connectorConfig(req.params['connector']!);
     } catch (e) {
       throw toRestError(e);
     }
+    return { status: 200, body: shownConfig(ctx.herder.registry, config), headers: { 'Cache-Control': 'no-store' } };
   });
   return { state };
 }
