@@ -1,5 +1,5 @@
 /**
- * The web dashboard in a real Chromium against a real standalone worker (in-process transport, REST on a free
+ * The web dashboard in a real Chromium against a real standalone worker (on the Kafka broker, REST on a free
  * port): create a connector through the form and see it RUNNING, pause it, see a failed task's trace, per-key
  * validation errors beside the keys, a PASSWORD value never reaching the page, offsets reset and delete with
  * confirmation, and basic auth on /ui/.
@@ -13,13 +13,15 @@ import { StandaloneHerder } from '../../../src/worker/standalone-herder.js';
 import { PluginRegistry } from '../../../src/connectors/registry.js';
 import { RestServer } from '../../../src/rest/index.js';
 import { api, eventually, tempDir, waitForStates } from '../rest/support.js';
+import { KAFKA_BROKERS, uniqueName } from '../../support/services.js';
 import { ensureUiBuilt, launch, screenshot, vaultPlugin, VAULT_FAILURE, type Browser } from './support.js';
 
 const SECRET = 'pw-S3cr3t-9f1c-never-shown';
+const topic = (name: string) => uniqueName(`ui_${name}`);
 
 async function startWorker(worker: Record<string, string> = {}): Promise<{ herder: StandaloneHerder; rest: RestServer; base: string; stop(): Promise<void> }> {
   const herder = new StandaloneHerder({
-    worker: { listeners: 'http://127.0.0.1:0', 'offset.flush.interval.ms': '500', ...worker },
+    worker: { listeners: 'http://127.0.0.1:0', 'bootstrap.servers': KAFKA_BROKERS.join(','), 'offset.flush.interval.ms': '500', ...worker },
     registry: PluginRegistry.withBuiltins().register(vaultPlugin),
   });
   await herder.start();
@@ -91,7 +93,7 @@ describe('web dashboard (standalone worker, Chromium)', () => {
   test('a connector created through the form runs; pausing it (confirmed) shows PAUSED', async () => {
     await page.locator('button', { hasText: 'New connector' }).click();
     await page.fill('#connector-name', 'orders');
-    await page.fill('#config-json', JSON.stringify({ 'connector.class': 'datagen', 'tasks.max': '1', 'kafka.topic': 'orders', 'records.per.second': '50' }));
+    await page.fill('#config-json', JSON.stringify({ 'connector.class': 'datagen', 'tasks.max': '1', 'kafka.topic': topic('orders'), 'records.per.second': '50' }));
     await page.locator('.modal.editor button', { hasText: 'Create' }).click();
     await page.locator('.message.ok', { hasText: 'Connector orders created' }).waitFor();
     await connectorBadge(page, 'orders', 'RUNNING').waitFor();
@@ -119,7 +121,7 @@ describe('web dashboard (standalone worker, Chromium)', () => {
   test('validation errors are shown beside their keys; nothing is created', async () => {
     await page.locator('button', { hasText: 'New connector' }).click();
     await page.fill('#connector-name', 'broken');
-    await page.fill('#config-json', JSON.stringify({ 'connector.class': 'datagen', 'tasks.max': 'many', 'kafka.topic': 'b' }));
+    await page.fill('#config-json', JSON.stringify({ 'connector.class': 'datagen', 'tasks.max': 'many', 'kafka.topic': topic('broken') }));
     await page.locator('.modal.editor button', { hasText: 'Create' }).click();
     const row = page.locator('.modal.editor .row[data-key="tasks.max"]');
     await row.locator('.errors').waitFor();
@@ -134,7 +136,7 @@ describe('web dashboard (standalone worker, Chromium)', () => {
   });
 
   test('a PASSWORD value never reaches the page; editing keeps it', async () => {
-    const config = { 'connector.class': 'vault', 'tasks.max': '1', 'vault.password': SECRET, topic: 'kept' };
+    const config = { 'connector.class': 'vault', 'tasks.max': '1', 'vault.password': SECRET, topic: topic('kept') };
     assert.equal((await api(w.base, 'POST', '/connectors', { name: 'keeper', config })).status, 201);
     await connectorBadge(page, 'keeper', 'RUNNING').waitFor();
     await section(page, 'keeper').locator('.actions button', { hasText: 'Edit config' }).click();
@@ -151,11 +153,12 @@ describe('web dashboard (standalone worker, Chromium)', () => {
     }
     assert.equal((await api(w.base, 'GET', '/ui/api/connectors/keeper/config')).body['vault.password'], '[hidden]');
 
-    await page.locator('.modal.editor .row[data-key="topic"] input.value').fill('moved');
+    const moved = topic('moved');
+    await page.locator('.modal.editor .row[data-key="topic"] input.value').fill(moved);
     await page.locator('.modal.editor button', { hasText: 'Save' }).click();
     await page.locator('.message.ok', { hasText: 'Connector keeper updated' }).waitFor();
     const stored = (await api(w.base, 'GET', '/connectors/keeper/config')).body;
-    assert.equal(stored.topic, 'moved');
+    assert.equal(stored.topic, moved);
     assert.equal(stored['vault.password'], SECRET);
     assert.ok(!(await everythingOnThePage(page)).includes(SECRET));
     await connectorBadge(page, 'keeper', 'RUNNING').waitFor();
@@ -169,7 +172,7 @@ describe('web dashboard (standalone worker, Chromium)', () => {
     await confirmAction(page, 'keeper', 'Stop');
     await connectorBadge(page, 'keeper', 'STOPPED').waitFor();
     await eventually(async () => (await api(w.base, 'GET', '/connectors/keeper/status')).body.connector.state === 'STOPPED', 'keeper STOPPED over REST');
-    // (the in-process transport acknowledges lazily: give the connector an offset of its own)
+    // an offset of a known value (the task's own ones depend on how far it got)
     const altered = await api(w.base, 'PATCH', '/connectors/keeper/offsets', { offsets: [{ partition: { vault: 'v' }, offset: { n: 41 } }] });
     assert.equal(altered.status, 200);
     await section(page, 'keeper').locator('.actions button', { hasText: 'Offsets' }).click();
