@@ -7,7 +7,16 @@
  * - Decimal (BigDecimal) → an exact JSON number; Date / Time / Timestamp (Date) → ISO-8601 string;
  *   bytes → base64 string.
  */
-import { BigDecimal, Struct } from '../../data/index.js';
+import { BigDecimal, Struct, type Schema } from '../../data/index.js';
+
+/** Per struct schema, each field's `{"name":` / `,"name":` (quoting every name of every record showed in profiles). */
+const FIELD_PREFIXES = new WeakMap<Schema, readonly string[]>();
+
+function fieldPrefixes(schema: Schema): readonly string[] {
+  let p = FIELD_PREFIXES.get(schema);
+  if (!p) FIELD_PREFIXES.set(schema, (p = schema.fields.map((f, i) => (i === 0 ? '{' : ',') + JSON.stringify(f.name) + ':')));
+  return p;
+}
 
 export function valueToText(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -29,13 +38,11 @@ export function toJson(value: unknown): string {
       break;
   }
   if (value instanceof Struct) {
-    const fields = value.schema.fields;
+    const prefixes = fieldPrefixes(value.schema);
+    if (prefixes.length === 0) return '{}';
     const vals = value.values();
-    let out = '{';
-    for (let i = 0; i < fields.length; i++) {
-      if (i > 0) out += ',';
-      out += JSON.stringify(fields[i]!.name) + ':' + toJson(vals[i]);
-    }
+    let out = '';
+    for (let i = 0; i < prefixes.length; i++) out += prefixes[i]! + toJson(vals[i]);
     return out + '}';
   }
   if (value instanceof BigDecimal) return value.toString();

@@ -140,6 +140,8 @@ describe('valueToText (FileStream sink output)', () => {
     assert.equal(valueToText({ a: [1, { b: null }] }), '{"a":[1,{"b":null}]}');
     assert.equal(toJson('s'), '"s"');
     assert.equal(toJson(Number.NaN), '"NaN"');
+    assert.equal(valueToText(new Struct(SchemaBuilder.struct().build())), '{}');
+    assert.equal(valueToText(new Struct(SchemaBuilder.struct().field('a"b', Schema.INT32).build()).put('a"b', 1)), '{"a\\"b":1}');
   });
 
   test('the JSON written parses back (for values JSON can hold)', () => {
