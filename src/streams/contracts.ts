@@ -5,6 +5,7 @@
 import type { ConnectRecord, OffsetMap, SinkRecord, SourceRecord } from '../data/index.js';
 import type { Converter, HeaderConverter } from '../converters/converter.js';
 import type { ConnectorConfig, SinkTask, SourceTask } from '../connectors/api/index.js';
+import type { TaskTracer } from '../tracing/index.js';
 
 /** Identifies a task everywhere: logs, errors, metrics, status. */
 export interface TaskId {
@@ -119,6 +120,8 @@ export interface SourceTaskInput {
   onTopic?: (topic: string) => void;
   /** Shown each converted record's bytes while active. */
   bytesTap?: BytesTap;
+  /** Present when the task is traced (`sluice.tracing.enabled`): spans per batch stage, `traceparent` headers. */
+  tracer?: TaskTracer;
 }
 
 export interface SinkTaskInput {
@@ -132,6 +135,8 @@ export interface SinkTaskInput {
   onTopic?: (topic: string) => void;
   /** Shown each consumed record's bytes while active, before they are converted. */
   bytesTap?: BytesTap;
+  /** Present when the task is traced: spans per batch stage, linked to the `traceparent` of the records. */
+  tracer?: TaskTracer;
 }
 
 /** Why a task failed: the error plus where (stage, and the record's coordinates when one was involved). */

@@ -23,6 +23,7 @@ import { closeWhenDone, sinkTaskTransform, sourceTaskTransform } from './transfo
 import { adminClientConfig, workerClientChooser } from './client-configs.js';
 import { configTransformerFromWorker } from './config-providers.js';
 import type { TapHub } from './taps.js';
+import { TaskTracer } from '../tracing/index.js';
 
 /**
  * The config a pipeline gets: the task config over the connector config. The pipelines read framework keys
@@ -109,15 +110,16 @@ export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: Ru
       const options = settings.pipeline;
       const onTopic = spec.onTopic ? { onTopic: spec.onTopic } : {};
       const bytesTap = taps ? { bytesTap: taps.bytes(spec.id.connector) } : {};
+      const tracer = settings.tracing ? { tracer: new TaskTracer(spec.type, spec.id) } : {};
       // The transform chain is built once per task and closed when its pipeline ends.
       if (spec.type === 'source') {
         const t = sourceTaskTransform(config, plugins?.transforms);
         const transform = taps ? taps.tapped(spec.id.connector, t.transform) : t.transform;
-        return closeWhenDone(t, () => transport.startSource({ id: spec.id, task: spec.task, config, converters, transform, offsets, options, ...onTopic, ...bytesTap }));
+        return closeWhenDone(t, () => transport.startSource({ id: spec.id, task: spec.task, config, converters, transform, offsets, options, ...onTopic, ...bytesTap, ...tracer }));
       }
       const t = sinkTaskTransform(config, plugins?.transforms);
       const transform = taps ? taps.tapped(spec.id.connector, t.transform) : t.transform;
-      return closeWhenDone(t, () => transport.startSink({ id: spec.id, task: spec.task, config, converters, transform, options, ...onTopic, ...bytesTap }));
+      return closeWhenDone(t, () => transport.startSink({ id: spec.id, task: spec.task, config, converters, transform, options, ...onTopic, ...bytesTap, ...tracer }));
     },
     admin: () => transport.admin(),
     async close() {

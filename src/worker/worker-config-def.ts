@@ -72,6 +72,13 @@ export function standaloneWorkerConfigDef(): ConfigDef {
       documentation:
         'Sluice: how many record batches a task may have in flight between poll and acknowledgement. Memory is bounded ' +
         'by batch size × this value.',
+    })
+    .define({
+      name: 'sluice.tracing.enabled', type: 'BOOLEAN', defaultValue: false, importance: 'LOW',
+      documentation:
+        'Sluice: OpenTelemetry spans per batch stage and a W3C traceparent header on every record a source produces, ' +
+        "through the global @opentelemetry/api tracer provider (the sluice command sets one up from the OTEL_* " +
+        'environment). OTEL_TRACES_EXPORTER=otlp turns it on for the sluice command when this key is not set.',
     });
   // Kafka's other common worker keys, accepted so existing worker files load; the runtime uses what it supports.
   const others: Array<[string, 'STRING' | 'LIST' | 'BOOLEAN' | 'INT' | 'LONG', unknown, string]> = [

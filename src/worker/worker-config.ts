@@ -14,6 +14,8 @@ export interface WorkerSettings {
   readonly offsetFile: string | null;
   readonly shutdownTimeoutMs: number;
   readonly pipeline: PipelineOptions;
+  /** `sluice.tracing.enabled`: tasks get a TaskTracer (spans per batch stage, traceparent headers). */
+  readonly tracing: boolean;
   /** Kafka Connect's `worker_id`: the advertised host:port. */
   readonly workerId: string;
   /** Keys nobody defines: kept and warned about once when the worker starts, as Kafka does. */
@@ -36,6 +38,7 @@ export function parseWorkerSettings(raw: Readonly<Record<string, string>>): Work
       offsetFlushIntervalMs: v['offset.flush.interval.ms'] as number,
       offsetFlushTimeoutMs: v['offset.flush.timeout.ms'] as number,
     },
+    tracing: v['sluice.tracing.enabled'] === true,
     workerId: workerIdOf(v),
     unusedKeys: unusedWorkerKeys(raw),
   };

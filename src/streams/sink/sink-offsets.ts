@@ -12,6 +12,8 @@ import { TaskFailure } from '../contracts.js';
 import type { KafkaConsumer, StreamLogger, TopicPartitionOffset } from '../kafka/client.js';
 import type { RecordErrorHandler } from '../errors/record-error-handler.js';
 import { countOffsetCommit } from '../task-metrics.js';
+import type { Context } from '@opentelemetry/api';
+import { traced, type StageSpan, type TaskTracer } from '../../tracing/index.js';
 
 export interface SinkOffsetsDeps {
   readonly id: TaskId;
@@ -22,6 +24,8 @@ export interface SinkOffsetsDeps {
   readonly log: StreamLogger;
   readonly flushIntervalMs: number;
   fail(failure: TaskFailure): void;
+  /** When the task is traced: a span per commit that has offsets to commit. */
+  readonly tracer?: TaskTracer | undefined;
 }
 
 export class SinkOffsets {
@@ -105,13 +109,13 @@ export class SinkOffsets {
     return this.#commitRequested || Date.now() >= this.#nextCommitAt;
   }
 
-  async commitIfDue(): Promise<void> {
-    if (this.due) await this.commit();
+  /** `trace`: the batch whose delivery made the commit due (its commit span is a child of that batch's trace). */
+  async commitIfDue(trace?: Context): Promise<void> {
+    if (this.due) await this.commit(undefined, trace);
   }
 
   /** preCommit + commit for the given partitions (default: all assigned). Callers serialize it with the task. */
-  async commit(keys?: readonly string[]): Promise<void> {
-    const { task, id, consumer, metrics, log } = this.#d;
+  async commit(keys?: readonly string[], trace?: Context): Promise<void> {
     this.#commitRequested = false;
     this.#nextCommitAt = Date.now() + this.#d.flushIntervalMs;
     const offsets: TopicPartitionOffsets = new Map();
@@ -121,11 +125,18 @@ export class SinkOffsets {
       if (tp && offset !== undefined) offsets.set(k, { tp, offset });
     }
     if (offsets.size === 0) return;
+    const attributes = { 'sluice.offsets.partitions': offsets.size };
+    await traced(this.#d.tracer, 'commit', { parent: trace, attributes }, (span) => this.#commit(offsets, span));
+  }
+
+  async #commit(offsets: TopicPartitionOffsets, span: StageSpan | undefined): Promise<void> {
+    const { task, id, consumer, metrics, log } = this.#d;
     try {
       // Records reported to the dead letter queue must be there before offsets pass them (Kafka awaits the
       // errant record futures the same way).
       await this.#d.errors.flush?.();
     } catch (e) {
+      span?.fail(e);
       this.#d.fail(new TaskFailure(id, 'TASK_COMMIT', e));
       return;
     }
@@ -134,6 +145,7 @@ export class SinkOffsets {
     try {
       approved = await task.preCommit(new Map(offsets));
     } catch (e) {
+      span?.fail(e);
       metrics.offsetCommitFailures++;
       log.error({ task: id, err: e }, 'preCommit/flush failed; rewinding to the last committed offsets');
       for (const k of offsets.keys()) {
@@ -157,6 +169,7 @@ export class SinkOffsets {
     try {
       await consumer.commit(toCommit);
     } catch (e) {
+      span?.fail(e);
       metrics.offsetCommitFailures++;
       log.warn({ task: id, err: e }, 'offset commit failed; will retry at the next commit');
       return;

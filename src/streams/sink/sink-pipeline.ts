@@ -91,6 +91,7 @@ class SinkPipeline {
       log: this.#log,
       flushIntervalMs: input.options.offsetFlushIntervalMs,
       fail,
+      tracer: input.tracer,
     });
     this.#ctx = {
       input,

@@ -26,6 +26,10 @@ import { retryDeadline, retryDelayMs } from '../errors/retry-with-tolerance.js';
 import { countBatch } from '../task-metrics.js';
 import type { SinkOffsets } from './sink-offsets.js';
 import type { RateLimits } from '../util/rate-limit.js';
+import { type Context, SpanKind } from '@opentelemetry/api';
+import {
+  ATTR_CONSUMER_GROUP, ATTR_OPERATION_TYPE, topicPartitionAttributes, traced, traceparentLinks, type StageOptions, type StageSpan,
+} from '../../tracing/index.js';
 
 /** What the sink operators share: the task, its offsets and the running pipeline's state. */
 export interface SinkStageContext {
@@ -57,6 +61,8 @@ export interface SinkStageContext {
 export interface Delivery {
   readonly batch: ConsumedBatch;
   readonly settle: () => void;
+  /** When the task is traced: the batch's trace (its consume span), parent of its later stages' spans. */
+  readonly trace?: Context | undefined;
 }
 
 /** After `convert`: per consumed message, the record the converters read, or null (skipped). */
@@ -106,27 +112,33 @@ export class ConsumedBatches {
 
 /** Consumed batches, counted and tracked (assignment, first offset, topic) before anything else sees them. */
 export function consume(ctx: SinkStageContext): Observable<Delivery> {
+  const { tracer } = ctx.input;
   return ctx.deliveries.batches.pipe(
-    stage(ctx, async (d) => {
-      const { batch } = d;
-      if (ctx.stopping() || batch.messages.length === 0) return null;
-      const key = tpKey(batch);
-      if (!ctx.offsets.isAssigned(key)) {
-        await ctx.assignLate(topicPartition(batch.topic, batch.partition));
-        if (ctx.stopping()) return null;
-      }
-      ctx.offsets.noteFirst(key, batch.messages[0]!.offset);
-      countBatch(ctx.metrics, batch.messages.length);
-      ctx.noteTopic(batch.topic);
-      if (ctx.limits) {
-        // The consumer fetches no more of this partition until the batch went down: waiting here is the fetch's limit.
-        ctx.limits.taken(batch.messages.length, ctx.limits.limitsBytes ? consumedBytes(batch.messages) : 0);
-        ctx.metrics.throttleTimeMs += await ctx.limits.throttle(ctx.signal);
-        if (ctx.stopping()) return null;
-      }
-      return d;
+    stage(ctx, (d) => {
+      if (ctx.stopping() || d.batch.messages.length === 0) return null;
+      return traced(tracer, 'consume', () => consumeSpan(ctx, d), (span) => accept(ctx, span ? { ...d, trace: span.context } : d));
     }),
   );
+}
+
+/** Counts and tracks a consumed batch (assignment, first offset, topic), and waits out the rate limit. */
+async function accept(ctx: SinkStageContext, d: Delivery): Promise<Delivery | null> {
+  const { batch } = d;
+  const key = tpKey(batch);
+  if (!ctx.offsets.isAssigned(key)) {
+    await ctx.assignLate(topicPartition(batch.topic, batch.partition));
+    if (ctx.stopping()) return null;
+  }
+  ctx.offsets.noteFirst(key, batch.messages[0]!.offset);
+  countBatch(ctx.metrics, batch.messages.length);
+  ctx.noteTopic(batch.topic);
+  if (ctx.limits) {
+    // The consumer fetches no more of this partition until the batch went down: waiting here is the fetch's limit.
+    ctx.limits.taken(batch.messages.length, ctx.limits.limitsBytes ? consumedBytes(batch.messages) : 0);
+    ctx.metrics.throttleTimeMs += await ctx.limits.throttle(ctx.signal);
+    if (ctx.stopping()) return null;
+  }
+  return d;
 }
 
 // ---------------------------------------------------------------------------------------------- convert
@@ -161,7 +173,9 @@ export function convert(ctx: SinkStageContext): OperatorFunction<Delivery, Conve
         headers,
       });
     };
-    return afterOutcome(ctx.runner.execute(d.batch.messages, 'HEADER_CONVERTER', read, failedConsumed(d.batch)), (o) => ({ ...d, converted: o.values }));
+    return traced(ctx.input.tracer, 'convert', () => batchOptions(d), () =>
+      afterOutcome(ctx.runner.execute(d.batch.messages, 'HEADER_CONVERTER', read, failedConsumed(d.batch)), (o) => ({ ...d, converted: o.values })),
+    );
   });
 }
 
@@ -176,11 +190,14 @@ export function transform(ctx: SinkStageContext): OperatorFunction<ConvertedDeli
     return t;
   };
   return stage(ctx, (d) =>
-    afterOutcome(ctx.runner.execute(d.converted, 'TRANSFORMATION', apply, failedConsumed(d.batch)), (o) => ({
-      batch: d.batch,
-      settle: d.settle,
-      records: o.values.filter((r): r is SinkRecord => r !== null),
-    })),
+    traced(ctx.input.tracer, 'transform', () => batchOptions(d), () =>
+      afterOutcome(ctx.runner.execute(d.converted, 'TRANSFORMATION', apply, failedConsumed(d.batch)), (o) => ({
+        batch: d.batch,
+        settle: d.settle,
+        trace: d.trace,
+        records: o.values.filter((r): r is SinkRecord => r !== null),
+      })),
+    ),
   );
 }
 
@@ -197,15 +214,16 @@ export function put(ctx: SinkStageContext): OperatorFunction<TransformedDelivery
     if (d.records.length === 0) return d;
     const { batch } = d;
     for (const m of batch.messages) ctx.delivering.set(deliveredKey(batch.topic, batch.partition, m.offset), { topic: batch.topic, partition: batch.partition, message: m });
+    const options = (): StageOptions => ({ parent: d.trace, attributes: { [ATTR_OPERATION_TYPE]: 'process', ...topicPartitionAttributes(batch.topic, batch.partition, d.records.length) } });
     try {
-      return (await deliver(ctx, d.records)) ? d : null;
+      return (await traced(ctx.input.tracer, 'put', options, (span) => deliver(ctx, d.records, span))) ? d : null;
     } finally {
       ctx.delivering.clear();
     }
   });
 }
 
-async function deliver(ctx: SinkStageContext, records: SinkRecord[]): Promise<boolean> {
+async function deliver(ctx: SinkStageContext, records: SinkRecord[], span: StageSpan | undefined): Promise<boolean> {
   const { input, metrics, runner } = ctx;
   const policy = runner.retryPolicy;
   const deadline = policy ? retryDeadline(policy, Date.now()) : Infinity;
@@ -223,6 +241,7 @@ async function deliver(ctx: SinkStageContext, records: SinkRecord[]): Promise<bo
     } catch (e) {
       const first = records[0]!;
       const coordinates = { topic: first.originalTopic, partition: first.originalKafkaPartition, offset: first.originalKafkaOffset };
+      span?.fail(e);
       if (!(e instanceof RetriableException)) {
         ctx.fail(new TaskFailure(input.id, 'TASK_PUT', e, coordinates));
         return false;
@@ -264,9 +283,33 @@ export function commit(ctx: SinkStageContext): OperatorFunction<TransformedDeliv
     const { batch } = d;
     ctx.offsets.advance(tpKey(batch), batch.messages[batch.messages.length - 1]!.offset + 1);
     ctx.offsets.applySeeks();
-    await ctx.offsets.commitIfDue();
+    await ctx.offsets.commitIfDue(d.trace);
     return d;
   });
+}
+
+// ---------------------------------------------------------------------------------------------- tracing
+
+/**
+ * A consumed batch's first span starts the sink's trace of that batch, linked to the source span of each record
+ * that carries a `traceparent` (a batch may hold records of many source batches: links, not a parent).
+ */
+function consumeSpan(ctx: SinkStageContext, d: Delivery): StageOptions {
+  const links = traceparentLinks(d.batch.messages);
+  return {
+    kind: SpanKind.CONSUMER,
+    attributes: {
+      [ATTR_OPERATION_TYPE]: 'receive',
+      [ATTR_CONSUMER_GROUP]: `connect-${ctx.input.id.connector}`,
+      ...topicPartitionAttributes(d.batch.topic, d.batch.partition, d.batch.messages.length),
+    },
+    ...(links.length > 0 ? { links } : {}),
+  };
+}
+
+/** A later stage's span: child of the batch's consume span, on the batch's topic-partition. */
+function batchOptions(d: Delivery): StageOptions {
+  return { parent: d.trace, attributes: topicPartitionAttributes(d.batch.topic, d.batch.partition, d.batch.messages.length) };
 }
 
 // ---------------------------------------------------------------------------------------------- helpers

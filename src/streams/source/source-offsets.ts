@@ -11,9 +11,10 @@ import type { SourceTaskInput, TaskMetrics } from '../contracts.js';
 import type { StreamLogger } from '../kafka/client.js';
 import type { SubmittedRecords } from '../offsets/submitted-records.js';
 import { countOffsetCommit } from '../task-metrics.js';
+import { traced, type StageSpan } from '../../tracing/index.js';
 
 export class SourceOffsetCommitter {
-  readonly #input: Pick<SourceTaskInput, 'id' | 'offsets' | 'options' | 'task'>;
+  readonly #input: Pick<SourceTaskInput, 'id' | 'offsets' | 'options' | 'task' | 'tracer'>;
   readonly #submitted: SubmittedRecords;
   readonly #metrics: Required<TaskMetrics>;
   readonly #log: StreamLogger;
@@ -21,7 +22,7 @@ export class SourceOffsetCommitter {
   /** Offsets taken from SubmittedRecords but not yet stored (kept for the next attempt after a failure). */
   readonly #unflushed = new Map<string, { partition: OffsetMap; offset: OffsetMap }>();
 
-  constructor(input: Pick<SourceTaskInput, 'id' | 'offsets' | 'options' | 'task'>, submitted: SubmittedRecords, metrics: Required<TaskMetrics>, log: StreamLogger) {
+  constructor(input: Pick<SourceTaskInput, 'id' | 'offsets' | 'options' | 'task' | 'tracer'>, submitted: SubmittedRecords, metrics: Required<TaskMetrics>, log: StreamLogger) {
     this.#input = input;
     this.#submitted = submitted;
     this.#metrics = metrics;
@@ -36,21 +37,12 @@ export class SourceOffsetCommitter {
   /** One offset flush; false when the store failed (the offsets are kept for the next one). */
   commit(): Promise<boolean> {
     return this.#flushes.run(async () => {
-      const { id, offsets, options, task } = this.#input;
+      const { id, task } = this.#input;
       for (const [k, v] of this.#submitted.committableOffsets().offsets) this.#unflushed.set(k, v);
       if (this.#unflushed.size > 0) {
-        const entries = [...this.#unflushed.values()].map((e) => [e.partition, e.offset] as const);
-        const snapshot = new Map(this.#unflushed);
-        const commitStarted = performance.now();
-        try {
-          await withTimeout(offsets.set(id.connector, entries), options.offsetFlushTimeoutMs, 'offset flush');
-        } catch (e) {
-          this.#metrics.offsetCommitFailures++;
-          this.#log.error({ task: id, err: e }, 'offset flush failed; will retry at the next flush');
-          return false;
-        }
-        for (const [k, v] of snapshot) if (this.#unflushed.get(k) === v) this.#unflushed.delete(k);
-        countOffsetCommit(this.#metrics, performance.now() - commitStarted);
+        const attributes = { 'sluice.offsets.partitions': this.#unflushed.size };
+        const stored = await traced(this.#input.tracer, 'commit', { attributes }, (span) => this.#store(span));
+        if (!stored) return false;
       }
       try {
         await task.commit();
@@ -59,5 +51,23 @@ export class SourceOffsetCommitter {
       }
       return true;
     });
+  }
+
+  async #store(span: StageSpan | undefined): Promise<boolean> {
+    const { id, offsets, options } = this.#input;
+    const entries = [...this.#unflushed.values()].map((e) => [e.partition, e.offset] as const);
+    const snapshot = new Map(this.#unflushed);
+    const commitStarted = performance.now();
+    try {
+      await withTimeout(offsets.set(id.connector, entries), options.offsetFlushTimeoutMs, 'offset flush');
+    } catch (e) {
+      span?.fail(e);
+      this.#metrics.offsetCommitFailures++;
+      this.#log.error({ task: id, err: e }, 'offset flush failed; will retry at the next flush');
+      return false;
+    }
+    for (const [k, v] of snapshot) if (this.#unflushed.get(k) === v) this.#unflushed.delete(k);
+    countOffsetCommit(this.#metrics, performance.now() - commitStarted);
+    return true;
   }
 }

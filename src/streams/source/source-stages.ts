@@ -33,6 +33,8 @@ import type { Valve } from '../util/valve.js';
 import { countBatch } from '../task-metrics.js';
 import type { TopicCreator } from './topic-creation.js';
 import type { RateLimits } from '../util/rate-limit.js';
+import { type Context, SpanKind } from '@opentelemetry/api';
+import { ATTR_OPERATION_TYPE, addTraceparent, batchAttributes, traced, traceparentLinks, type StageSpan, type TaskTracer } from '../../tracing/index.js';
 
 /** What the source operators share: the task, its clients and the running pipeline's state. */
 export interface SourceStageContext {
@@ -67,6 +69,8 @@ export interface SourceStageContext {
 export interface PolledBatch {
   readonly records: readonly SourceRecord[];
   readonly permit: Permit;
+  /** When the task is traced: the batch's trace (its poll span), parent of its later stages' spans. */
+  readonly trace?: Context | undefined;
 }
 
 /** After `transform`: per polled record, the transformed one, or null (filtered, or skipped when in `skipped`). */
@@ -92,6 +96,7 @@ export interface ProducedBatch {
   readonly out: ProducerRecord[];
   readonly origin: Tracked[];
   readonly permit: Permit;
+  readonly trace?: Context | undefined;
 }
 
 /** What `produce` hands to `ack`: the broker's metadata, or a failed send whose records were tolerated. */
@@ -123,6 +128,7 @@ export function poll(ctx: SourceStageContext): Observable<PolledBatch> {
           records = await input.task.poll(signal);
         } catch (e) {
           permit.release();
+          if (input.tracer) pollSpan(input.tracer, pollStarted, [], e);
           if (e instanceof RetriableException && !ctx.stopping()) {
             ctx.log.warn({ task: input.id, err: e }, 'poll failed with a retriable error; polling again');
             await sleep(ctx.pollRetryBackoffMs, signal);
@@ -148,7 +154,8 @@ export function poll(ctx: SourceStageContext): Observable<PolledBatch> {
         ctx.limits?.taken(records.length, 0);
         metrics.pollTimeMs += pollMs;
         if (pollMs > metrics.pollTimeMaxMs) metrics.pollTimeMaxMs = pollMs;
-        subscriber.next({ records, permit });
+        const trace = input.tracer ? pollSpan(input.tracer, pollStarted, records).context : undefined;
+        subscriber.next({ records, permit, trace });
         // A task and producer that answer at once would otherwise starve timers (offset flush, stop).
         await new Promise((r) => setImmediate(r));
       }
@@ -172,7 +179,7 @@ export function transform(ctx: SourceStageContext): OperatorFunction<PolledBatch
     if (t === null) metrics.recordsFiltered++;
     return t;
   };
-  return stage(ctx, (batch) => {
+  return stage(ctx, (batch) => traced(input.tracer, 'transform', () => ({ parent: batch.trace, attributes: batchAttributes(batch.records) }), () => {
     for (const record of batch.records) {
       try {
         validateOffsetMap('partition', record.sourcePartition);
@@ -186,7 +193,7 @@ export function transform(ctx: SourceStageContext): OperatorFunction<PolledBatch
       (o) => ({ ...batch, transformed: o.values, skipped: o.skipped }),
       ctx.abandon,
     );
-  });
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------- convert
@@ -206,10 +213,12 @@ export function convert(ctx: SourceStageContext): OperatorFunction<TransformedBa
     return out;
   };
   return stage(ctx, (batch) =>
-    afterOutcome(
-      ctx.runner.execute(batch.transformed, 'HEADER_CONVERTER', toBytes, (i) => failedSource(batch.records[i]!)),
-      (o) => ({ records: batch.records, permit: batch.permit, converted: o.values, skipped: union(batch.skipped, o.skipped) }),
-      ctx.abandon,
+    traced(ctx.input.tracer, 'convert', () => ({ parent: batch.trace, attributes: batchAttributes(batch.transformed) }), () =>
+      afterOutcome(
+        ctx.runner.execute(batch.transformed, 'HEADER_CONVERTER', toBytes, (i) => failedSource(batch.records[i]!)),
+        (o) => ({ records: batch.records, permit: batch.permit, trace: batch.trace, converted: o.values, skipped: union(batch.skipped, o.skipped) }),
+        ctx.abandon,
+      ),
     ),
   );
 }
@@ -233,7 +242,7 @@ export function produce(ctx: SourceStageContext): OperatorFunction<ConvertedBatc
 
 async function submit(ctx: SourceStageContext, batch: ConvertedBatch): Promise<ProducedBatch | null> {
   const { records, converted, skipped } = batch;
-  const produced: ProducedBatch = { out: [], origin: [], permit: batch.permit };
+  const produced: ProducedBatch = { out: [], origin: [], permit: batch.permit, trace: batch.trace };
   let afterReport: Tracked[] | undefined;
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
@@ -258,12 +267,24 @@ async function submit(ctx: SourceStageContext, batch: ConvertedBatch): Promise<P
 }
 
 async function send(ctx: SourceStageContext, batch: ProducedBatch): Promise<SentBatch | null> {
+  const span = ctx.input.tracer ? produceSpan(ctx.input.tracer, batch) : undefined;
+  try {
+    return await sendTraced(ctx, batch, span);
+  } finally {
+    span?.end();
+  }
+}
+
+async function sendTraced(ctx: SourceStageContext, batch: ProducedBatch, span: StageSpan | undefined): Promise<SentBatch | null> {
   let error: unknown;
   try {
     ctx.metrics.recordsSent += batch.out.length;
-    return { kind: 'acked', batch, metadata: await ctx.producer.send(batch.out) };
+    const metadata = await ctx.producer.send(batch.out);
+    span?.set(batchAttributes(metadata, metadata.map((m) => m.partition)));
+    return { kind: 'acked', batch, metadata };
   } catch (e) {
     error = e;
+    span?.fail(e);
   }
   try {
     if (await tolerateSendFailure(ctx, batch, error)) return { kind: 'tolerated', batch };
@@ -374,6 +395,32 @@ export class SourceAcks {
     this.reports.add(pending);
     void pending.finally(() => this.reports.delete(pending));
   }
+}
+
+// ---------------------------------------------------------------------------------------------- tracing
+
+/** A non-empty (or failed) poll's span, from when the poll started: empty polls of an idle task make none. */
+function pollSpan(tracer: TaskTracer, startedAt: number, records: readonly SourceRecord[], error?: unknown): StageSpan {
+  const span = tracer.start('poll', { startTime: performance.timeOrigin + startedAt, attributes: batchAttributes(records) });
+  if (error !== undefined) span.fail(error);
+  span.end();
+  return span;
+}
+
+/**
+ * The span of a send, child of the batch's poll span; every record gets its `traceparent` (records that came with
+ * one keep theirs, and the span links to it).
+ */
+function produceSpan(tracer: TaskTracer, batch: ProducedBatch): StageSpan {
+  const upstream = traceparentLinks(batch.out);
+  const span = tracer.start('produce', {
+    parent: batch.trace,
+    kind: SpanKind.PRODUCER,
+    attributes: { [ATTR_OPERATION_TYPE]: 'send', ...batchAttributes(batch.out, batch.out.map((r) => r.partition)) },
+    ...(upstream.length > 0 ? { links: upstream } : {}),
+  });
+  addTraceparent(batch.out, span.spanContext);
+  return span;
 }
 
 // ---------------------------------------------------------------------------------------------- helpers

@@ -8,7 +8,9 @@ import { fileURLToPath } from 'node:url';
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '../../../src');
 const PLUGINS = ['connectors/file', 'connectors/datagen', 'connectors/jdbc', 'connectors/hdfs'];
 const BOTTOM = ['data', 'async', 'tls'];
-const BELOW_STREAMS = [...BOTTOM, 'connectors/api', 'converters', 'transforms'];
+/** Spans and `traceparent` through @opentelemetry/api only; the data path imports it, plugins never do. */
+const TRACING = 'tracing';
+const BELOW_STREAMS = [...BOTTOM, 'connectors/api', 'converters', 'transforms', TRACING];
 const BELOW_WORKER = [...BELOW_STREAMS, 'connectors', ...PLUGINS, 'streams', 'actors'];
 
 /** What each floor may import besides itself. */
@@ -17,6 +19,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   async: [],
   tls: [],
   'schema-compat': [],
+  [TRACING]: [],
   'connectors/api': BOTTOM,
   ...Object.fromEntries(PLUGINS.map((p) => [p, ['connectors/api', 'data']])),
   converters: ['data', 'tls', 'schema-compat'],
@@ -68,9 +71,30 @@ test('every import in src/ respects the floors of ARCHITECTURE.md', () => {
   assert.deepEqual(violations, []);
 });
 
+/** The OpenTelemetry packages a floor may import: the API in the library, the SDK only where the command sets it up. */
+function otelImportsAllowed(floor: string, pkg: string): boolean {
+  if (pkg === '@opentelemetry/api') return floor === TRACING || floor === 'streams' || floor === 'worker' || floor === 'cli';
+  return floor === 'cli';
+}
+
+test('only the sluice command imports the OpenTelemetry SDK; plugins import no OpenTelemetry at all', () => {
+  const violations: string[] = [];
+  for (const file of sources(SRC)) {
+    const from = floorOf(file);
+    for (const m of readFileSync(file, 'utf8').matchAll(/\bfrom\s+'(@opentelemetry\/[^']+)'|\bimport\(\s*'(@opentelemetry\/[^']+)'\s*\)/g)) {
+      const pkg = m[1] ?? m[2]!;
+      if (!otelImportsAllowed(from, pkg)) violations.push(`${relative(SRC, file)} (${from}) imports ${pkg}`);
+    }
+  }
+  assert.deepEqual(violations, []);
+  assert.equal(otelImportsAllowed('connectors/file', '@opentelemetry/api'), false);
+  assert.equal(otelImportsAllowed('streams', '@opentelemetry/sdk-trace-base'), false);
+});
+
 test('the floor check sees a violation when there is one', () => {
   const file = join(SRC, 'connectors/jdbc/x.ts');
   assert.equal(floorOf(file), 'connectors/jdbc');
   assert.equal(ALLOWED['connectors/jdbc']!.includes(floorOf(join(SRC, 'streams/index.ts'))), false);
   assert.equal(ALLOWED['worker']!.includes(floorOf(join(SRC, 'cluster/group.ts'))), false);
+  assert.equal(ALLOWED['connectors/datagen']!.includes(floorOf(join(SRC, 'tracing/index.ts'))), false);
 });
