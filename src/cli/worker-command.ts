@@ -12,6 +12,7 @@ import { parseProperties } from '../worker/properties.js';
 import type { RestServer } from '../rest/index.js';
 import { CommandFailure, EXIT_CONFIG, EXIT_OK } from './command-exit.js';
 import { loadPlugins, startHerder, startRest, untilStopped } from './command-setup.js';
+import { startTracing, type Tracing } from './tracing-setup.js';
 import { jsonLogger } from './logger.js';
 import { toConfigString } from './pipeline-file.js';
 import type { LogLevel } from './args.js';
@@ -58,25 +59,32 @@ export async function readWorkerConfig(path: string): Promise<Record<string, str
 
 export async function workerCommand(options: WorkerOptions, io: CliIo): Promise<number> {
   const log: Logger = jsonLogger(options.logLevel, io.stdoutFd);
-  return untilStopped(io, log, async (stop) => {
-    let raw: Record<string, string>;
-    try {
-      raw = await readWorkerConfig(options.config);
-    } catch (e) {
-      if (e instanceof WorkerConfigError) throw new CommandFailure(EXIT_CONFIG, `sluice: ${e.message}`);
-      throw new CommandFailure(EXIT_CONFIG, `sluice: cannot read the worker config ${options.config}: ${(e as Error).message}`);
-    }
-    const registry = await loadPlugins(options.plugins);
-    const herder = await startHerder(() => new DistributedHerder({ worker: raw, registry, log }), log);
-    const rest: RestServer | null = options.noRest ? null : await startRest(herder, log, { runOnIfDefaultInUse: false });
-    log.info(
-      { workerId: herder.workerId, group: herder.cluster.groupId, nats: herder.cluster.nats.servers.join(','), rest: rest?.urls ?? [] },
-      'distributed worker running',
-    );
-    await stop.requested();
-    await rest?.stop();
-    await herder.stop();
-    log.info({ reason: `signal ${stop.received}` }, 'worker stopped');
-    return EXIT_OK;
-  });
+  let tracing: Tracing | undefined;
+  try {
+    return await untilStopped(io, log, async (stop) => {
+      let raw: Record<string, string>;
+      try {
+        raw = await readWorkerConfig(options.config);
+      } catch (e) {
+        if (e instanceof WorkerConfigError) throw new CommandFailure(EXIT_CONFIG, `sluice: ${e.message}`);
+        throw new CommandFailure(EXIT_CONFIG, `sluice: cannot read the worker config ${options.config}: ${(e as Error).message}`);
+      }
+      const registry = await loadPlugins(options.plugins);
+      tracing = await startTracing(raw, log);
+      const worker = tracing.worker;
+      const herder = await startHerder(() => new DistributedHerder({ worker, registry, log }), log);
+      const rest: RestServer | null = options.noRest ? null : await startRest(herder, log, { runOnIfDefaultInUse: false });
+      log.info(
+        { workerId: herder.workerId, group: herder.cluster.groupId, nats: herder.cluster.nats.servers.join(','), rest: rest?.urls ?? [] },
+        'distributed worker running',
+      );
+      await stop.requested();
+      await rest?.stop();
+      await herder.stop();
+      log.info({ reason: `signal ${stop.received}` }, 'worker stopped');
+      return EXIT_OK;
+    });
+  } finally {
+    await tracing?.shutdown();
+  }
 }
