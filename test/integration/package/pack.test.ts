@@ -1,8 +1,8 @@
 /**
  * Sluice as an npm package, as a user gets it: `npm pack` (which builds dist/), the tarball installed into an
  * empty project, then plain `node` (no tsx, no TypeScript) runs an embedded pipeline that imports `sluice`,
- * `sluice/plugin` and `sluice/data`, the reactive example shipped in `examples/`, and the `sluice` binary runs a
- * pipeline file. The suite runs on Node 20 and again on Node 24, so this does too.
+ * `sluice/plugin` and `sluice/data` and serves the dashboard from the package's dist/ui, the reactive example
+ * shipped in `examples/`, and the `sluice` binary runs a pipeline file. The suite runs on Node 20 and again on Node 24, so this does too.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,6 +25,8 @@ test('npm pack → install the tarball → embedded pipeline and the sluice bina
     assert.ok(paths.includes('dist/index.js') && paths.includes('dist/index.d.ts') && paths.includes('dist/cli/main.js'), 'the tarball holds the compiled package');
     assert.ok(paths.includes('bin/sluice.js'));
     assert.ok(!paths.some((p) => p.startsWith('src/') || p.startsWith('test/')), 'no sources or tests in the tarball');
+    assert.ok(paths.includes('dist/ui/index.html') && paths.some((p) => /^dist\/ui\/app-[0-9a-f]+\.js$/.test(p)), 'the tarball holds the built dashboard');
+    assert.ok(!paths.some((p) => p.startsWith('ui/')), 'no dashboard sources in the tarball');
     t.diagnostic(`${packed[0]!.filename}: ${paths.length} files`);
 
     const app = join(dir, 'app');
@@ -49,6 +51,15 @@ const p = await Sluice.pipeline({
   ],
 });
 await p.start();
+// The dashboard, served from the installed package's dist/ui.
+const { RestServer } = await import('sluice');
+const rest = await RestServer.start({ herder: p.herder, worker: { listeners: 'http://127.0.0.1:0' } });
+const page = await (await fetch(rest.urls[0] + '/ui/')).text();
+const script = /src="(app-[0-9a-f]+\\.js)"/.exec(page);
+if (!page.includes('Sluice dashboard') || !script) throw new Error('no dashboard page: ' + page.slice(0, 200));
+const js = await fetch(rest.urls[0] + '/ui/' + script[1]);
+if (js.status !== 200 || !js.headers.get('content-type').startsWith('text/javascript')) throw new Error('no dashboard script: ' + js.status);
+await rest.stop();
 await p.finished();
 await p.stop();
 console.log('embedded done');
