@@ -2,7 +2,13 @@
 // figures, the cluster view, and the event stream's pacing.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { staticFile, streamState, uiRedirect } from '../../../src/rest/ui.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addUiRoutes, staticFile, streamState, uiRedirect } from '../../../src/rest/ui.js';
+import { Router } from '../../../src/rest/router.js';
+import { RestError } from '../../../src/rest/errors.js';
+import type { RestHerder, RouteDef } from '../../../src/rest/resources.js';
 import { secretKeysOf, shownConfig } from '../../../src/rest/ui-config.js';
 import { clusterOf, taskFigures } from '../../../src/rest/ui-state.js';
 import { PluginRegistry } from '../../../src/connectors/registry.js';
@@ -20,6 +26,32 @@ describe('staticFile', () => {
   test('refuses anything that could leave the folder or is not a known text file', () => {
     for (const name of ['..', '../package.json', '..%2Fpackage.json', 'a/b.js', 'a\\b.js', '.env', '.hidden.js', 'x..js', '', 'a\u0000.js', 'logo.png', 'README', 'index.html/', '/etc/passwd', '%2e%2e']) {
       assert.equal(staticFile(name), null, JSON.stringify(name));
+    }
+  });
+});
+
+describe('addUiRoutes', () => {
+  const handle = async (dir: string, path: string) => {
+    const router = new Router<RouteDef>();
+    addUiRoutes(router, { herder: {} as RestHerder, dir });
+    const m = router.match('GET', path);
+    assert.equal(m.kind, 'found');
+    if (m.kind !== 'found') throw new Error('unreachable');
+    return m.handler.handler({ method: 'GET', params: m.params, query: new URLSearchParams(), body: undefined, baseUrl: 'http://x' });
+  };
+
+  test('serves the files of the bundle folder; without a build the page is a 503 that says how to build', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-ui-unit-'));
+    try {
+      await assert.rejects(handle(dir, '/ui/'), (e: RestError) => e.status === 503 && /npm run build/.test(e.message));
+      await assert.rejects(handle(dir, '/ui/app-1.js'), (e: RestError) => e.status === 404);
+      writeFileSync(join(dir, 'index.html'), '<title>x</title>');
+      const page = await handle(dir, '/ui/');
+      assert.equal(page.status, 200);
+      assert.equal(page.text, '<title>x</title>');
+      assert.equal(page.headers?.['Content-Type'], 'text/html; charset=utf-8');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
