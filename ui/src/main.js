@@ -90,7 +90,7 @@ function Tasks({ connector, act, self }) {
             <td><${StateBadge} state=${t.state} /> <${RestartPolicy} restart=${t.restart} /></td>
             <td>${t.workerId}</td>
             <${Figures} type=${connector.type} f=${t.figures} elsewhere=${t.workerId && t.workerId !== self ? t.workerId : null} />
-            <td><button class="small" onClick=${() => act('restart task', connector.name, () => api.restartTask(connector.name, t.id), `task ${t.id} of`)}>Restart</button></td>
+            <td><button class="small" onClick=${() => act('restart', connector.name, () => api.restartTask(connector.name, t.id), `task ${t.id} of`)}>Restart</button></td>
           </tr>
           ${t.trace ? html`<tr class="trace-row"><td colspan="9"><${Trace} trace=${t.trace} label=${`Last failure of task ${t.id}`} /></td></tr>` : null}`,
       )}
