@@ -55,8 +55,11 @@ export class FileStreamSinkTask extends SinkTask {
     const h = this.#handle;
     this.#handle = undefined;
     if (h) {
-      if (this.#dirty) await h.sync();
-      await h.close();
+      try {
+        if (this.#dirty) await h.sync();
+      } finally {
+        await h.close();
+      }
     }
   }
 }
