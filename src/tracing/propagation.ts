@@ -21,8 +21,13 @@ export const MAX_LINKS = 128;
 export function traceparentLinks(records: ReadonlyArray<WithHeaders | null | undefined>): Link[] {
   const links: Link[] = [];
   let seen: Set<string> | undefined;
+  // Records of one source batch come in a row with the same bytes: those are parsed once.
+  let last: Uint8Array | undefined;
   for (const r of records) {
     if (!r || r.headers.length === 0) continue;
+    const value = traceparentValue(r.headers);
+    if (!value || (last !== undefined && sameBytes(value, last))) continue;
+    last = value;
     const sc = headerTraceparent(r.headers);
     if (!sc) continue;
     seen ??= new Set();
@@ -32,6 +37,18 @@ export function traceparentLinks(records: ReadonlyArray<WithHeaders | null | und
     if (links.length === MAX_LINKS) break;
   }
   return links;
+}
+
+function traceparentValue(headers: readonly HeaderLike[]): Uint8Array | null {
+  for (const h of headers) if (h.key === TRACEPARENT) return h.value;
+  return null;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
