@@ -14,7 +14,8 @@ export const ATTR_PARTITION = 'messaging.destination.partition.id';
 export const ATTR_MESSAGE_COUNT = 'messaging.batch.message_count';
 export const ATTR_OPERATION_TYPE = 'messaging.operation.type';
 export const ATTR_CONSUMER_GROUP = 'messaging.consumer.group.name';
-export const ATTR_SYSTEM = 'messaging.system';
+/** On a commit span: how many source partitions (source) or topic-partitions (sink) it commits. */
+export const ATTR_OFFSET_PARTITIONS = 'sluice.offsets.partitions';
 
 /** A record's place as the spans describe it. */
 export interface Located {

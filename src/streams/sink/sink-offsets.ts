@@ -13,7 +13,7 @@ import type { KafkaConsumer, StreamLogger, TopicPartitionOffset } from '../kafka
 import type { RecordErrorHandler } from '../errors/record-error-handler.js';
 import { countOffsetCommit } from '../task-metrics.js';
 import type { Context } from '@opentelemetry/api';
-import { traced, type StageSpan, type TaskTracer } from '../../tracing/index.js';
+import { ATTR_OFFSET_PARTITIONS, traced, type StageSpan, type TaskTracer } from '../../tracing/index.js';
 
 export interface SinkOffsetsDeps {
   readonly id: TaskId;
@@ -125,7 +125,7 @@ export class SinkOffsets {
       if (tp && offset !== undefined) offsets.set(k, { tp, offset });
     }
     if (offsets.size === 0) return;
-    const attributes = { 'sluice.offsets.partitions': offsets.size };
+    const attributes = { [ATTR_OFFSET_PARTITIONS]: offsets.size };
     await traced(this.#d.tracer, 'commit', { parent: trace, attributes }, (span) => this.#commit(offsets, span));
   }
 

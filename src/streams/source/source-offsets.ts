@@ -11,7 +11,7 @@ import type { SourceTaskInput, TaskMetrics } from '../contracts.js';
 import type { StreamLogger } from '../kafka/client.js';
 import type { SubmittedRecords } from '../offsets/submitted-records.js';
 import { countOffsetCommit } from '../task-metrics.js';
-import { traced, type StageSpan } from '../../tracing/index.js';
+import { ATTR_OFFSET_PARTITIONS, traced, type StageSpan } from '../../tracing/index.js';
 
 export class SourceOffsetCommitter {
   readonly #input: Pick<SourceTaskInput, 'id' | 'offsets' | 'options' | 'task' | 'tracer'>;
@@ -40,7 +40,7 @@ export class SourceOffsetCommitter {
       const { id, task } = this.#input;
       for (const [k, v] of this.#submitted.committableOffsets().offsets) this.#unflushed.set(k, v);
       if (this.#unflushed.size > 0) {
-        const attributes = { 'sluice.offsets.partitions': this.#unflushed.size };
+        const attributes = { [ATTR_OFFSET_PARTITIONS]: this.#unflushed.size };
         const stored = await traced(this.#input.tracer, 'commit', { attributes }, (span) => this.#store(span));
         if (!stored) return false;
       }
