@@ -6,10 +6,11 @@ import { test, describe, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { SourceRecord, Headers } from '../../../src/data/index.js';
+import { SourceRecord, Headers, type SinkRecord } from '../../../src/data/index.js';
 import { SimpleHeaderConverter } from '../../../src/converters/simple-header.js';
-import { MemoryOffsetStore, startSourceTask, type ProducerRecord, type SourceTaskInput } from '../../../src/streams/index.js';
-import { TaskTracer, TRACEPARENT, formatTraceparent, headerTraceparent } from '../../../src/tracing/index.js';
+import { MemoryOffsetStore, startSinkTask, startSourceTask, type ConsumerHandlers, type KafkaConsumer, type ProducerRecord, type SourceTaskInput } from '../../../src/streams/index.js';
+import { SinkTask, type TopicPartition } from '../../../src/connectors/api/index.js';
+import { TaskTracer, TRACEPARENT, formatTraceparent, headerTraceparent, traceparentBytes } from '../../../src/tracing/index.js';
 import { Sluice } from '../../../src/index.js';
 import { CountingSourceTask, identity, jsonConverters, taskId, until } from '../streams/support.js';
 import { captureSinkPlugin, captured } from './capture-sink.js';
@@ -204,3 +205,53 @@ describe('source to sink in process (Sluice.pipeline)', () => {
   });
 });
 
+
+describe('sink path', () => {
+  test('a put that fails is an ERROR span with the exception, in the trace of its batch consume span', async () => {
+    const tp: TopicPartition = { topic: 'orders', partition: 3 };
+    const source = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 };
+    const enc = new TextEncoder();
+    const consumer: KafkaConsumer = {
+      async connect() {},
+      async subscribe() {},
+      async run(handlers: ConsumerHandlers) {
+        void (async () => {
+          await handlers.onAssigned([tp]);
+          const headers = [{ key: TRACEPARENT, value: traceparentBytes(source) }];
+          await handlers.onBatch({ topic: 'orders', partition: 3, messages: [0, 1].map((offset) => ({ offset, key: null, value: enc.encode(`{"n":${offset}}`), headers, timestamp: 1, timestampType: 'CreateTime' as const })) });
+        })();
+      },
+      assignment: () => [tp],
+      pause() {},
+      resume() {},
+      seek() {},
+      async commit() {},
+      async disconnect() {},
+    };
+    class Failing extends SinkTask {
+      version() {
+        return '1';
+      }
+      start() {}
+      put(_records: readonly SinkRecord[]) {
+        throw new Error('the table is gone');
+      }
+      stop() {}
+    }
+    const id = taskId('out');
+    const converters = { ...jsonConverters(), header: new SimpleHeaderConverter() };
+    const run = startSinkTask(
+      { id, task: new Failing(), config: { topics: 'orders' }, converters, transform: identity, options: { maxInFlightBatches: 1, offsetFlushIntervalMs: 1000, offsetFlushTimeoutMs: 1000 }, tracer: new TaskTracer('sink', id) },
+      { consumer },
+    );
+    await assert.rejects(run.done, /the table is gone/);
+    const [consume] = spans('sluice.sink.consume');
+    const [put] = spans('sluice.sink.put');
+    assert.deepEqual(consume!.links.map((l) => l.context), [{ ...source, isRemote: true }]);
+    assert.equal(put!.parentSpanContext?.spanId, consume!.spanContext().spanId);
+    assert.equal(put!.status.code, SpanStatusCode.ERROR);
+    assert.equal(put!.events[0]?.name, 'exception');
+    assert.equal(put!.attributes['messaging.destination.partition.id'], '3');
+    assert.equal(put!.attributes['messaging.batch.message_count'], 2);
+  });
+});
