@@ -366,7 +366,7 @@ ensure_kafka() {
     log "kafka: starting Apache Kafka $KAFKA_VERSION (KRaft, node 1) on $KAFKA_HOST:$KAFKA_PORT, controller $KAFKA_HOST:$KAFKA_CTRL_PORT"
     (
       cd "$KDIR"
-      nohup java -Xmx512m -Xms256m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
+      setsid nohup java -Xmx512m -Xms256m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \
         -Djava.awt.headless=true -Dlog4j.configuration="file:$KLOG4J" \
         -cp "$KLIBS/*" kafka.Kafka "$KCONF" >"$KLOG" 2>&1 </dev/null 9>&- &
       echo $! >"$KPID"
