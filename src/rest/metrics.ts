@@ -207,6 +207,10 @@ export class MetricsCollector {
           f.add(`${SINK}put_batch_avg_time_ms`, 'gauge', 'The average time taken by this task to put a batch of sinks records.', labels, avg(m.putTimeMs, m.putBatches));
           f.add(`${SINK}put_batch_max_time_ms`, 'gauge', 'The maximum time taken by this task to put a batch of sinks records.', labels, n(m.putTimeMaxMs));
           f.add(`${SINK}offset_commit_completion_total`, 'counter', 'The total number of offset commit completions that were completed successfully.', labels, m.offsetCommits);
+          for (const l of m.consumerLag ?? []) {
+            f.add('sluice_task_consumer_lag_records', 'gauge', "Records behind the partition's end after the sink's last delivered batch (Kafka's records-lag).",
+              { ...labels, topic: l.topic, partition: String(l.partition) }, l.lag);
+          }
         }
         f.add(`${ERRORS}total_record_errors`, 'counter', 'The number of record processing errors in this task.', labels, n(m.recordErrors));
         f.add(`${ERRORS}total_record_failures`, 'counter', 'The number of record processing failures in this task.', labels, n(m.recordErrors));

@@ -21,8 +21,13 @@ export interface UiTaskFigures {
   readonly readRate: number;
   /** records/s over the rate window (source: acknowledged; sink: put). */
   readonly writtenRate: number;
-  /** What is read but not (yet) written: in flight, filtered ones excepted. */
+  /**
+   * Source: records polled but not yet acknowledged (filtered and skipped ones excepted). Sink: the consumer's lag
+   * (records behind the partitions' ends), summed over `partitions`.
+   */
   readonly lag: number;
+  /** Sink: the consumer's lag per assigned partition. */
+  readonly partitions: ReadonlyArray<{ readonly topic: string; readonly partition: number; readonly lag: number }>;
   readonly errors: number;
   readonly skipped: number;
   readonly dlqRequests: number;
@@ -106,13 +111,16 @@ const n = (v: number | undefined | null): number => v ?? 0;
 export function taskFigures(p: TaskProgress, rates: { polledRate: number; writtenRate: number }): UiTaskFigures | null {
   const m = p.metrics;
   if (!m) return null;
+  const sink = p.type === 'sink';
+  const partitions = sink ? (m.consumerLag ?? []) : [];
   return {
     read: m.recordsPolled,
     written: m.recordsWritten,
     filtered: m.recordsFiltered,
     readRate: rates.polledRate,
     writtenRate: rates.writtenRate,
-    lag: Math.max(0, m.recordsPolled - m.recordsFiltered - n(m.recordsSkipped) - m.recordsWritten),
+    lag: sink ? partitions.reduce((sum, l) => sum + l.lag, 0) : Math.max(0, m.recordsPolled - m.recordsFiltered - n(m.recordsSkipped) - m.recordsWritten),
+    partitions,
     errors: n(m.recordErrors),
     skipped: n(m.recordsSkipped),
     dlqRequests: n(m.deadLetterQueueProduceRequests),

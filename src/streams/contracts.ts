@@ -5,6 +5,7 @@
 import type { ConnectRecord, OffsetMap, SinkRecord, SourceRecord } from '../data/index.js';
 import type { Converter, HeaderConverter } from '../converters/converter.js';
 import type { ConnectorConfig, SinkTask, SourceTask } from '../connectors/api/index.js';
+import type { PartitionLag } from './util/consumer-lag.js';
 import type { TaskTracer } from '../tracing/index.js';
 
 /** Identifies a task everywhere: logs, errors, metrics, status. */
@@ -68,6 +69,8 @@ export interface TaskMetrics {
   /** Records written to the dead letter queue, and failed DLQ writes (filled once error tolerance lands). */
   deadLetterQueueProduceRequests?: number;
   deadLetterQueueProduceFailures?: number;
+  /** Sink: the consumer's lag per assigned partition (Kafka's records-lag). */
+  consumerLag?: readonly PartitionLag[];
 }
 
 /**

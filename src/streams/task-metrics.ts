@@ -26,6 +26,7 @@ export function newMetrics(): Required<TaskMetrics> {
     deadLetterQueueProduceRequests: 0,
     deadLetterQueueProduceFailures: 0,
     throttleTimeMs: 0,
+    consumerLag: [],
   };
 }
 

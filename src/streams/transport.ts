@@ -9,6 +9,7 @@ import { InProcessBroker } from './in-process/broker.js';
 import { createInProcessClient } from './in-process/client.js';
 import { startSourceTask } from './source/source-pipeline.js';
 import { startSinkTask } from './sink/sink-pipeline.js';
+import { trackConsumerLag, type PartitionLag } from './util/consumer-lag.js';
 import { topicCreationGroups } from './source/topic-creation.js';
 import type { RecordErrorHandler } from './errors/record-error-handler.js';
 import { createErrorHandler, type ErrorHandlerEnv } from './errors/error-handler.js';
@@ -113,17 +114,21 @@ export function createTransport(options: TransportOptions, hooks: TransportHooks
         clientId: `${prefix}connector-consumer-${connector}-${task}`,
         groupId: `connect-${connector}`,
       });
-      return startSinkTask(input, {
-        consumer: client.consumer({
+      const tracked = trackConsumerLag(
+        client.consumer({
           groupId: consumer.groupId ?? `connect-${connector}`,
           clientId: consumer.clientId,
           // Kafka Connect forces auto.offset.reset=earliest; consumer.* / consumer.override.* may change it.
           fromBeginning: consumer.properties?.['auto.offset.reset'] !== 'latest',
           ...props(consumer),
         }),
+      );
+      const run = startSinkTask(input, {
+        consumer: tracked.consumer,
         ...(logger ? { logger } : {}),
         errors: errors(input, env('sink')),
       });
+      return withConsumerLag(run, tracked.lag);
     },
     admin() {
       open();
@@ -133,5 +138,17 @@ export function createTransport(options: TransportOptions, hooks: TransportHooks
     async close() {
       closed = true;
     },
+  };
+}
+
+/** The run, its metrics with the consumer's lag per partition. */
+function withConsumerLag(run: TaskRun, lag: () => PartitionLag[]): TaskRun {
+  return {
+    id: run.id,
+    done: run.done,
+    pause: () => run.pause(),
+    resume: () => run.resume(),
+    stop: (timeoutMs) => run.stop(timeoutMs),
+    metrics: () => ({ ...run.metrics(), consumerLag: lag() }),
   };
 }

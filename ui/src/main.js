@@ -74,7 +74,12 @@ function Figures({ type, f, elsewhere }) {
   return html`
     <td class="num">${fmtRate(f.readRate)} / ${fmtRate(f.writtenRate)}</td>
     <td class="num" title=${`${inName} vs ${outName}`}>${fmtCount(f.read)} ${inName} / ${fmtCount(f.written)} ${outName}</td>
-    <td class="num">${fmtCount(f.lag)}</td>
+    <td class="num lag" title=${type === 'sink' ? 'records behind the partitions\u2019 ends' : 'polled, not yet acknowledged'}>
+      ${fmtCount(f.lag)}
+      ${f.partitions.length > 0
+        ? html`<ul class="partitions">${f.partitions.map((l) => html`<li key=${`${l.topic}-${l.partition}`} data-partition=${`${l.topic}-${l.partition}`}>${l.topic}-${l.partition}: ${fmtCount(l.lag)}</li>`)}</ul>`
+        : null}
+    </td>
     <td class="num">${fmtCount(f.errors)}${f.skipped ? ` (${fmtCount(f.skipped)} skipped)` : ''}</td>
     <td class="num">${fmtCount(f.dlqRequests)}${f.dlqFailures ? ` (${fmtCount(f.dlqFailures)} failed)` : ''}</td>`;
 }

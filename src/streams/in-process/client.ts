@@ -121,7 +121,7 @@ class InProcessConsumer implements KafkaConsumer {
       await this.#serial.run(async () => {
         if (signal.aborted || !this.#member!.assigned.has(k) || this.#positions.get(k) !== records[0]!.offset) return;
         const seeks = this.#seeks;
-        await this.#handlers!.onBatch({ topic: tp.topic, partition: tp.partition, messages: records });
+        await this.#handlers!.onBatch({ topic: tp.topic, partition: tp.partition, messages: records, highWatermark: this.#broker.end(tp) });
         if (this.#seeks === seeks && this.#member!.assigned.has(k)) this.#positions.set(k, records[records.length - 1]!.offset + 1);
         this.#uncommitted.add(k);
       });

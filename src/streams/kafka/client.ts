@@ -55,6 +55,8 @@ export interface ConsumedBatch {
   readonly topic: string;
   readonly partition: number;
   readonly messages: readonly ConsumedMessage[];
+  /** The partition's end (the offset of its next record) when the batch was fetched: lag = this − next position. */
+  readonly highWatermark?: number;
 }
 
 export interface TopicPartitionOffset extends TopicPartition {

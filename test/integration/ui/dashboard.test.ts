@@ -108,6 +108,17 @@ describe('web dashboard (standalone worker, Chromium)', () => {
     await section(page, 'orders').locator('.actions button', { hasText: 'Resume' }).waitFor();
   });
 
+  test('a sink shows its consumer lag per partition', async () => {
+    const t = topic('lagged');
+    const file = join(tempDir('ui-lag'), 'out.txt');
+    assert.equal((await api(w.base, 'POST', '/connectors', { name: 'lag-src', config: { 'connector.class': 'datagen', 'kafka.topic': t, 'max.records': '300' } })).status, 201);
+    assert.equal((await api(w.base, 'POST', '/connectors', { name: 'lag-sink', config: { 'connector.class': 'FileStreamSink', topics: t, file } })).status, 201);
+    const partition = section(page, 'lag-sink').locator(`tr.task [data-partition="${t}-0"]`);
+    await eventually(async () => (await partition.count()) === 1 && /: 0$/.test((await partition.innerText()).trim()), 'partition 0 caught up');
+    assert.match(await section(page, 'lag-sink').locator('tr.task').innerText(), /300 read/);
+    for (const name of ['lag-src', 'lag-sink']) assert.equal((await api(w.base, 'DELETE', `/connectors/${name}`)).status, 204);
+  });
+
   test('a failed task shows its trace', async () => {
     const r = await api(w.base, 'POST', '/connectors', { name: 'sealed', config: { 'connector.class': 'vault', 'tasks.max': '1', fail: 'true' } });
     assert.equal(r.status, 201);

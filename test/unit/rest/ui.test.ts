@@ -104,10 +104,10 @@ describe('shownConfig', () => {
 });
 
 describe('taskFigures', () => {
-  const progress = (metrics: TaskProgress['metrics']): TaskProgress =>
-    ({ connector: 'c', task: 0, type: 'sink', state: 'RUNNING', finished: false, metrics }) as TaskProgress;
+  const progress = (metrics: TaskProgress['metrics'], type: 'source' | 'sink' = 'source'): TaskProgress =>
+    ({ connector: 'c', task: 0, type, state: 'RUNNING', finished: false, metrics }) as TaskProgress;
 
-  test('read vs written, the lag between them (filtered and skipped records are not lag), errors and DLQ writes', () => {
+  test('source: polled vs acknowledged, the lag between them (filtered and skipped records are not lag), errors and DLQ writes', () => {
     const f = taskFigures(
       progress({
         recordsPolled: 100, recordsWritten: 80, recordsFiltered: 5, batches: 3, offsetCommits: 1, offsetCommitFailures: 0, lastOffsetCommitMs: 42, inFlightBatches: 1,
@@ -116,8 +116,18 @@ describe('taskFigures', () => {
       { polledRate: 10, writtenRate: 8 },
     );
     assert.deepEqual(f, {
-      read: 100, written: 80, filtered: 5, readRate: 10, writtenRate: 8, lag: 12, errors: 4, skipped: 3, dlqRequests: 3, dlqFailures: 1, lastOffsetCommitMs: 42,
+      read: 100, written: 80, filtered: 5, readRate: 10, writtenRate: 8, lag: 12, partitions: [], errors: 4, skipped: 3, dlqRequests: 3, dlqFailures: 1, lastOffsetCommitMs: 42,
     });
+  });
+
+  test('sink: the lag is the consumer\'s, summed over its partitions, each shown', () => {
+    const consumerLag = [{ topic: 't', partition: 0, lag: 7 }, { topic: 't', partition: 1, lag: 0 }, { topic: 'u', partition: 0, lag: 5 }];
+    const f = taskFigures(
+      progress({ recordsPolled: 100, recordsWritten: 40, recordsFiltered: 0, batches: 3, offsetCommits: 1, offsetCommitFailures: 0, lastOffsetCommitMs: null, inFlightBatches: 1, consumerLag }, 'sink'),
+      { polledRate: 0, writtenRate: 0 },
+    );
+    assert.equal(f?.lag, 12);
+    assert.deepEqual(f?.partitions, consumerLag);
   });
 
   test('no metrics (not running here): no figures', () => {

@@ -329,6 +329,7 @@ export class KafkajsConsumer implements KafkaConsumer {
       return;
     }
     const seeksBefore = this.#seeks;
+    const highWatermark = Number(batch.highWatermark);
     // Keep the group session alive while a slow `put` runs.
     const beat = setInterval(() => {
       payload.heartbeat().catch(() => {});
@@ -339,7 +340,7 @@ export class KafkajsConsumer implements KafkaConsumer {
       for (let from = 0; from < messages.length; from += chunk) {
         const part = from === 0 && messages.length <= chunk ? messages : messages.slice(from, from + chunk);
         try {
-          await this.#handlers.onBatch({ topic: batch.topic, partition: batch.partition, messages: part });
+          await this.#handlers.onBatch({ topic: batch.topic, partition: batch.partition, messages: part, ...(Number.isFinite(highWatermark) ? { highWatermark } : {}) });
         } catch (e) {
           this.#crash(e);
           return;
