@@ -6,12 +6,9 @@
  *
  *   node --import tsx bench/pipeline-overhead.ts [records=500000] [source|sink]   (both by default)
  */
-import type { TopicPartition } from '../src/connectors/api/index.js';
-import { SinkTask } from '../src/connectors/api/index.js';
-import type { SinkRecord } from '../src/data/index.js';
 import { MemoryOffsetStore, startSinkTask, startSourceTask } from '../src/streams/index.js';
-import type { ConsumedMessage, ConsumerHandlers, KafkaConsumer, KafkaProducer, ProducerRecord } from '../src/streams/index.js';
-import { SyntheticSource, countArg, jsonConverters, table, until, valueOf } from './pipeline-support.js';
+import type { ConsumedMessage, KafkaProducer, ProducerRecord } from '../src/streams/index.js';
+import { NoopSink, SyntheticSource, countArg, jsonConverters, replayingConsumer, table, until, valueOf } from './pipeline-support.js';
 
 const total = countArg(2, 500_000);
 const only = process.argv[3];
@@ -53,39 +50,7 @@ if (only !== 'source') {
   const enc = (n: number) => converter.fromConnectData('t', null, valueOf(n));
   const messages: ConsumedMessage[] = [];
   for (let n = 0; n < total; n++) messages.push({ offset: n, key: null, value: enc(n), headers: [], timestamp: 1_700_000_000_000 + n, timestampType: 'CreateTime' });
-  const tp: TopicPartition = { topic: 't', partition: 0 };
-  let stopped = false;
-  const consumer: KafkaConsumer = {
-    async connect() {},
-    async subscribe() {},
-    async run(handlers: ConsumerHandlers) {
-      void (async () => {
-        await handlers.onAssigned([tp]);
-        for (let start = 0; start < total && !stopped; start += batch) {
-          await handlers.onBatch({ topic: 't', partition: 0, messages: messages.slice(start, start + batch) });
-        }
-      })();
-    },
-    assignment: () => [tp],
-    pause() {},
-    resume() {},
-    seek() {},
-    async commit() {},
-    async disconnect() {
-      stopped = true;
-    },
-  };
-  class NoopSink extends SinkTask {
-    seen = 0;
-    version() {
-      return 'bench';
-    }
-    start() {}
-    put(records: readonly SinkRecord[]) {
-      this.seen += records.length;
-    }
-    stop() {}
-  }
+  const consumer = replayingConsumer(messages, batch);
   const task = new NoopSink();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();

@@ -1,8 +1,11 @@
-/** Shared bits of the pipeline benches: RSS sampling, tables, a synthetic source task, JSON converters. */
+/**
+ * Shared bits of the pipeline benches: RSS sampling, tables, a synthetic source task, a consumer replaying
+ * pre-encoded messages, a sink task that only counts, JSON converters.
+ */
 import { JsonConverter } from '../src/converters/index.js';
-import { SourceRecord } from '../src/data/index.js';
-import { SourceTask } from '../src/connectors/api/index.js';
-import type { Converters } from '../src/streams/index.js';
+import { SourceRecord, type SinkRecord } from '../src/data/index.js';
+import { SinkTask, SourceTask, type TopicPartition } from '../src/connectors/api/index.js';
+import type { ConsumedMessage, ConsumerHandlers, Converters, KafkaConsumer } from '../src/streams/index.js';
 
 export const MiB = 1024 * 1024;
 
@@ -98,4 +101,43 @@ export class SyntheticSource extends SourceTask {
 
 export async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setTimeout(r, 10));
+}
+
+/** A consumer of one partition `t-0` handing over `messages` in batches of `batch`, each once the previous was taken. */
+export function replayingConsumer(messages: readonly ConsumedMessage[], batch: number): KafkaConsumer {
+  const tp: TopicPartition = { topic: 't', partition: 0 };
+  let stopped = false;
+  return {
+    async connect() {},
+    async subscribe() {},
+    async run(handlers: ConsumerHandlers) {
+      void (async () => {
+        await handlers.onAssigned([tp]);
+        for (let start = 0; start < messages.length && !stopped; start += batch) {
+          await handlers.onBatch({ topic: 't', partition: 0, messages: messages.slice(start, start + batch) });
+        }
+      })();
+    },
+    assignment: () => [tp],
+    pause() {},
+    resume() {},
+    seek() {},
+    async commit() {},
+    async disconnect() {
+      stopped = true;
+    },
+  };
+}
+
+/** A sink task that counts what it is put. */
+export class NoopSink extends SinkTask {
+  seen = 0;
+  version() {
+    return 'bench';
+  }
+  start() {}
+  put(records: readonly SinkRecord[]) {
+    this.seen += records.length;
+  }
+  stop() {}
 }

@@ -10,13 +10,11 @@
  */
 import { trace } from '@opentelemetry/api';
 import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { SinkTask, type TopicPartition } from '../src/connectors/api/index.js';
-import type { SinkRecord } from '../src/data/index.js';
 import { MemoryOffsetStore, startSinkTask, startSourceTask } from '../src/streams/index.js';
-import type { ConsumedMessage, ConsumerHandlers, KafkaConsumer, KafkaProducer, ProducerRecord } from '../src/streams/index.js';
+import type { ConsumedMessage, KafkaProducer, ProducerRecord } from '../src/streams/index.js';
 import { TaskTracer, traceparentBytes } from '../src/tracing/index.js';
 import { SimpleHeaderConverter } from '../src/converters/simple-header.js';
-import { SyntheticSource, countArg, jsonConverters, table, until, valueOf } from './pipeline-support.js';
+import { NoopSink, SyntheticSource, countArg, jsonConverters, replayingConsumer, table, until, valueOf } from './pipeline-support.js';
 
 const total = countArg(2, 200_000);
 const rounds = countArg(3, 3);
@@ -73,39 +71,7 @@ const sinkConverters = { ...jsonConverters(), header: new SimpleHeaderConverter(
 
 async function sinkPath(mode: Mode): Promise<{ seconds: number; cpuMicros: number }> {
   const id = { connector: 'bench', task: 0 };
-  const tp: TopicPartition = { topic: 't', partition: 0 };
-  let stopped = false;
-  const consumer: KafkaConsumer = {
-    async connect() {},
-    async subscribe() {},
-    async run(handlers: ConsumerHandlers) {
-      void (async () => {
-        await handlers.onAssigned([tp]);
-        for (let start = 0; start < total && !stopped; start += batch) {
-          await handlers.onBatch({ topic: 't', partition: 0, messages: messages.slice(start, start + batch) });
-        }
-      })();
-    },
-    assignment: () => [tp],
-    pause() {},
-    resume() {},
-    seek() {},
-    async commit() {},
-    async disconnect() {
-      stopped = true;
-    },
-  };
-  class NoopSink extends SinkTask {
-    seen = 0;
-    version() {
-      return 'bench';
-    }
-    start() {}
-    put(records: readonly SinkRecord[]) {
-      this.seen += records.length;
-    }
-    stop() {}
-  }
+  const consumer = replayingConsumer(messages, batch);
   const task = new NoopSink();
   const tracer = mode === 'off' ? {} : { tracer: new TaskTracer('sink', id) };
   const cpu0 = process.cpuUsage();
