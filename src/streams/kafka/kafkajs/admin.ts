@@ -1,12 +1,11 @@
 /**
  * The admin client of the kafkajs adapter.
  */
-import kafkajs from 'kafkajs';
+import { kafkajs } from './lib.js';
 import type { Admin } from 'kafkajs';
 import type { KafkaAdmin, NewTopic, TopicPartitionOffset } from '../client.js';
 import { groupByTopic } from './convert.js';
 
-const { ConfigResourceTypes } = kafkajs;
 
 /** The broker refused to create topics: each with its topic, the broker's error and what was asked. */
 export class TopicCreationError extends Error {
@@ -143,7 +142,7 @@ export class KafkajsAdmin implements KafkaAdmin {
     if (!(await this.#admin.listTopics()).includes(topic)) return {};
     const res = await this.#admin.describeConfigs({
       includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+      resources: [{ type: kafkajs().ConfigResourceTypes.TOPIC, name: topic }],
     });
     const out: Record<string, string> = {};
     for (const r of res.resources) for (const e of r.configEntries) out[e.configName] = e.configValue;

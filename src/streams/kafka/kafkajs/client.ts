@@ -4,7 +4,7 @@
  * SASL, timeouts and retry backoff; a property it cannot honour throws ClientConfigException at creation.
  */
 import { createRequire } from 'node:module';
-import kafkajs from 'kafkajs';
+import { kafkajs, whenKafkajsLoaded } from './lib.js';
 import type { KafkaConfig, LogEntry, RetryOptions, SASLOptions } from 'kafkajs';
 import type { ConnectionOptions } from 'node:tls';
 import type { ClientProperties, KafkaClient, StreamLogger } from '../client.js';
@@ -16,9 +16,7 @@ import { KafkajsAdmin } from './admin.js';
 import { registerCodecs } from './codecs.js';
 import { oauthBearerProvider } from './sasl-oauthbearer.js';
 
-const { Kafka: KafkaCtor, logLevel } = kafkajs;
-
-registerCodecs();
+whenKafkajsLoaded(registerCodecs);
 
 export interface KafkajsClientOptions {
   readonly brokers: readonly string[];
@@ -35,12 +33,16 @@ export interface KafkajsClientOptions {
 }
 
 /** The messages of the protocol errors kafkajs retries by itself (LEADER_NOT_AVAILABLE, ...). */
-const RETRIABLE_MESSAGES: ReadonlySet<string> = (() => {
-  const { errorCodes } = createRequire(import.meta.url)('kafkajs/src/protocol/error.js') as {
-    errorCodes: { retriable: boolean; message: string }[];
-  };
-  return new Set(errorCodes.filter((e) => e.retriable).map((e) => e.message));
-})();
+let retriableMessages: ReadonlySet<string> | undefined;
+function retriableMessage(message: string): boolean {
+  if (!retriableMessages) {
+    const { errorCodes } = createRequire(import.meta.url)('kafkajs/src/protocol/error.js') as {
+      errorCodes: { retriable: boolean; message: string }[];
+    };
+    retriableMessages = new Set(errorCodes.filter((e) => e.retriable).map((e) => e.message));
+  }
+  return retriableMessages.has(message);
+}
 
 /**
  * kafkajs logs a failed response at error level where it happens (`Response Metadata(...)`) and again where it is
@@ -50,7 +52,7 @@ const RETRIABLE_MESSAGES: ReadonlySet<string> = (() => {
 export function isRoutineKafkajsError(namespace: string, message: string, extra: Record<string, unknown>): boolean {
   if (namespace === 'Connection' && message.startsWith('Response ')) return true;
   const cause = typeof extra['error'] === 'string' ? extra['error'] : message.replace(/^Failed to send messages: /, '');
-  return RETRIABLE_MESSAGES.has(cause) || RETRIABLE_MESSAGES.has(message);
+  return retriableMessage(cause) || retriableMessage(message);
 }
 
 function logCreator(logger: StreamLogger) {
@@ -58,6 +60,7 @@ function logCreator(logger: StreamLogger) {
     ({ namespace, level, log }: LogEntry) => {
       const { message, ...extra } = log;
       const obj = { kafkajs: namespace, ...extra };
+      const { logLevel } = kafkajs();
       const routine = (level === logLevel.ERROR || level === logLevel.WARN) && isRoutineKafkajsError(namespace, message, extra);
       if (routine) logger.debug(obj, message);
       else if (level === logLevel.ERROR) logger.error(obj, message);
@@ -127,10 +130,10 @@ export function createKafkajsClient(options: KafkajsClientOptions): KafkaClient 
       ...(ssl ? { ssl } : {}),
       ...(sasl ? { sasl } : {}),
       ...(retry ? { retry } : {}),
-      logLevel: options.logger ? logLevel.INFO : logLevel.NOTHING,
+      logLevel: options.logger ? kafkajs().logLevel.INFO : kafkajs().logLevel.NOTHING,
       logCreator: logCreator(logger),
     };
-    return { kafka: new KafkaCtor(config), settings };
+    return { kafka: new (kafkajs().Kafka)(config), settings };
   };
   const base = options.clientId ?? 'sluice';
   const defaults = options.properties ?? {};

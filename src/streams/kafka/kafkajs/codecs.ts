@@ -1,14 +1,12 @@
 /**
  * Record-batch compression codecs kafkajs lacks (it ships gzip only): snappy, lz4 and zstd, registered into
- * kafkajs's codec table once, when the adapter is first loaded. Each codec writes what Java's producer writes
+ * kafkajs's codec table once, when kafkajs is first loaded. Each codec writes what Java's producer writes
  * for the same `compression.type`, and reads what any Kafka client writes (codecs/ has one module per codec).
  */
-import kafkajs from 'kafkajs';
+import { kafkajs } from './lib.js';
 import { lz4Compress, lz4Decompress } from './codecs/lz4.js';
 import { snappyCompress, snappyDecompress } from './codecs/snappy.js';
 import { zstd } from './codecs/zstd.js';
-
-const { CompressionCodecs, CompressionTypes } = kafkajs;
 
 /** The shape of a kafkajs codec: it compresses a record encoder's bytes and decompresses a batch's records. */
 export interface KafkajsCodec {
@@ -31,7 +29,9 @@ export const zstdCodec: KafkajsCodec = {
   decompress: (buffer) => zstd.decompress(buffer),
 };
 
+/** Puts the codecs into kafkajs's table. */
 export function registerCodecs(): void {
+  const { CompressionCodecs, CompressionTypes } = kafkajs();
   CompressionCodecs[CompressionTypes.Snappy] = () => snappyCodec;
   CompressionCodecs[CompressionTypes.LZ4] = () => lz4Codec;
   CompressionCodecs[CompressionTypes.ZSTD] = () => zstdCodec;

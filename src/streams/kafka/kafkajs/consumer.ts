@@ -15,7 +15,7 @@
  *   place without waiting for the old session to expire.
  * - topics.regex: re-resolved every metadata.max.age.ms; new matching topics re-subscribe (a rebalance).
  */
-import kafkajs from 'kafkajs';
+import { kafkajs } from './lib.js';
 import type { Consumer, ConsumerRunConfig, EachBatchPayload, Kafka, PartitionAssigner } from 'kafkajs';
 import type { TopicPartition } from '../../../connectors/api/index.js';
 import { tpKey } from '../../../connectors/api/index.js';
@@ -34,7 +34,6 @@ import { ClientConfigException, parseClientSettings, type ClientSettings } from 
 import { SerialQueue } from '../../../async/index.js';
 import { fromKafkajsHeaders, groupByTopic } from './convert.js';
 
-const { PartitionAssigners } = kafkajs;
 
 /** What the adapter reads of kafkajs's Cluster and Broker objects (not all in kafkajs's typings). */
 interface HookedCluster {
@@ -121,7 +120,7 @@ export class KafkajsConsumer implements KafkaConsumer {
     this.#fromBeginning = explicitReset ? c.autoOffsetReset === 'earliest' : (options.fromBeginning ?? true);
     const hooked: PartitionAssigner = (config) => {
       this.#hookCluster(config.cluster as unknown as HookedCluster);
-      return PartitionAssigners.roundRobin(config);
+      return kafkajs().PartitionAssigners.roundRobin(config);
     };
     this.#consumer = kafka.consumer({
       groupId: options.groupId,

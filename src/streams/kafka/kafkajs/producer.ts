@@ -11,7 +11,7 @@
  * takes a producer id, epoch and sequence, so the fast path can carry transactional batches too.
  */
 import { createRequire } from 'node:module';
-import kafkajs from 'kafkajs';
+import { kafkajs } from './lib.js';
 import type { Kafka } from 'kafkajs';
 import type { KafkaProducer, ProducedRecordMetadata, ProducerRecord } from '../client.js';
 import type { CompressionType, ProducerSettings } from '../client-settings.js';
@@ -457,7 +457,7 @@ function isRetriable(e: unknown): boolean {
 
 function compressor(type: CompressionType): (records: Buffer) => Promise<Buffer> {
   const code = COMPRESSION_CODES[type];
-  const factory = (kafkajs.CompressionCodecs as unknown as Record<number, (() => { compress(e: { buffer: Buffer }): Promise<Buffer> }) | undefined>)[code];
+  const factory = (kafkajs().CompressionCodecs as unknown as Record<number, (() => { compress(e: { buffer: Buffer }): Promise<Buffer> }) | undefined>)[code];
   if (!factory) throw new KafkaProduceError(`compression.type=${type}: no ${type} codec is registered in this build`, [], false);
   const codec = factory();
   return (records) => codec.compress({ buffer: records });
