@@ -58,9 +58,14 @@ export class StageSpan {
 
   /** Status ERROR with the exception recorded. */
   fail(error: unknown): void {
-    const e = error instanceof Error ? error : new Error(String(error));
+    const e = asError(error);
     this.span.recordException(e);
     this.span.setStatus({ code: SpanStatusCode.ERROR, message: e.message });
+  }
+
+  /** An attempt that will be retried: the exception recorded, the status left as it is. */
+  retrying(error: unknown): void {
+    this.span.recordException(asError(error));
   }
 
   end(endTime?: TimeInput): void {
@@ -97,3 +102,5 @@ export class TaskTracer {
     return new StageSpan(span, parent);
   }
 }
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));

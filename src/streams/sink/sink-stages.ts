@@ -241,13 +241,17 @@ async function deliver(ctx: SinkStageContext, records: SinkRecord[], span: Stage
     } catch (e) {
       const first = records[0]!;
       const coordinates = { topic: first.originalTopic, partition: first.originalKafkaPartition, offset: first.originalKafkaOffset };
-      span?.fail(e);
       if (!(e instanceof RetriableException)) {
+        span?.fail(e);
         ctx.fail(new TaskFailure(input.id, 'TASK_PUT', e, coordinates));
         return false;
       }
       const now = Date.now();
-      if (policy && now >= deadline) return putRetriesExhausted(ctx, records, e);
+      if (policy && now >= deadline) {
+        span?.fail(e);
+        return putRetriesExhausted(ctx, records, e);
+      }
+      span?.retrying(e);
       const taskWait = ctx.takeRetryTimeout();
       const wait = Math.min(taskWait ?? (policy ? retryDelayMs(attempt, policy.maxDelayMs) : ctx.retryBackoffMs), deadline - now);
       ctx.log.warn({ task: input.id, err: e, attempt, retryInMs: wait }, 'put failed with a retriable error; redelivering the batch');

@@ -9,7 +9,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type Re
 import { SourceRecord, Headers, type SinkRecord } from '../../../src/data/index.js';
 import { SimpleHeaderConverter } from '../../../src/converters/simple-header.js';
 import { MemoryOffsetStore, startSinkTask, startSourceTask, type ConsumerHandlers, type KafkaConsumer, type ProducerRecord, type SourceTaskInput } from '../../../src/streams/index.js';
-import { SinkTask, type TopicPartition } from '../../../src/connectors/api/index.js';
+import { RetriableException, SinkTask, type TopicPartition } from '../../../src/connectors/api/index.js';
 import { TaskTracer, TRACEPARENT, formatTraceparent, headerTraceparent, traceparentBytes } from '../../../src/tracing/index.js';
 import { Sluice } from '../../../src/index.js';
 import { CountingSourceTask, identity, jsonConverters, taskId, until } from '../streams/support.js';
@@ -207,11 +207,12 @@ describe('source to sink in process (Sluice.pipeline)', () => {
 
 
 describe('sink path', () => {
-  test('a put that fails is an ERROR span with the exception, in the trace of its batch consume span', async () => {
+  const source = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 };
+  /** A consumer handing over one batch of two records of orders-3, each carrying `source`'s traceparent. */
+  const oneBatchConsumer = (): KafkaConsumer => {
     const tp: TopicPartition = { topic: 'orders', partition: 3 };
-    const source = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', traceFlags: 1 };
     const enc = new TextEncoder();
-    const consumer: KafkaConsumer = {
+    return {
       async connect() {},
       async subscribe() {},
       async run(handlers: ConsumerHandlers) {
@@ -228,6 +229,12 @@ describe('sink path', () => {
       async commit() {},
       async disconnect() {},
     };
+  };
+  const sinkConverters = { ...jsonConverters(), header: new SimpleHeaderConverter() };
+  const sinkOptions = { maxInFlightBatches: 1, offsetFlushIntervalMs: 1000, offsetFlushTimeoutMs: 1000 };
+
+  test('a put that fails is an ERROR span with the exception, in the trace of its batch consume span', async () => {
+    const consumer = oneBatchConsumer();
     class Failing extends SinkTask {
       version() {
         return '1';
@@ -239,9 +246,8 @@ describe('sink path', () => {
       stop() {}
     }
     const id = taskId('out');
-    const converters = { ...jsonConverters(), header: new SimpleHeaderConverter() };
     const run = startSinkTask(
-      { id, task: new Failing(), config: { topics: 'orders' }, converters, transform: identity, options: { maxInFlightBatches: 1, offsetFlushIntervalMs: 1000, offsetFlushTimeoutMs: 1000 }, tracer: new TaskTracer('sink', id) },
+      { id, task: new Failing(), config: { topics: 'orders' }, converters: sinkConverters, transform: identity, options: sinkOptions, tracer: new TaskTracer('sink', id) },
       { consumer },
     );
     await assert.rejects(run.done, /the table is gone/);
@@ -253,5 +259,29 @@ describe('sink path', () => {
     assert.equal(put!.events[0]?.name, 'exception');
     assert.equal(put!.attributes['messaging.destination.partition.id'], '3');
     assert.equal(put!.attributes['messaging.batch.message_count'], 2);
+  });
+
+  test('a put retried after a retriable error and then done is not an ERROR span; the failed attempt is an exception event', async () => {
+    let attempts = 0;
+    class FlakyOnce extends SinkTask {
+      version() {
+        return '1';
+      }
+      start() {}
+      put(_records: readonly SinkRecord[]) {
+        if (++attempts === 1) throw new RetriableException('the table is locked');
+      }
+      stop() {}
+    }
+    const id = taskId('out');
+    const run = startSinkTask(
+      { id, task: new FlakyOnce(), config: { topics: 'orders' }, converters: sinkConverters, transform: identity, options: sinkOptions, tracer: new TaskTracer('sink', id) },
+      { consumer: oneBatchConsumer() },
+    );
+    await until(() => attempts === 2 && spans('sluice.sink.put').length === 1);
+    await run.stop(5000);
+    const [put] = spans('sluice.sink.put');
+    assert.notEqual(put!.status.code, SpanStatusCode.ERROR);
+    assert.deepEqual(put!.events.map((e) => e.name), ['exception']);
   });
 });
