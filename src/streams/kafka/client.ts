@@ -39,6 +39,42 @@ export interface KafkaProducer {
   disconnect(): Promise<void>;
 }
 
+export interface TransactionalProducerOptions extends ProducerOptions {
+  /** Kafka Connect's `${group.id}-${connector}-${task}` (or the standalone equivalent). */
+  readonly transactionalId: string;
+  /** transaction.timeout.ms; default 60000. */
+  readonly transactionTimeoutMs?: number;
+}
+
+/**
+ * A producer whose sends belong to transactions (idempotent, acks=all, one request in flight per broker).
+ * connect() initialises the producer id of `transactionalId`: that fences every earlier producer with the same id
+ * (their later send/commit/abort reject with ProducerFencedError) and aborts a transaction one of them left open.
+ */
+export interface TransactionalProducer {
+  readonly transactionalId: string;
+  connect(): Promise<void>;
+  /** Starts a transaction; throws when one is open. */
+  begin(): Promise<void>;
+  /** Sends within the open transaction; resolves once acknowledged, metadata in the order of `records`. */
+  send(records: readonly ProducerRecord[]): Promise<ProducedRecordMetadata[]>;
+  /** Commits the open transaction (a read_committed consumer then sees its records). */
+  commit(): Promise<void>;
+  /** Aborts the open transaction (its records stay in the log, marked aborted; read_committed consumers skip them). */
+  abort(): Promise<void>;
+  /** True while a transaction is open. */
+  readonly inTransaction: boolean;
+  disconnect(): Promise<void>;
+}
+
+/** This producer's transactional id was taken over by a newer producer (a zombie): it must stop without writing. */
+export class ProducerFencedError extends Error {
+  override readonly name = 'ProducerFencedError';
+  constructor(readonly transactionalId: string, options?: { cause?: unknown }) {
+    super(`producer with transactional.id ${transactionalId} was fenced by a newer producer with the same id`, options);
+  }
+}
+
 export type TimestampKind = 'NoTimestampType' | 'CreateTime' | 'LogAppendTime';
 
 export interface ConsumedMessage {
@@ -143,6 +179,11 @@ export interface KafkaAdmin {
   watermarks?(topic: string): Promise<Map<number, { readonly low: number; readonly high: number }>>;
   /** A topic's configs as the broker reports them (e.g. `cleanup.policy`); empty for a topic that does not exist. */
   topicConfigs?(topic: string): Promise<Record<string, string>>;
+  /**
+   * Kafka's Admin.fenceProducers: for each id, InitProducerId on its transaction coordinator, which bumps the epoch
+   * and fences the old producer (its open transaction is aborted); an id never used before is fine.
+   */
+  fenceProducers?(transactionalIds: readonly string[]): Promise<void>;
   disconnect(): Promise<void>;
 }
 
@@ -163,6 +204,8 @@ export interface KafkaClient {
   producer(options: ProducerOptions): KafkaProducer;
   consumer(options: ConsumerOptions): KafkaConsumer;
   admin(options?: AdminOptions): KafkaAdmin;
+  /** A transactional producer (exactly-once source tasks, KIP-618); absent where the transport has none. */
+  transactionalProducer?(options: TransactionalProducerOptions): TransactionalProducer;
 }
 
 /** The logger the streams layer writes to (pino's shape, minus the rest); silent by default. */
