@@ -2,9 +2,10 @@
  * The admin client of the kafkajs adapter.
  */
 import { kafkajs } from './lib.js';
-import type { Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { KafkaAdmin, NewTopic, TopicPartitionOffset } from '../client.js';
 import { groupByTopic } from './convert.js';
+import { createTxnCluster, initProducerId } from './transactional-producer.js';
 
 
 /** The broker refused to create topics: each with its topic, the broker's error and what was asked. */
@@ -27,10 +28,16 @@ function describeFailure(x: { type?: string; topic?: string; message?: string },
   return `'${x.topic ?? '?'}': ${x.message ?? x.type ?? 'refused'}${hint}`;
 }
 
+/** The transaction timeout fenceProducers registers with the new epoch (no transaction is opened with it). */
+const FENCE_TRANSACTION_TIMEOUT_MS = 60_000;
+
 export class KafkajsAdmin implements KafkaAdmin {
   readonly #admin: Admin;
-  constructor(admin: Admin) {
+  /** The admin's kafkajs instance: fenceProducers talks to transaction coordinators through a cluster of its own. */
+  readonly #kafka: Kafka | undefined;
+  constructor(admin: Admin, kafka?: Kafka) {
     this.#admin = admin;
+    this.#kafka = kafka;
   }
 
   connect(): Promise<void> {
@@ -147,6 +154,22 @@ export class KafkajsAdmin implements KafkaAdmin {
     const out: Record<string, string> = {};
     for (const r of res.resources) for (const e of r.configEntries) out[e.configName] = e.configValue;
     return out;
+  }
+
+  /**
+   * Kafka's Admin.fenceProducers: InitProducerId for each id on its transaction coordinator (kafkajs's admin has
+   * no such call), which bumps the id's epoch — the producer holding it is fenced and its open transaction aborted.
+   */
+  async fenceProducers(transactionalIds: readonly string[]): Promise<void> {
+    if (transactionalIds.length === 0) return;
+    if (!this.#kafka) throw new Error('fenceProducers: this admin was created without its kafkajs instance');
+    const cluster = createTxnCluster(this.#kafka);
+    await cluster.connect();
+    try {
+      await Promise.all(transactionalIds.map((id) => initProducerId(cluster, id, FENCE_TRANSACTION_TIMEOUT_MS)));
+    } finally {
+      await cluster.disconnect();
+    }
   }
 
   disconnect(): Promise<void> {

@@ -13,6 +13,7 @@ import { parseClientSettings, type ClientRole, type ClientSettings, type Connect
 import { KafkajsProducer } from './producer.js';
 import { KafkajsConsumer } from './consumer.js';
 import { KafkajsAdmin } from './admin.js';
+import { KafkajsTransactionalProducer } from './transactional-producer.js';
 import { registerCodecs } from './codecs.js';
 import { oauthBearerProvider } from './sasl-oauthbearer.js';
 
@@ -146,6 +147,19 @@ export function createKafkajsClient(options: KafkajsClientOptions): KafkaClient 
       const { kafka: k, settings } = kafka('consumer', o.clientId, o.properties ?? defaults.consumer);
       return new KafkajsConsumer(k, o, logger, settings satisfies ClientSettings);
     },
-    admin: (o) => new KafkajsAdmin(kafka('admin', o?.clientId ?? `${base}-admin`, o?.properties ?? defaults.admin).kafka.admin()),
+    admin: (o) => {
+      const { kafka: k } = kafka('admin', o?.clientId ?? `${base}-admin`, o?.properties ?? defaults.admin);
+      return new KafkajsAdmin(k.admin(), k);
+    },
+    // Always idempotent with acks=all (the properties' acks and max.in.flight are not used); the id comes
+    // from the options, never from `transactional.id` in the properties (refused there).
+    transactionalProducer: (o) => {
+      const { kafka: k, settings } = kafka('producer', o.clientId, o.properties ?? defaults.producer);
+      return new KafkajsTransactionalProducer(k, {
+        transactionalId: o.transactionalId,
+        transactionTimeoutMs: o.transactionTimeoutMs ?? settings.producer.transactionTimeoutMs,
+        settings: settings.producer,
+      });
+    },
   };
 }
