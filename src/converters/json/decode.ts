@@ -21,6 +21,33 @@ function integralOf(j: unknown): number | bigint | undefined {
   return undefined;
 }
 
+const B64 = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64['ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.charCodeAt(i)] = i;
+
+/**
+ * The two's-complement integer in a base64 text of 4 or 8 characters (1 to 6 bytes: a safe integer), read as
+ * decodeBase64 + twosComplementToBigint would (bits beyond the last byte ignored, as Buffer does); undefined for
+ * any other text, which takes the ordinary path.
+ */
+function smallBase64Int(s: string): number | undefined {
+  const len = s.length;
+  if (len !== 4 && len !== 8) return undefined;
+  let pad = 0;
+  if (s.charCodeAt(len - 1) === 0x3d) pad = s.charCodeAt(len - 2) === 0x3d ? 2 : 1;
+  let v = 0;
+  for (let i = 0; i < len - pad; i++) {
+    const c = s.charCodeAt(i);
+    const d = c < 128 ? B64[c]! : -1;
+    if (d < 0) return undefined;
+    v = v * 64 + d;
+  }
+  for (let i = 0; i < pad; i++) v *= 64;
+  const bytes = (len / 4) * 3 - pad;
+  v = Math.floor(v / 2 ** (8 * pad)); // the pad characters' bits and the bits beyond the last byte
+  const top = 2 ** (8 * bytes);
+  return v >= top / 2 ? v - top : v;
+}
+
 function normalizeInt(b: bigint): number | bigint {
   return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
 }
@@ -137,10 +164,13 @@ export function compileDecoder(schema: Schema, opts: CodecOptions, sub: (s: Sche
 
 function compileDecoderNonNull(schema: Schema, sub: (s: Schema) => Decoder): Decoder {
   switch (schema.name) {
-    case DECIMAL:
+    case DECIMAL: {
       if (schema.type !== 'BYTES') break;
+      let scale: number | undefined;
       return (j) => {
         if (typeof j === 'string') {
+          const small = smallBase64Int(j);
+          if (small !== undefined) return new BigDecimal(BigInt(small), (scale ??= Decimal.scaleOf(schema)));
           const bytes = decodeBase64(j);
           if (!bytes || bytes.length === 0) {
             throw new DataException(`Invalid bytes for Decimal field: ${JSON.stringify(j)} is not base64 of a two's-complement integer`);
@@ -155,6 +185,7 @@ function compileDecoderNonNull(schema: Schema, sub: (s: Schema) => Decoder): Dec
         if (j instanceof JsonNumberText) return BigDecimal.parse(j.text);
         throw new DataException(`Invalid type for Decimal, underlying representation should be numeric or bytes but was ${nodeType(j)}`);
       };
+    }
     case DATE:
     case TIME: {
       if (schema.type !== 'INT32') break;

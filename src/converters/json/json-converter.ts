@@ -16,6 +16,7 @@ import {
   type Decoder,
   type Encoder,
 } from './codec.js';
+import { FAIL, byteReading, compileByteReader, cursor, type ByteReader } from './fast-decode.js';
 import { JsonSyntaxError, isBlankJson, parseJson, type JsonValue } from './json-text.js';
 
 export const JSON_CONVERTER_CONFIG = {
@@ -37,6 +38,9 @@ interface SchemaEntry {
   readonly schema: Schema;
   /** Set once a payload of this schema needed exact number text (NUMERIC decimals): skip the fast parse then. */
   preferExact: boolean;
+  /** Records of this schema the byte reader read / handed back to the ordinary path. */
+  fastHits: number;
+  fastMisses: number;
 }
 
 const ENVELOPE_ERROR =
@@ -72,8 +76,12 @@ export class JsonConverter implements Converter, HeaderConverter {
   #schemasByText = new LruCache<string, SchemaEntry>(1000);
   #lastSchemaText: string | undefined;
   #lastSchemaEntry: SchemaEntry | undefined;
+  /** `{"schema":<the last schema's text>,"payload":` as UTF-8: a record starting with it is read from its bytes. */
+  #lastHead: Buffer | undefined;
+  #readers = new LruCache<Schema, ByteReader>(1000);
   readonly #encoderFor = (s: Schema): Encoder => this.#encoderEntry(s).encode;
   readonly #decoderFor = (s: Schema): Decoder => this.#decoder(s);
+  readonly #readerFor = (s: Schema): ByteReader => this.#reader(s);
 
   constructor(config?: ConverterConfig, isKey?: boolean) {
     if (config) this.configure(config, isKey);
@@ -90,8 +98,10 @@ export class JsonConverter implements Converter, HeaderConverter {
     this.#encoders = new LruCache(this.#cacheSize);
     this.#decoders = new LruCache(this.#cacheSize);
     this.#schemasByText = new LruCache(this.#cacheSize);
+    this.#readers = new LruCache(this.#cacheSize);
     this.#lastSchemaText = undefined;
     this.#lastSchemaEntry = undefined;
+    this.#lastHead = undefined;
   }
 
   get schemasEnabled(): boolean { return this.#schemasEnabled; }
@@ -160,6 +170,20 @@ export class JsonConverter implements Converter, HeaderConverter {
 
   toConnectData(topic: string, bytes: Uint8Array | null): SchemaAndValue {
     if (bytes === null || bytes === undefined) return NULL_SCHEMA_AND_VALUE;
+    // Fast path: an envelope whose head (`{"schema":…,"payload":`) is the last schema's, read from its bytes.
+    const head = this.#lastHead;
+    if (head !== undefined && this.#schemasEnabled && bytes.length > head.length && byteReading.enabled &&
+        head.compare(bytes, 0, head.length, 0, head.length) === 0) {
+      const entry = this.#lastSchemaEntry!;
+      if (!entry.preferExact && entry.fastMisses <= 8 + (entry.fastHits >> 2)) {
+        const value = this.#readPayloadBytes(entry.schema, bytes, head.length);
+        if (value !== FAIL) {
+          entry.fastHits++;
+          return { schema: entry.schema, value };
+        }
+        entry.fastMisses++;
+      }
+    }
     let text: string;
     try {
       text = utf8.decode(bytes);
@@ -200,8 +224,10 @@ export class JsonConverter implements Converter, HeaderConverter {
           const schemaText = text.slice(ENVELOPE_PREFIX.length, at);
           entry = this.#schemasByText.get(schemaText);
           if (entry) {
-            this.#lastSchemaText = Buffer.from(schemaText, 'utf8').toString('utf8'); // a flat copy, not a slice of this record
+            const headBytes = Buffer.from(`${ENVELOPE_PREFIX}${schemaText}${PAYLOAD_KEY}`, 'utf8');
+            this.#lastSchemaText = headBytes.toString('utf8', ENVELOPE_PREFIX.length, headBytes.length - PAYLOAD_KEY.length); // flat, not a slice of this record
             this.#lastSchemaEntry = entry;
+            this.#lastHead = headBytes;
           }
         }
       }
@@ -216,6 +242,28 @@ export class JsonConverter implements Converter, HeaderConverter {
       }
     }
     return this.#decodeEnvelope(text);
+  }
+
+  /**
+   * Reads the payload from the bytes after the envelope's head (at `start`) with the schema's byte reader; FAIL when
+   * they are not in the canonical shape or anything goes wrong (the ordinary path then reads them, and explains).
+   */
+  #readPayloadBytes(schema: Schema, bytes: Uint8Array, start: number): unknown {
+    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const read = this.#reader(schema);
+    cursor.at = start;
+    mode.exact = false;
+    let value: unknown;
+    try {
+      value = read(buf);
+    } catch {
+      return FAIL;
+    }
+    if (value === FAIL) return FAIL;
+    let i = cursor.at;
+    if (buf[i++] !== 0x7d) return FAIL;
+    for (; i < buf.length; i++) if (!isWs(buf[i]!)) return FAIL;
+    return value;
   }
 
   #decodePayloadText(entry: SchemaEntry, payloadText: string): unknown {
@@ -294,7 +342,7 @@ export class JsonConverter implements Converter, HeaderConverter {
     } catch {
       return;
     }
-    this.#schemasByText.set(schemaText, { schema, preferExact: false });
+    this.#schemasByText.set(schemaText, { schema, preferExact: false, fastHits: 0, fastMisses: 0 });
   }
 
   #decodeSchemalessText(text: string): unknown {
@@ -324,6 +372,15 @@ export class JsonConverter implements Converter, HeaderConverter {
       this.#decoders.set(schema, d);
     }
     return d;
+  }
+
+  #reader(schema: Schema): ByteReader {
+    let r = this.#readers.get(schema);
+    if (!r) {
+      r = compileByteReader(schema, this.#decoderFor, this.#readerFor);
+      this.#readers.set(schema, r);
+    }
+    return r;
   }
 
   #withTopic(e: unknown, topic: string, what: string): unknown {
