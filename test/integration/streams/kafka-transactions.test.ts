@@ -310,6 +310,22 @@ describe('transactional producer (kafkajs adapter, real broker)', () => {
     for (const r of read) assert.equal(r.partition, partitionForKey(Buffer.from(r.key!), r.topic === a ? 3 : 2));
   });
 
+  test('a transaction open longer than transaction.timeout.ms is aborted by the coordinator: its commit rejects with ProducerFencedError', async () => {
+    const topic = await topicOf(1);
+    const id = uniqueName('txn-timeout');
+    const p = client.transactionalProducer!({ clientId: uniqueName('txn-producer'), transactionalId: id, transactionTimeoutMs: 1000 });
+    open.push(p);
+    await p.connect();
+    await p.begin();
+    await p.send([rec(topic, 'timed-out')]);
+    // The coordinator looks for expired transactions every 10 s (transaction.abort.timed.out.transaction.cleanup.interval.ms).
+    await new Promise((r) => setTimeout(r, 13_500));
+    await assert.rejects(p.commit(), ProducerFencedError);
+    const done = await commitSentinels(id, topic, 1, 'after-timeout');
+    const read = await readTopics([topic], 'read_committed', done);
+    assert.deepEqual(values(read), ['after-timeout-0']);
+  });
+
   test('a send larger than one request (several batches per partition, over several rounds) commits whole, offsets consecutive', async () => {
     const topic = await topicOf(2);
     const p = await producer(uniqueName('txn-large'));

@@ -39,6 +39,8 @@ const MAX_PRODUCE_VERSION = 7;
 const REQUEST_TIMEOUT_MS = 30_000;
 const RETRY_BACKOFF_MS = 100;
 const RETRY_BACKOFF_MAX_MS = 1000;
+/** Kafka's producer retries AddPartitionsToTxn after CONCURRENT_TRANSACTIONS this soon (ADD_PARTITIONS_RETRY_BACKOFF_MS). */
+const CONCURRENT_TRANSACTIONS_BACKOFF_MS = 20;
 /** How long InitProducerId/AddPartitionsToTxn/EndTxn are retried (Kafka's max.block.ms default). */
 const COORDINATOR_TIMEOUT_MS = 60_000;
 /** How long disconnect() tries to abort an open transaction. */
@@ -98,6 +100,8 @@ export function isFencingError(e: unknown): boolean {
     if (x instanceof ProducerFencedError) return true;
     const { type, code } = x as { type?: unknown; code?: unknown };
     if (type === 'INVALID_PRODUCER_EPOCH' || type === 'PRODUCER_FENCED' || code === INVALID_PRODUCER_EPOCH || code === PRODUCER_FENCED) return true;
+    // kafkajs turns a code it does not know into code -99 and names the code only in the message.
+    if (type === 'KAFKAJS_UNKNOWN_ERROR_CODE' && (x as { message?: unknown }).message === `Unknown error code ${PRODUCER_FENCED}`) return true;
     const next = (x as { cause?: unknown; originalError?: unknown }).cause ?? (x as { originalError?: unknown }).originalError;
     if (next === x) break;
     x = next;
@@ -117,9 +121,16 @@ export function isRetriableError(e: unknown): boolean {
   return name.startsWith('KafkaJS') || /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH/.test(e.message);
 }
 
+/** Where a producer keeps its transaction coordinator between calls (found again after any error). */
+export interface CoordinatorCache {
+  coordinator?: KjsTxnBroker | undefined;
+}
+
 /**
  * Runs `call` on the transaction coordinator of `transactionalId`, retrying retriable errors (the coordinator is
- * found again each time) with backoff until `timeoutMs` has passed.
+ * found again each time) with backoff until `timeoutMs` has passed. CONCURRENT_TRANSACTIONS — the coordinator still
+ * completing the previous transaction, typical for the first AddPartitionsToTxn after a commit — is retried after
+ * 20 ms, as Kafka's producer does, not after the growing backoff.
  */
 export async function onCoordinator<T>(
   cluster: KjsTxnCluster,
@@ -127,16 +138,19 @@ export async function onCoordinator<T>(
   what: string,
   call: (coordinator: KjsTxnBroker) => Promise<T>,
   timeoutMs = COORDINATOR_TIMEOUT_MS,
+  cache: CoordinatorCache = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let attempt = 1; ; attempt++) {
     try {
       if (!cluster.isConnected()) await cluster.connect();
-      const coordinator = await cluster.findGroupCoordinator({ groupId: transactionalId, coordinatorType: TRANSACTION_COORDINATOR });
-      return await call(coordinator);
+      cache.coordinator ??= await cluster.findGroupCoordinator({ groupId: transactionalId, coordinatorType: TRANSACTION_COORDINATOR });
+      return await call(cache.coordinator);
     } catch (e) {
       if (isFencingError(e)) throw new ProducerFencedError(transactionalId, { cause: e });
-      const backoff = Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_MS * 2 ** Math.min(attempt - 1, 10));
+      const concurrent = (e as { type?: string }).type === 'CONCURRENT_TRANSACTIONS';
+      if (!concurrent) cache.coordinator = undefined;
+      const backoff = concurrent ? CONCURRENT_TRANSACTIONS_BACKOFF_MS : Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_MS * 2 ** Math.min(attempt - 1, 10));
       if (!isRetriableError(e)) throw e;
       if (Date.now() + backoff >= deadline) {
         throw new KafkaProduceError(`${what} for transactional.id ${transactionalId} did not succeed within ${timeoutMs} ms: ${(e as Error).message}`, [], true, { cause: e });
@@ -147,8 +161,13 @@ export async function onCoordinator<T>(
 }
 
 /** InitProducerId for `transactionalId`: bumps its epoch, fencing older producers and aborting their open transaction. */
-export function initProducerId(cluster: KjsTxnCluster, transactionalId: string, transactionTimeoutMs: number): Promise<{ producerId: string; producerEpoch: number }> {
-  return onCoordinator(cluster, transactionalId, 'InitProducerId', (c) => c.initProducerId({ transactionalId, transactionTimeout: transactionTimeoutMs }));
+export function initProducerId(
+  cluster: KjsTxnCluster,
+  transactionalId: string,
+  transactionTimeoutMs: number,
+  cache?: CoordinatorCache,
+): Promise<{ producerId: string; producerEpoch: number }> {
+  return onCoordinator(cluster, transactionalId, 'InitProducerId', (c) => c.initProducerId({ transactionalId, transactionTimeout: transactionTimeoutMs }), COORDINATOR_TIMEOUT_MS, cache);
 }
 
 type Item = ReturnType<typeof planRounds>[number][number];
@@ -182,6 +201,7 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
   /** The first send of the open transaction that failed: the transaction can only be aborted. */
   #sendError: unknown;
   #fenced: unknown;
+  readonly #coordinator: CoordinatorCache = {};
   readonly #sticky = new Map<string, { partition: number; bytes: number }>();
   readonly #queue: Op[] = [];
   #draining = false;
@@ -206,7 +226,7 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
   }
 
   async #init(): Promise<void> {
-    const { producerId, producerEpoch } = await initProducerId(this.#cluster, this.transactionalId, this.#transactionTimeoutMs);
+    const { producerId, producerEpoch } = await initProducerId(this.#cluster, this.transactionalId, this.#transactionTimeoutMs, this.#coordinator);
     this.#producerId = producerId;
     this.#producerEpoch = producerEpoch;
     this.#sequences = new Map();
@@ -356,6 +376,8 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
     if (this.#partitions.size > 0) {
       await onCoordinator(this.#cluster, this.transactionalId, commit ? 'EndTxn(commit)' : 'EndTxn(abort)', (c) =>
         c.endTxn({ transactionalId: this.transactionalId, producerId: this.#producerId, producerEpoch: this.#producerEpoch, transactionResult: commit }),
+        COORDINATOR_TIMEOUT_MS,
+        this.#coordinator,
       );
     }
     const failedSend = this.#sendError !== undefined;
@@ -418,6 +440,8 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
         producerEpoch: this.#producerEpoch,
         topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
       }),
+      COORDINATOR_TIMEOUT_MS,
+      this.#coordinator,
     );
     for (const key of added) this.#partitions.add(key);
   }
@@ -566,7 +590,7 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
         continue;
       }
       const error = createErrorFromCode(r.errorCode);
-      if (isFencingError(error)) throw new ProducerFencedError(this.transactionalId, { cause: error });
+      if (r.errorCode === INVALID_PRODUCER_EPOCH || r.errorCode === PRODUCER_FENCED) throw new ProducerFencedError(this.transactionalId, { cause: error });
       if (!error.retriable) {
         throw new KafkaProduceError(`producing ${item.indices.length} records to ${item.topic}-${item.partition} failed: ${error.message} (${error.type})`, [item.topic], false, { cause: error });
       }
