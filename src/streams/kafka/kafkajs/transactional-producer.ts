@@ -310,6 +310,7 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
           this.#queue.shift();
           try {
             this.#checkFenced();
+            this.#checkInTransaction(head.commit ? 'commit' : 'abort'); // a second commit/abort queued behind the first
             await this.#endTransaction(head.commit);
             head.resolve();
           } catch (e) {
