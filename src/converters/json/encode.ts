@@ -10,20 +10,38 @@ import { type CodecOptions, type Encoder, TYPE_NAMES, DECIMAL, DATE, TIME, TIMES
 const SMALL = 2n ** 47n;
 const twoBuf = new Uint8Array(6);
 
+/** Writes a safe integer's minimal big-endian two's complement (as Java's `BigInteger.toByteArray()`) into twoBuf; its length. */
+function smallTwos(n: number): number {
+  let len = 1;
+  // smallest byte count whose signed range holds n
+  while (len < 6 && (n < -(2 ** (8 * len - 1)) || n >= 2 ** (8 * len - 1))) len++;
+  for (let i = len - 1; i >= 0; i--) {
+    twoBuf[i] = n & 0xff;
+    n = Math.floor(n / 256);
+  }
+  return len;
+}
+
 /** Java's `BigInteger.toByteArray()`: minimal big-endian two's complement (fast path below 2^47). */
 function twosComplement(v: bigint): Uint8Array {
-  if (v >= -SMALL && v < SMALL) {
-    let n = Number(v);
-    let len = 1;
-    // smallest byte count whose signed range holds n
-    while (len < 6 && (n < -(2 ** (8 * len - 1)) || n >= 2 ** (8 * len - 1))) len++;
-    for (let i = len - 1; i >= 0; i--) {
-      twoBuf[i] = n & 0xff;
-      n = Math.floor(n / 256);
-    }
-    return twoBuf.subarray(0, len);
-  }
+  if (v >= -SMALL && v < SMALL) return twoBuf.subarray(0, smallTwos(Number(v)));
   return bigintToTwosComplement(v);
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** `"<base64 of Java's BigInteger.toByteArray()>"` for an integer in [-2^47, 2^47), without a Buffer. */
+function smallTwosComplementBase64(n: number): string {
+  const len = smallTwos(n);
+  let out = '"';
+  for (let i = 0; i < len; i += 3) {
+    const b0 = twoBuf[i]!;
+    const b1 = i + 1 < len ? twoBuf[i + 1]! : 0;
+    const b2 = i + 2 < len ? twoBuf[i + 2]! : 0;
+    out += B64[b0 >> 2]! + B64[((b0 & 3) << 4) | (b1 >> 4)]! +
+      (i + 1 < len ? B64[((b1 & 15) << 2) | (b2 >> 6)]! : '=') + (i + 2 < len ? B64[b2 & 63]! : '=');
+  }
+  return out + '"';
 }
 
 /** Encodes a JS number as Kafka would encode the Java value schemaless JSON would hold (Long for integers, else Double). */
@@ -132,7 +150,9 @@ function compileEncoderNonNull(schema: Schema, opts: CodecOptions, sub: (s: Sche
         if (!(v instanceof BigDecimal)) invalid(schema, v, 'a BigDecimal');
         scale ??= Decimal.scaleOf(schema);
         if (v.scale !== scale) return `"${encodeBase64(Decimal.fromLogical(schema, v))}"`; // throws the scale error
-        return `"${encodeBase64(twosComplement(v.unscaled))}"`;
+        const u = v.unscaled;
+        if (u >= -SMALL && u < SMALL) return smallTwosComplementBase64(Number(u));
+        return `"${encodeBase64(twosComplement(u))}"`;
       };
     }
     case DATE:

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import {
-  BigDecimal, Decimal, LogicalDate, LogicalTime, LogicalTimestamp, Schema, SchemaBuilder, Struct, valueEquals,
+  BigDecimal, bigintToTwosComplement, Decimal, LogicalDate, LogicalTime, LogicalTimestamp, Schema, SchemaBuilder, Struct, valueEquals,
 } from '../../../src/data/index.js';
 import { JsonConverter } from '../../../src/converters/index.js';
 import { byteReading } from '../../../src/converters/json/fast-decode.js';
@@ -141,6 +141,18 @@ describe('JsonConverter fast paths = ordinary paths', () => {
       }), { numRuns: 400 });
     });
   }
+
+  test('decimals (BASE64): the Buffer-free base64 of small unscaled values is Buffer\'s base64 of toByteArray()', () => {
+    const c = new JsonConverter({ 'schemas.enable': 'false' }, false);
+    const on = new JsonConverter({}, false);
+    const schema = Decimal.schema(3);
+    const edges = [0n, -1n, 127n, 128n, -128n, -129n, 2n ** 47n - 1n, -(2n ** 47n), 2n ** 47n, -(2n ** 47n) - 1n];
+    fc.assert(fc.property(fc.oneof(smallUnscaled, fc.constantFrom(...edges), fc.bigInt({ min: -(2n ** 60n), max: 2n ** 60n })), (u) => {
+      const got = Buffer.from(c.fromConnectData('t', schema, new BigDecimal(u, 3))!).toString();
+      assert.equal(got, `"${Buffer.from(bigintToTwosComplement(u)).toString('base64')}"`);
+      assert.ok(valueEquals(on.toConnectData('t', Buffer.from(`{"schema":${on.schemaToJson(schema)},"payload":${got}}`)).value, new BigDecimal(u, 3)));
+    }), { numRuns: 2000 });
+  });
 
   test('datagen orders: the byte reader gives the written values', () => {
     const c = new JsonConverter({}, false);
