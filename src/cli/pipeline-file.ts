@@ -293,7 +293,9 @@ export async function loadPipelineFiles(
     const onUnknownKeys = (_: string | undefined, keys: readonly { key?: string; reason: string }[]): void => {
       for (const k of keys) warnings.push({ file: c.file, connector: c.name, ...(k.key !== undefined ? { key: k.key } : {}), reason: k.reason });
     };
-    for (const p of await connectorConfigProblems(registry, c.config, { ...options, onUnknownKeys })) {
+    // As the worker will check it: exactly-once needs `exactly.once.source.support=enabled` and a Kafka cluster.
+    const exactlyOnceSource = (worker['exactly.once.source.support'] ?? '').trim().toLowerCase() === 'enabled' && (worker['bootstrap.servers'] ?? '').trim() !== '';
+    for (const p of await connectorConfigProblems(registry, c.config, { ...options, onUnknownKeys, exactlyOnceSource })) {
       problems.push({ file: c.file, connector: c.name, ...(p.key !== undefined ? { key: p.key } : {}), reason: p.reason });
     }
   }

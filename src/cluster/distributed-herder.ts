@@ -17,7 +17,7 @@ import type { ConnectorConfig } from '../connectors/api/index.js';
 import type { PluginRegistry } from '../connectors/registry.js';
 import type { ProblemOptions } from '../connectors/validation.js';
 import type { Log, TargetState } from '../actors/index.js';
-import { createKafkajsClient, type OffsetStore } from '../streams/index.js';
+import type { OffsetStore } from '../streams/index.js';
 import type {
   ConnectorInfo,
   ConnectorOffset,
@@ -33,15 +33,14 @@ import { ConflictError, NotFoundError } from '../worker/errors.js';
 import type { RestartRequest } from '../worker/restart-plan.js';
 import type { WorkerSettings } from '../worker/worker-config.js';
 import type { WorkerRuntime } from '../worker/runtime.js';
-import { defaultRuntime, resolvedWorkerConfig } from '../worker/default-runtime.js';
+import { defaultRuntime, offsetsTopicClient } from '../worker/default-runtime.js';
 import { TapHub } from '../worker/taps.js';
-import { internalClientConfig } from '../worker/client-configs.js';
 import { AbstractHerder } from '../worker/abstract-herder.js';
 import { connectorInfoOf, taskInfosOf } from '../worker/status.js';
 import { parseDistributedSettings, type DistributedSettings } from '../worker/distributed-config.js';
 import { ASSIGNMENT_KEY, statusKeys } from './keys.js';
 import { GroupMember } from './group.js';
-import { KafkaOffsetStore } from './kafka-offset-store.js';
+import { KafkaOffsetStore } from '../worker/kafka-offset-store.js';
 import type { StatusValue } from './status-state.js';
 import { CONFLICT_MESSAGE, NO_LEADER_MESSAGE, type LeaderOp } from './distributed-client.js';
 import { StatusWriter } from './status-writer.js';
@@ -108,14 +107,10 @@ export class DistributedHerder extends AbstractHerder implements Herder {
   // ---- lifecycle ------------------------------------------------------------------------------------------------
 
   /** The offsets topic's clients take the worker's top-level client keys (KafkaOffsetBackingStore: its originals). */
+  /** Read read_committed when source tasks write it in transactions (Kafka Connect's exactly-once workers). */
   #offsetsClient() {
-    const worker = resolvedWorkerConfig(this.settings, this.registry);
-    const properties = (role: 'producer' | 'consumer' | 'admin') => internalClientConfig(worker, role, '').properties;
-    return createKafkajsClient({
-      brokers: this.cluster.bootstrapServers,
-      clientId: `${this.cluster.groupId}-offsets`,
-      properties: { producer: properties('producer'), consumer: properties('consumer'), admin: properties('admin') },
-    });
+    const readCommitted = this.settings.exactlyOnceSource === 'enabled';
+    return offsetsTopicClient(this.settings, this.cluster.bootstrapServers, `${this.cluster.groupId}-offsets`, this.registry, readCommitted);
   }
 
   async start(): Promise<void> {
@@ -133,9 +128,10 @@ export class DistributedHerder extends AbstractHerder implements Herder {
         clientId: `sluice-${this.cluster.groupId}`,
         log: this.log,
       });
+    const exactlyOnce = offsets instanceof KafkaOffsetStore ? { exactlyOnce: { workerTopic: offsets, transactionalPrefix: this.cluster.groupId } } : {};
     const runtime = this.#options.runtime
       ? this.#options.runtime(this.settings, this.log, offsets)
-      : defaultRuntime(this.settings, this.log, { offsets, plugins: this.registry, taps: this.taps });
+      : defaultRuntime(this.settings, this.log, { offsets, plugins: this.registry, taps: this.taps, ...exactlyOnce });
     try {
       await this.worker.start(runtime, offsets); // starts the offsets store: creates/reads the offsets topic
     } catch (e) {

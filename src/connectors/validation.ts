@@ -14,6 +14,7 @@ import {
   type ConfigType,
   type ConfigValue,
   type ConnectorPlugin,
+  type SourceConnector,
 } from './api/index.js';
 import type { PluginRegistry } from './registry.js';
 import { converterProblems } from './converter-problems.js';
@@ -74,6 +75,11 @@ export interface ValidationOptions {
    * drop-downs from them). Default: every registered transformation or predicate, sorted as Kafka's plugin set.
    */
   transformClasses?: (kind: 'transformation' | 'predicate') => readonly string[];
+  /**
+   * The worker runs source tasks exactly-once (`exactly.once.source.support=enabled`). Default false: a config
+   * with `exactly.once.support=required` is refused, as a Kafka Connect worker without it refuses it.
+   */
+  exactlyOnceSource?: boolean;
 }
 
 function registeredTransformClasses(kind: 'transformation' | 'predicate'): string[] {
@@ -245,6 +251,59 @@ interface Validated {
   passThrough: string[];
 }
 
+/** An error from a connector's own preflight method, as Kafka words it. */
+function unexpectedError(e: unknown): string {
+  const message = e instanceof Error ? e.message.trim() : '';
+  return 'An unexpected error occurred during validation' + (message ? `: ${message}` : '; please see the worker logs for more details.');
+}
+
+/** Kafka's DistributedHerder preflight checks of `exactly.once.support=required` and `transaction.boundary=connector`. */
+async function checkExactlyOnce(
+  connector: SourceConnector,
+  config: Readonly<Record<string, string>>,
+  values: Map<string, ConfigValue>,
+  options: ValidationOptions,
+): Promise<void> {
+  const support = values.get('exactly.once.support');
+  if (support && support.errorMessages.length === 0 && String(support.value).toLowerCase() === 'required') {
+    if (!options.exactlyOnceSource) support.errorMessages.push('This worker does not have exactly-once source support enabled.');
+    try {
+      const answer = await connector.exactlyOnceSupport(config);
+      if (answer === null || answer === undefined) {
+        support.errorMessages.push(
+          'The connector does not implement the API required for preflight validation of exactly-once source support. ' +
+            'Please consult the documentation for the connector to determine whether it supports exactly-once semantics, ' +
+            'and then consider reconfiguring the connector to use the value "requested" for this property (which will ' +
+            'disable this preflight check and allow the connector to be created).',
+        );
+      } else if (answer !== 'SUPPORTED') {
+        support.errorMessages.push('The connector does not support exactly-once semantics with the provided configuration.');
+      }
+    } catch (e) {
+      support.errorMessages.push(unexpectedError(e));
+    }
+  }
+  const boundary = values.get('transaction.boundary');
+  if (boundary && boundary.errorMessages.length === 0 && String(boundary.value).toLowerCase() === 'connector') {
+    try {
+      const answer = await connector.canDefineTransactionBoundaries(config);
+      if (answer === null || answer === undefined) {
+        boundary.errorMessages.push(
+          'This connector has returned a null value from its canDefineTransactionBoundaries method, which is not permitted. ' +
+            "The connector will be treated as if it cannot define its own transaction boundaries, and cannot be configured with 'transaction.boundary' set to 'connector'.",
+        );
+      } else if (answer !== 'SUPPORTED') {
+        boundary.errorMessages.push(
+          'The connector does not support connector-defined transaction boundaries with the given configuration. ' +
+            'Please reconfigure it to use a different transaction boundary definition.',
+        );
+      }
+    } catch (e) {
+      boundary.errorMessages.push(unexpectedError(e));
+    }
+  }
+}
+
 async function validate(
   registry: PluginRegistry,
   config: Readonly<Record<string, string>>,
@@ -271,6 +330,8 @@ async function validate(
     own = new Map();
     addError(own, e.key ?? 'connector.class', e.key ? config[e.key] : cls, e.key ? e.reason : e.message);
   }
+
+  if (connector.type === 'source') await checkExactlyOnce(connector, config, values, options);
 
   // Kafka's generateResult: definitions are the framework's then the connector's (which wins a clash in place);
   // values without a definition come first.

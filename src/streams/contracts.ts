@@ -7,6 +7,7 @@ import type { Converter, HeaderConverter } from '../converters/converter.js';
 import type { ConnectorConfig, SinkTask, SourceTask } from '../connectors/api/index.js';
 import type { PartitionLag } from './util/consumer-lag.js';
 import type { TaskTracer } from '../tracing/index.js';
+import type { ProducerRecord } from './kafka/client.js';
 
 /** Identifies a task everywhere: logs, errors, metrics, status. */
 export interface TaskId {
@@ -71,6 +72,15 @@ export interface TaskMetrics {
   deadLetterQueueProduceFailures?: number;
   /** Sink: the consumer's lag per assigned partition (Kafka's records-lag). */
   consumerLag?: readonly PartitionLag[];
+  /**
+   * Exactly-once source: committed and aborted producer transactions, and the size (records) of the committed
+   * ones — Kafka's transaction-size-min/max/avg (avg = transactionRecords / transactionsCommitted).
+   */
+  transactionsCommitted?: number;
+  transactionsAborted?: number;
+  transactionRecords?: number;
+  transactionSizeMin?: number;
+  transactionSizeMax?: number;
 }
 
 /**
@@ -111,6 +121,26 @@ export interface Converters {
   header: HeaderConverter;
 }
 
+/** Kafka Connect's `transaction.boundary`. */
+export type TransactionBoundary = 'poll' | 'interval' | 'connector';
+
+/**
+ * A source task run exactly-once (KIP-618): its records and its source offsets go to Kafka in one producer
+ * transaction per boundary, from a producer with this transactional id (which fences its predecessors).
+ */
+export interface ExactlyOnceSource {
+  readonly transactionalId: string;
+  readonly boundary: TransactionBoundary;
+  /** `transaction.boundary.interval.ms`, else the worker's `offset.flush.interval.ms`. */
+  readonly intervalMs: number;
+  /** `transaction.timeout.ms` of the producer (default 60 000). */
+  readonly transactionTimeoutMs?: number;
+  /** The offsets-topic records that store these offsets: sent inside the transaction. */
+  offsetRecords(connector: string, entries: ReadonlyArray<readonly [OffsetMap, OffsetMap | null]>): ProducerRecord[];
+  /** Called once a transaction with these offsets committed (a standalone worker mirrors them to its file). */
+  committed?(connector: string, entries: ReadonlyArray<readonly [OffsetMap, OffsetMap | null]>): Promise<void>;
+}
+
 export interface SourceTaskInput {
   id: TaskId;
   task: SourceTask;
@@ -125,6 +155,8 @@ export interface SourceTaskInput {
   bytesTap?: BytesTap;
   /** Present when the task is traced (`sluice.tracing.enabled`): spans per batch stage, `traceparent` headers. */
   tracer?: TaskTracer;
+  /** Present when the worker runs the task exactly-once (`exactly.once.source.support=enabled`, Kafka transport). */
+  exactlyOnce?: ExactlyOnceSource;
 }
 
 export interface SinkTaskInput {

@@ -27,6 +27,11 @@ export function newMetrics(): Required<TaskMetrics> {
     deadLetterQueueProduceFailures: 0,
     throttleTimeMs: 0,
     consumerLag: [],
+    transactionsCommitted: 0,
+    transactionsAborted: 0,
+    transactionRecords: 0,
+    transactionSizeMin: 0,
+    transactionSizeMax: 0,
   };
 }
 

@@ -96,8 +96,19 @@ export function createTransport(options: TransportOptions, hooks: TransportHooks
       const request = { purpose: 'task', connector, config: input.config } as const;
       const producer = choose({ ...request, role: 'producer', clientId: `${prefix}connector-producer-${connector}-${task}` });
       const admin = wantsTopics ? choose({ ...request, role: 'admin', clientId: `${prefix}connector-adminclient-${connector}-${task}` }) : undefined;
+      const eos = input.exactlyOnce;
+      const transactional =
+        eos && client.transactionalProducer
+          ? client.transactionalProducer({
+              clientId: producer.clientId,
+              transactionalId: eos.transactionalId,
+              ...(eos.transactionTimeoutMs !== undefined ? { transactionTimeoutMs: eos.transactionTimeoutMs } : {}),
+              ...props(producer),
+            })
+          : undefined;
       return startSourceTask(input, {
-        producer: client.producer({ clientId: producer.clientId, ...props(producer) }),
+        producer: transactional ?? client.producer({ clientId: producer.clientId, ...props(producer) }),
+        ...(transactional ? { transactional } : {}),
         ...(admin ? { admin: client.admin({ clientId: admin.clientId, ...props(admin) }) } : {}),
         ...(logger ? { logger } : {}),
         errors: errors(input, env('source')),

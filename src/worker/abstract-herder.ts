@@ -55,7 +55,8 @@ export abstract class AbstractHerder {
       ...(options.now ? { now: options.now } : {}),
       ...(options.random ? { random: options.random } : {}),
     });
-    this.#validation = options.validation;
+    // Exactly-once needs transactions, so a worker without a Kafka cluster (in-process topics) does not have it.
+    this.#validation = { ...options.validation, exactlyOnceSource: settings.exactlyOnceSource === 'enabled' && settings.bootstrapServers !== null };
     this.offsetsApi = new OffsetsApi(this.worker, this.registry);
   }
 

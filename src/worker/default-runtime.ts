@@ -9,6 +9,7 @@ import {
   createKafkajsClient,
   createTransport,
   type ClientProperties,
+  type KafkaClient,
   type OffsetStore,
   type Transport,
 } from '../streams/index.js';
@@ -20,7 +21,9 @@ import type { WorkerSettings } from './worker-config.js';
 import type { TaskStartSpec, WorkerRuntime } from './runtime.js';
 import { taskConverters } from './converters.js';
 import { closeWhenDone, sinkTaskTransform, sourceTaskTransform } from './transforms.js';
-import { adminClientConfig, workerClientChooser } from './client-configs.js';
+import { adminClientConfig, internalClientConfig, workerClientChooser } from './client-configs.js';
+import { KafkaOffsetStore } from './kafka-offset-store.js';
+import { ExactlyOnceWiring, LayeredOffsetStore, STANDALONE_OFFSETS_TOPIC, STANDALONE_TRANSACTIONAL_PREFIX } from './exactly-once.js';
 import { configTransformerFromWorker } from './config-providers.js';
 import type { TapHub } from './taps.js';
 import { TaskTracer } from '../tracing/index.js';
@@ -69,6 +72,11 @@ async function checkKafka(bootstrapServers: readonly string[], properties: Clien
 /** What a caller may supply instead of the defaults (the distributed worker keeps offsets in a Kafka topic). */
 export interface RuntimeOverrides {
   readonly offsets?: OffsetStore;
+  /**
+   * With `exactly.once.source.support=enabled`: the worker's offsets topic store (the distributed worker's
+   * `offsets`) and the group id that prefixes transactional ids. Absent: a standalone worker's own.
+   */
+  readonly exactlyOnce?: { readonly workerTopic: KafkaOffsetStore; readonly transactionalPrefix: string };
   /** The worker's plugins: converters, transforms and config providers beyond the built-in ones. */
   readonly plugins?: PluginRegistry;
   /** Where `Pipeline.tap` observes the records of a connector. */
@@ -83,10 +91,27 @@ export function resolvedWorkerConfig(settings: WorkerSettings, plugins?: PluginR
   return configTransformerFromWorker(settings.raw, plugins).transform(settings.raw);
 }
 
+/** The clients of the offsets topics: the worker's top-level client keys, read_committed when `readCommitted`. */
+export function offsetsTopicClient(settings: WorkerSettings, bootstrapServers: readonly string[], clientId: string, plugins?: PluginRegistry, readCommitted = false): KafkaClient {
+  const worker = resolvedWorkerConfig(settings, plugins);
+  const properties = (role: 'producer' | 'consumer' | 'admin') => internalClientConfig(worker, role, '').properties;
+  return createKafkajsClient({
+    brokers: bootstrapServers,
+    clientId,
+    properties: {
+      producer: properties('producer'),
+      consumer: { ...properties('consumer'), ...(readCommitted ? { 'isolation.level': 'read_committed' } : {}) },
+      admin: properties('admin'),
+    },
+  });
+}
+
 export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: RuntimeOverrides = {}): WorkerRuntime {
   const plugins = overrides.plugins;
   const taps = overrides.taps;
-  const offsets = overrides.offsets ?? (settings.offsetFile ? new FileOffsetStore(settings.offsetFile, log) : new MemoryOffsetStore());
+  const file = overrides.offsets ? undefined : settings.offsetFile ? new FileOffsetStore(settings.offsetFile, log) : new MemoryOffsetStore();
+  const eos = exactlyOnceWiring(settings, log, overrides, file);
+  const offsets = overrides.offsets ?? eos?.workerOffsets ?? file!;
   // Resolved on first use: a provider that cannot read fails the worker's start, not its construction.
   let chooser: ClientChooser | undefined;
   const clients: ClientChooser = (request) => (chooser ??= workerClientChooser(resolvedWorkerConfig(settings, plugins)))(request);
@@ -113,6 +138,7 @@ export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: Ru
       const tracer = settings.tracing ? { tracer: new TaskTracer(spec.type, spec.id) } : {};
       // The transform chain is built once per task and closed when its pipeline ends.
       if (spec.type === 'source') {
+        if (eos) return startExactlyOnce(eos.wiring, spec, config);
         const t = sourceTaskTransform(config, plugins?.transforms);
         const transform = taps ? taps.tapped(spec.id.connector, t.transform) : t.transform;
         return closeWhenDone(t, () => transport.startSource({ id: spec.id, task: spec.task, config, converters, transform, offsets, options, ...onTopic, ...bytesTap, ...tracer }));
@@ -122,12 +148,70 @@ export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: Ru
       return closeWhenDone(t, () => transport.startSink({ id: spec.id, task: spec.task, config, converters, transform, options, ...onTopic, ...bytesTap, ...tracer }));
     },
     admin: () => transport.admin(),
+    ...(eos ? { offsetsFor: (config: ConnectorConfig) => eos.wiring.offsetsFor(config) } : {}),
     async close() {
       try {
         await transport.close();
+        await eos?.wiring.close();
       } finally {
         await offsets.stop();
       }
     },
   };
+
+  /** An exactly-once source task: its offsets topic started, then its pipeline with its transactional id. */
+  async function startExactlyOnce(wiring: ExactlyOnceWiring, spec: TaskStartSpec & { type: 'source' }, config: ConnectorConfig) {
+    const [exactlyOnce, taskOffsets] = await Promise.all([wiring.sourceFor(spec.id, config), wiring.offsetsFor(config)]);
+    const converters = taskConverters(spec.connectorConfig, settings.raw, plugins?.converters);
+    const t = sourceTaskTransform(config, plugins?.transforms);
+    const transform = taps ? taps.tapped(spec.id.connector, t.transform) : t.transform;
+    const extras = {
+      ...(spec.onTopic ? { onTopic: spec.onTopic } : {}),
+      ...(taps ? { bytesTap: taps.bytes(spec.id.connector) } : {}),
+      ...(settings.tracing ? { tracer: new TaskTracer(spec.type, spec.id) } : {}),
+    };
+    return closeWhenDone(t, () =>
+      transport.startSource({ id: spec.id, task: spec.task, config, converters, transform, offsets: taskOffsets, options: settings.pipeline, exactlyOnce, ...extras }),
+    );
+  }
+}
+
+/**
+ * The exactly-once wiring when the worker enables it and has a Kafka cluster: the distributed worker's offsets
+ * topic store, or a standalone worker's (its topic over its file, so offsets of runs before still count).
+ */
+function exactlyOnceWiring(
+  settings: WorkerSettings,
+  log: Log,
+  overrides: RuntimeOverrides,
+  file: OffsetStore | undefined,
+): { wiring: ExactlyOnceWiring; workerOffsets: OffsetStore } | undefined {
+  if (settings.exactlyOnceSource !== 'enabled' || !settings.bootstrapServers) return undefined;
+  const servers = settings.bootstrapServers;
+  const client = offsetsTopicClient(settings, servers, 'sluice-offsets', overrides.plugins, true);
+  if (overrides.exactlyOnce) {
+    const workerOffsets = overrides.offsets ?? overrides.exactlyOnce.workerTopic;
+    const prefix = overrides.exactlyOnce.transactionalPrefix;
+    const wiring = new ExactlyOnceWiring({
+      workerTopic: overrides.exactlyOnce.workerTopic, workerOffsets, client, transactionalPrefix: prefix,
+      readerGroupPrefix: `sluice-${prefix}-offsets-reader`, clientId: `sluice-${prefix}`, offsetFlushIntervalMs: settings.pipeline.offsetFlushIntervalMs, log,
+    });
+    return { wiring, workerOffsets };
+  }
+  const workerTopic = new KafkaOffsetStore({
+    client,
+    topic: settings.offsetTopic ?? STANDALONE_OFFSETS_TOPIC,
+    partitions: -1,
+    replicationFactor: -1,
+    readerGroupPrefix: `${STANDALONE_TRANSACTIONAL_PREFIX}-offsets-reader`,
+    clientId: STANDALONE_TRANSACTIONAL_PREFIX,
+    log,
+  });
+  const workerOffsets = new LayeredOffsetStore(workerTopic, file!);
+  const wiring = new ExactlyOnceWiring({
+    workerTopic, workerOffsets, mirror: file!, client, transactionalPrefix: STANDALONE_TRANSACTIONAL_PREFIX,
+    readerGroupPrefix: `${STANDALONE_TRANSACTIONAL_PREFIX}-offsets-reader`, clientId: STANDALONE_TRANSACTIONAL_PREFIX,
+    offsetFlushIntervalMs: settings.pipeline.offsetFlushIntervalMs, log,
+  });
+  return { wiring, workerOffsets };
 }

@@ -14,7 +14,7 @@
  *   a worker that cannot store its heartbeat keeps its tasks before it stops them.
  * - `connect.protocol`, `rebalance.timeout.ms`, `worker.sync.timeout.ms`, `worker.unsync.backoff.ms`,
  *   `inter.worker.*`: accepted, not used (the protocol is always incremental cooperative over NATS).
- * - `exactly.once.source.support`: only `disabled`.
+ * - `exactly.once.source.support` (standalone def): `enabled` runs source tasks in transactions with zombie fencing.
  */
 import { ConfigDef, Validators, underPrefix, type ConfigProblem } from '../connectors/api/index.js';
 import { WORKER_PASSTHROUGH_PREFIXES, checkWorkerConfig, standaloneWorkerConfigDef, unusedWorkerKeys } from './worker-config-def.js';
@@ -51,9 +51,6 @@ export function distributedWorkerConfigDef(): ConfigDef {
     validator: Validators.nonEmptyString(),
   });
   defineNatsKeys(def);
-  d('offset.storage.topic', 'STRING', undefined, 'The name of the Kafka topic where source connector offsets are stored.', {
-    validator: Validators.nonEmptyString(),
-  });
   d('offset.storage.partitions', 'INT', 25, 'The number of partitions used when creating the offset storage topic (-1: broker default).');
   d('offset.storage.replication.factor', 'SHORT', 3, 'Replication factor used when creating the offset storage topic (-1: broker default).');
   d('config.storage.topic', 'STRING', null, 'Accepted for compatibility; Sluice keeps connector configs in the group\'s NATS KV bucket.');
@@ -73,7 +70,6 @@ export function distributedWorkerConfigDef(): ConfigDef {
   });
   d('worker.sync.timeout.ms', 'INT', 3_000, 'Accepted for compatibility; not used.');
   d('worker.unsync.backoff.ms', 'INT', 300_000, 'Accepted for compatibility; not used.');
-  d('exactly.once.source.support', 'STRING', 'disabled', 'Only "disabled" is supported.', { validator: Validators.in('disabled') });
   for (const k of ['inter.worker.key.generation.algorithm', 'inter.worker.key.size', 'inter.worker.key.ttl.ms', 'inter.worker.signature.algorithm', 'inter.worker.verification.algorithms']) {
     d(k, 'STRING', null, 'Accepted for compatibility; not used.');
   }
@@ -109,6 +105,10 @@ export function parseDistributedSettings(
   const def = distributedWorkerConfigDef();
   const nats = natsPart(withDefaults, plugins);
   const problems = [...checkWorkerConfig(withDefaults, def), ...('problems' in nats ? nats.problems : [])];
+  // Defined (optional) by the standalone keys; a distributed worker requires it, in Kafka's words.
+  if ((withDefaults['offset.storage.topic'] ?? '').trim() === '' && !problems.some((p) => p.key === 'offset.storage.topic')) {
+    problems.push({ key: 'offset.storage.topic', reason: 'Missing required configuration "offset.storage.topic" which has no default value.' });
+  }
   if (problems.length > 0 || 'problems' in nats) throw new WorkerConfigError(problems);
   const v = def.parse(withDefaults);
   const base = parseWorkerSettings(standalonePart(withDefaults));

@@ -53,6 +53,23 @@ export function standaloneWorkerConfigDef(): ConfigDef {
       documentation: 'File to store source connector offsets in. Sluice: when absent, offsets are kept in memory only.',
     })
     .define({
+      name: 'exactly.once.source.support', type: 'STRING', defaultValue: 'disabled',
+      validator: Validators.inIgnoreCase('disabled', 'preparing', 'enabled'), importance: 'HIGH',
+      documentation:
+        'Whether to enable exactly-once support for source connectors in the cluster by using transactions to write ' +
+        'source records and their source offsets, and by proactively fencing out old task generations before bringing ' +
+        'up new ones. Sluice: a standalone worker with a Kafka cluster supports it too (its offsets then go to ' +
+        'offset.storage.topic inside each transaction, and to its offsets file after the commit).',
+    })
+    .define({
+      name: 'offset.storage.topic', type: 'STRING', defaultValue: null, validator: Validators.nonEmptyString(),
+      importance: 'HIGH',
+      documentation:
+        'The name of the Kafka topic where source connector offsets are stored. Required by a distributed worker. ' +
+        'Sluice: a standalone worker uses it only with exactly.once.source.support=enabled (default ' +
+        'sluice-standalone-offsets).',
+    })
+    .define({
       name: 'offset.flush.interval.ms', type: 'LONG', defaultValue: 60000, validator: Validators.atLeast(0), importance: 'LOW',
       documentation: 'Interval at which to try committing offsets for tasks.',
     })

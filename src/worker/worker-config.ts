@@ -16,6 +16,10 @@ export interface WorkerSettings {
   readonly pipeline: PipelineOptions;
   /** `sluice.tracing.enabled`: tasks get a TaskTracer (spans per batch stage, traceparent headers). */
   readonly tracing: boolean;
+  /** `exactly.once.source.support`. */
+  readonly exactlyOnceSource: 'disabled' | 'preparing' | 'enabled';
+  /** `offset.storage.topic` (null when absent). */
+  readonly offsetTopic: string | null;
   /** Kafka Connect's `worker_id`: the advertised host:port. */
   readonly workerId: string;
   /** Keys nobody defines: kept and warned about once when the worker starts, as Kafka does. */
@@ -39,6 +43,8 @@ export function parseWorkerSettings(raw: Readonly<Record<string, string>>): Work
       offsetFlushTimeoutMs: v['offset.flush.timeout.ms'] as number,
     },
     tracing: v['sluice.tracing.enabled'] === true,
+    exactlyOnceSource: String(v['exactly.once.source.support']).toLowerCase() as WorkerSettings['exactlyOnceSource'],
+    offsetTopic: (v['offset.storage.topic'] as string | null) ?? null,
     workerId: workerIdOf(v),
     unusedKeys: unusedWorkerKeys(raw),
   };

@@ -48,9 +48,26 @@ export abstract class Connector<Ctx extends ConnectorContext = ConnectorContext>
   }
 }
 
+/** Kafka Connect's ExactlyOnceSupport: what `SourceConnector.exactlyOnceSupport` answers for a config. */
+export type ExactlyOnceSupport = 'SUPPORTED' | 'UNSUPPORTED';
+/** Kafka Connect's ConnectorTransactionBoundaries. */
+export type ConnectorTransactionBoundaries = 'SUPPORTED' | 'UNSUPPORTED';
+
 export abstract class SourceConnector extends Connector<SourceConnectorContext> {
   readonly type = 'source' as const;
   abstract taskClass(): SourceTaskClass;
+  /**
+   * KIP-618: can this connector, with this config, give exactly-once delivery when the worker runs its tasks in
+   * producer transactions (its source offsets exact, its records re-polled identically from a committed offset)?
+   * Default null: no answer, so `exactly.once.support=required` fails validation (as in Kafka Connect).
+   */
+  exactlyOnceSupport(_config: ConnectorConfig): ExactlyOnceSupport | null | Promise<ExactlyOnceSupport | null> {
+    return null;
+  }
+  /** KIP-618: can its tasks define transaction boundaries (`transaction.boundary=connector`)? Default: no. */
+  canDefineTransactionBoundaries(_config: ConnectorConfig): ConnectorTransactionBoundaries | Promise<ConnectorTransactionBoundaries> {
+    return 'UNSUPPORTED';
+  }
   /** KIP-875: may the runtime alter this connector's offsets to these values? Default: no opinion (true). */
   alterOffsets(_config: ConnectorConfig, _offsets: Map<string, unknown>): boolean | Promise<boolean> {
     return true;

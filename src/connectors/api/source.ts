@@ -10,6 +10,28 @@ export interface OffsetStorageReader {
 export interface SourceTaskContext {
   configs(): ConnectorConfig;
   readonly offsetStorageReader: OffsetStorageReader;
+  /**
+   * Kafka Connect's `transactionContext()`: present only when the worker runs this task exactly-once
+   * (`exactly.once.source.support=enabled`) and the connector's `transaction.boundary` is `connector`.
+   */
+  readonly transactionContext?: TransactionContext;
+}
+
+/**
+ * Lets a source task define its producer transactions (KIP-618, `transaction.boundary=connector`). A request
+ * about a record applies once that record has been sent; a request about the batch, once the whole batch of the
+ * current `poll()` has been. An aborted transaction's records are dropped (a read_committed consumer never sees
+ * them) and are not polled again: their offsets go with the next committed transaction, as in Kafka Connect.
+ */
+export interface TransactionContext {
+  /** Commit the transaction after the current batch. */
+  commitTransaction(): void;
+  /** Commit the transaction right after this record (one of the current batch). */
+  commitTransaction(record: SourceRecord): void;
+  /** Abort the transaction after the current batch. */
+  abortTransaction(): void;
+  /** Abort the transaction right after this record. */
+  abortTransaction(record: SourceRecord): void;
 }
 
 /** Where Kafka stored a record (null for a record dropped by a transform or tolerated error). */

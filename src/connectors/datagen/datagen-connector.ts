@@ -3,7 +3,7 @@
  * id k·T + t), so with `max.records` N the tasks together produce exactly ids 0..N-1, and a restarted task
  * resumes after its last committed seq. Source partition `{"task": t}`, offset `{"seq": k}`.
  */
-import { ConnectException, SourceConnector, type ConfigDef, type ConfigValue, type ConnectorConfig, type SourceTaskClass } from '../api/index.js';
+import { ConnectException, SourceConnector, type ConfigDef, type ConfigValue, type ConnectorConfig, type SourceTaskClass, type ExactlyOnceSupport } from '../api/index.js';
 import {
   KEY_FIELD_CONFIG, MAX_RECORDS_CONFIG, QUICKSTART_CONFIG, SEED_CONFIG, TASK_COUNT_CONFIG, TASK_ID_CONFIG,
   TOPIC_ALIAS_CONFIG, TOPIC_CONFIG, datagenConfigDef,
@@ -30,6 +30,11 @@ export class DatagenConnector extends SourceConnector {
     this.#maxRecords = v[MAX_RECORDS_CONFIG] as number;
     // One seed for all tasks, fixed in their configs, so task restarts regenerate the same values.
     this.#seed = v[SEED_CONFIG] === null ? String(Math.floor(Math.random() * 2 ** 48)) : String(v[SEED_CONFIG]);
+  }
+
+  /** KIP-618: a task resumes after its last committed seq, and seq k is the same record (given the seed). */
+  override exactlyOnceSupport(): ExactlyOnceSupport {
+    return 'SUPPORTED';
   }
 
   taskClass(): SourceTaskClass {

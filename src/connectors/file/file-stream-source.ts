@@ -2,7 +2,7 @@
  * Kafka Connect's FileStreamSourceConnector: lines of a file (or stdin) as STRING records. One task.
  * Source partition `{"filename": <file>}`, offset `{"position": <byte offset after the line>}`.
  */
-import { ConnectException, SourceConnector, type ConfigDef, type ConnectorConfig, type SourceTaskClass } from '../api/index.js';
+import { ConnectException, SourceConnector, type ConfigDef, type ConnectorConfig, type SourceTaskClass, type ExactlyOnceSupport } from '../api/index.js';
 import {
   FILENAME_FIELD, FILE_CONFIG, POSITION_FIELD, TASK_BATCH_SIZE_CONFIG, TOPIC_CONFIG, fileStreamSourceConfigDef,
 } from './file-source-config.js';
@@ -20,6 +20,11 @@ export class FileStreamSourceConnector extends SourceConnector {
   start(config: ConnectorConfig): void {
     this.config().parse(config);
     this.#props = config;
+  }
+
+  /** KIP-618: a file's byte position is exact; stdin cannot be read again from an offset. */
+  override exactlyOnceSupport(config: ConnectorConfig): ExactlyOnceSupport {
+    return (config[FILE_CONFIG] ?? '').trim() === '' ? 'UNSUPPORTED' : 'SUPPORTED';
   }
 
   taskClass(): SourceTaskClass {

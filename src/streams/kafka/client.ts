@@ -93,6 +93,11 @@ export interface ConsumedBatch {
   readonly messages: readonly ConsumedMessage[];
   /** The partition's end (the offset of its next record) when the batch was fetched: lag = this − next position. */
   readonly highWatermark?: number;
+  /**
+   * The position after this batch counting what the consumer skipped in it (transaction markers, aborted records
+   * under read_committed); at least the last message's offset + 1. Absent: that.
+   */
+  readonly nextOffset?: number;
 }
 
 export interface TopicPartitionOffset extends TopicPartition {
@@ -116,6 +121,11 @@ export interface ConsumerHandlers {
   onCrash(error: Error): void;
   /** The transport wants a commit soon (e.g. the in-process channel waits for the sink to flush). */
   onCommitWanted?(): void;
+  /**
+   * A fetch of this partition held nothing to deliver (only transaction markers or aborted records) and moved its
+   * position to `nextOffset`: readers that wait for a partition's end need to know.
+   */
+  onSkipped?(topic: string, partition: number, nextOffset: number): void;
 }
 
 /**

@@ -9,10 +9,12 @@
  * failure anywhere stops the same way, so what was acknowledged before it is still committed.
  */
 import type { Subscription } from 'rxjs';
-import type { SourceTaskContext } from '../../connectors/api/index.js';
+import type { SourceTaskContext, TransactionContext } from '../../connectors/api/index.js';
 import type { SourceTaskInput, TaskMetrics, TaskRun } from '../contracts.js';
 import { TaskFailure } from '../contracts.js';
-import type { KafkaAdmin, KafkaProducer, StreamLogger } from '../kafka/client.js';
+import type { KafkaAdmin, KafkaProducer, StreamLogger, TransactionalProducer } from '../kafka/client.js';
+import { SourceTransactions } from './source-transactions.js';
+import { TaskTransactionContext } from './transaction-context.js';
 import { silentLogger } from '../kafka/client.js';
 import { SubmittedRecords } from '../offsets/submitted-records.js';
 import { failOnError, withErrorMetrics, type RecordErrorHandler } from '../errors/record-error-handler.js';
@@ -30,6 +32,8 @@ import { SourceAcks, ack, convert, poll, produce, transform, type SourceStageCon
 export interface SourcePipelineDeps {
   /** The pipeline connects it at start and disconnects it at stop. */
   readonly producer: KafkaProducer;
+  /** Required when the input runs exactly-once: the transactional producer (also given as `producer`). */
+  readonly transactional?: TransactionalProducer;
   /** For KIP-158 topic creation (connected and disconnected by the pipeline, and only if the config asks). */
   readonly admin?: KafkaAdmin;
   readonly logger?: StreamLogger;
@@ -40,14 +44,21 @@ export interface SourcePipelineDeps {
   readonly pollRetryBackoffMs?: number;
 }
 
-/** A source task's context: its config, and its connector's offsets read from the store. */
-export function sourceTaskContext({ config, id, offsets }: Pick<SourceTaskInput, 'config' | 'id' | 'offsets'>): SourceTaskContext {
+/**
+ * A source task's context: its config, its connector's offsets read from the store, and the transaction context
+ * when the task defines its transactions.
+ */
+export function sourceTaskContext(
+  { config, id, offsets }: Pick<SourceTaskInput, 'config' | 'id' | 'offsets'>,
+  transactionContext?: TransactionContext,
+): SourceTaskContext {
   return {
     configs: () => config,
     offsetStorageReader: {
       offset: async (partition) => (await offsets.get(id.connector, [partition])).get(partition) ?? null,
       offsets: (partitions) => offsets.get(id.connector, partitions),
     },
+    ...(transactionContext ? { transactionContext } : {}),
   };
 }
 
@@ -70,6 +81,9 @@ class SourcePipeline {
   readonly #acks: SourceAcks;
   readonly #ctx: SourceStageContext;
   #topicCreator: TopicCreator | null = null;
+  /** Exactly-once runs only: the transactions that replace produce → ack and the offset commits. */
+  readonly #transactions: SourceTransactions | null = null;
+  readonly #transactionContext: TaskTransactionContext | null = null;
   #abandoned = false;
   #stopping = false;
   #started = false;
@@ -121,10 +135,17 @@ class SourcePipeline {
       limits: RateLimits.of(input.config),
     };
     this.#end = new RunEnd(input.id);
+    if (input.exactlyOnce && deps.transactional) {
+      this.#transactionContext = input.exactlyOnce.boundary === 'connector' ? new TaskTransactionContext() : null;
+      this.#transactions = new SourceTransactions(this.#ctx, input.exactlyOnce, deps.transactional, this.#transactionContext);
+    }
     this.run = {
       id: input.id,
       done: this.#end.done,
-      pause: () => this.#valve.close(),
+      pause: () => {
+        this.#valve.close();
+        this.#transactions?.commitOnPause();
+      },
       resume: () => this.#valve.open(),
       stop: (timeoutMs) => this.#stop(timeoutMs),
       metrics: () => withErrorMetrics({ ...this.#metrics, inFlightBatches: this.#permits.inUse }, this.#errors),
@@ -135,9 +156,12 @@ class SourcePipeline {
   async #start(): Promise<void> {
     const { task, config, id } = this.#input;
     try {
+      if (this.#input.exactlyOnce && !this.#transactions) {
+        throw new Error('exactly-once source support needs a Kafka cluster: this transport has no transactional producer');
+      }
       const groups = topicCreationGroups(config);
       if (groups && this.#deps.admin) this.#topicCreator = new TopicCreator(groups, this.#deps.admin);
-      const context = sourceTaskContext(this.#input);
+      const context = sourceTaskContext(this.#input, this.#transactionContext ?? undefined);
       await this.#deps.producer.connect();
       if (this.#topicCreator) await this.#deps.admin!.connect();
       await this.#errors.start?.();
@@ -155,10 +179,13 @@ class SourcePipeline {
     }
     const ctx = this.#ctx;
     const unexpected = (e: unknown) => void this.#fail(e instanceof TaskFailure ? e : new TaskFailure(id, 'KAFKA_PRODUCE', e));
-    this.#subscriptions = [
-      this.#offsets.everyInterval().subscribe({ error: unexpected }),
-      poll(ctx).pipe(transform(ctx), convert(ctx), produce(ctx), ack(ctx)).subscribe({ error: unexpected }),
-    ];
+    const transactions = this.#transactions;
+    this.#subscriptions = transactions
+      ? [poll(ctx).pipe(transform(ctx), convert(ctx), transactions.operator()).subscribe({ error: unexpected })]
+      : [
+          this.#offsets.everyInterval().subscribe({ error: unexpected }),
+          poll(ctx).pipe(transform(ctx), convert(ctx), produce(ctx), ack(ctx)).subscribe({ error: unexpected }),
+        ];
   }
 
   #stop(timeoutMs: number): Promise<void> {
@@ -170,7 +197,7 @@ class SourcePipeline {
     this.#stopping = true;
     this.#stopSignal.abort();
     this.#valve.open();
-    this.#subscriptions[0]?.unsubscribe(); // the interval commits; the last one is below
+    if (!this.#transactions) this.#subscriptions[0]?.unsubscribe(); // the interval commits; the last one is below
     // A poll that ignores the abort signal gets until the deadline to return.
     await settlesWithin(this.#pollLoopDone, deadline - Date.now());
     // Every polled batch gives its permit back once acknowledged, or dropped (after a failure, batches not yet
@@ -188,7 +215,8 @@ class SourcePipeline {
     for (const s of this.#subscriptions) s.unsubscribe();
     // Skipped records are acknowledged once their DLQ writes are: give those the same budget.
     if (this.#acks.reports.size > 0) await settlesWithin(Promise.allSettled([...this.#acks.reports]), Math.max(ackBudget, 0));
-    await this.#offsets.commit();
+    if (this.#transactions) await this.#transactions.finish(this.#end.failure !== undefined || this.#abandoned);
+    else await this.#offsets.commit();
     if (this.#started) {
       try {
         await this.#input.task.stop();

@@ -426,7 +426,7 @@ function produceSpan(tracer: TaskTracer, batch: ProducedBatch): StageSpan {
 // ---------------------------------------------------------------------------------------------- helpers
 
 /** Bytes a send puts on the wire, as the rate limit counts them: keys, values, header keys and values. */
-function producedBytes(records: readonly ProducerRecord[]): number {
+export function producedBytes(records: readonly ProducerRecord[]): number {
   let n = 0;
   for (const r of records) {
     n += (r.key?.length ?? 0) + (r.value?.length ?? 0);

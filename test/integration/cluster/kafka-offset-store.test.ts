@@ -2,7 +2,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { KAFKA_BROKERS, uniqueName } from '../../support/services.js';
-import { KafkaOffsetStore, OffsetTopicError } from '../../../src/cluster/kafka-offset-store.js';
+import { KafkaOffsetStore, OffsetTopicError } from '../../../src/worker/kafka-offset-store.js';
 import { createKafkajsClient, partitionForKey, type ConsumedBatch } from '../../../src/streams/index.js';
 
 const client = createKafkajsClient({ brokers: KAFKA_BROKERS, clientId: 'sluice-test-offsets' });

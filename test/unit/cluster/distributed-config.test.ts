@@ -48,7 +48,10 @@ describe('distributed worker config', () => {
     assert.deepEqual(worker.unusedKeys.map((p) => p.key).sort(), ['bogus.key', 'offset.storage.file.filename']);
     assert.equal(worker.offsetFile, null, 'a distributed worker keeps no offset file');
     assert.throws(() => parseDistributedSettings({ ...base, 'heartbeat.interval.ms': '10000' }), /lower than session.timeout.ms/);
-    assert.throws(() => parseDistributedSettings({ ...base, 'exactly.once.source.support': 'enabled' }), WorkerConfigError);
+    assert.throws(() => parseDistributedSettings({ ...base, 'exactly.once.source.support': 'sometimes' }), WorkerConfigError);
+    for (const v of ['disabled', 'preparing', 'enabled', 'ENABLED']) {
+      assert.equal(parseDistributedSettings({ ...base, 'exactly.once.source.support': v }).worker.exactlyOnceSource, v.toLowerCase());
+    }
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import {
   ConnectException, SourceConnector, withTimeout, type ConfigDef, type ConfigValue, type ConnectorConfig,
-  type SourceTaskClass,
+  type SourceTaskClass, type ExactlyOnceSupport,
 } from '../../api/index.js';
 import { S, TABLE_TYPES, parseOrThrow, sourceConfigDef, sourceCrossKeyProblems } from '../config.js';
 import { connectionSettings, openSession, urlProblems, type ConnectionSettings } from '../connection.js';
@@ -43,6 +43,16 @@ export class JdbcSourceConnector extends SourceConnector {
     for (const [key, message] of sourceCrossKeyProblems(config)) values.get(key)?.errorMessages.push(message);
     urlProblems(values, () => connectionSettings(this.config().parse(config), config, this.config()));
     return values;
+  }
+
+  /**
+   * KIP-618: exact in the modes whose offset names exactly the rows already read (`incrementing`,
+   * `timestamp+incrementing`). `bulk` has no offset; `timestamp` alone may split rows of one timestamp across
+   * polls and skip the rest after a restart, so it is not exact.
+   */
+  override exactlyOnceSupport(config: ConnectorConfig): ExactlyOnceSupport {
+    const mode = (config[S.MODE] ?? '').trim();
+    return mode === 'incrementing' || mode === 'timestamp+incrementing' ? 'SUPPORTED' : 'UNSUPPORTED';
   }
 
   async start(config: ConnectorConfig): Promise<void> {

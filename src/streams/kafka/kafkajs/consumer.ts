@@ -157,11 +157,19 @@ export class KafkajsConsumer implements KafkaConsumer {
 
   async run(handlers: ConsumerHandlers): Promise<void> {
     this.#handlers = handlers;
-    const { GROUP_JOIN, CRASH } = this.#consumer.events;
+    const { GROUP_JOIN, CRASH, END_BATCH_PROCESS } = this.#consumer.events;
     this.#removeListeners.push(
       this.#consumer.on(GROUP_JOIN, (event) => this.#onJoined(event.payload.memberAssignment)),
       this.#consumer.on(CRASH, (event) => this.#onCrashed(event.payload.error, event.payload.restart)),
     );
+    if (handlers.onSkipped) {
+      // kafkajs resolves a fetch that held only transaction markers or aborted records without calling eachBatch.
+      this.#removeListeners.push(
+        this.#consumer.on(END_BATCH_PROCESS, ({ payload }) => {
+          if (payload.batchSize === 0 && !this.#stopping) handlers.onSkipped!(payload.topic, payload.partition, Number(payload.lastOffset) + 1);
+        }),
+      );
+    }
     this.#runConfig = {
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -329,6 +337,7 @@ export class KafkajsConsumer implements KafkaConsumer {
     }
     const seeksBefore = this.#seeks;
     const highWatermark = Number(batch.highWatermark);
+    const nextOffset = Number(batch.lastOffset()) + 1;
     // Keep the group session alive while a slow `put` runs.
     const beat = setInterval(() => {
       payload.heartbeat().catch(() => {});
@@ -338,8 +347,15 @@ export class KafkajsConsumer implements KafkaConsumer {
       const chunk = this.#settings.consumer.maxPollRecords;
       for (let from = 0; from < messages.length; from += chunk) {
         const part = from === 0 && messages.length <= chunk ? messages : messages.slice(from, from + chunk);
+        const last = from + chunk >= messages.length && nextOffset > part[part.length - 1]!.offset + 1;
         try {
-          await this.#handlers.onBatch({ topic: batch.topic, partition: batch.partition, messages: part, ...(Number.isFinite(highWatermark) ? { highWatermark } : {}) });
+          await this.#handlers.onBatch({
+            topic: batch.topic,
+            partition: batch.partition,
+            messages: part,
+            ...(Number.isFinite(highWatermark) ? { highWatermark } : {}),
+            ...(last ? { nextOffset } : {}),
+          });
         } catch (e) {
           this.#crash(e);
           return;

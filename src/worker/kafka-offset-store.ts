@@ -9,6 +9,8 @@
  * `offset.storage.*` keys as topic configs, `cleanup.policy=compact` forced) and refused when it is not
  * compacted. Every worker reads the whole topic at start and then follows it; `get`/`all` first read to the
  * current end (as Kafka's store does), so a task moved from another worker sees what that worker committed.
+ * Exactly-once source tasks write these records in their own producer transactions (`recordsFor`); the worker
+ * then reads the topic read_committed (its consumer properties), and the end counts transaction markers.
  */
 import { randomBytes } from 'node:crypto';
 import { sleep } from '../async/index.js';
@@ -108,7 +110,13 @@ export class KafkaOffsetStore implements OffsetStore {
   async set(connector: string, entries: ReadonlyArray<readonly [OffsetMap, OffsetMap | null]>): Promise<void> {
     this.#assertUsable();
     if (entries.length === 0) return;
-    const records: ProducerRecord[] = entries.map(([partition, offset]) => {
+    await this.#producer!.send(this.recordsFor(connector, entries));
+  }
+
+  /** The records that store these offsets (an exactly-once source task sends them in its transaction). */
+  recordsFor(connector: string, entries: ReadonlyArray<readonly [OffsetMap, OffsetMap | null]>): ProducerRecord[] {
+    this.#assertUsable();
+    return entries.map(([partition, offset]) => {
       validateOffsetMap('partition', partition);
       validateOffsetMap('offset', offset);
       const key = textEncoder.encode(offsetKey(connector, partition));
@@ -121,7 +129,6 @@ export class KafkaOffsetStore implements OffsetStore {
         headers: [],
       };
     });
-    await this.#producer!.send(records);
   }
 
   async all(connector: string): Promise<Array<[OffsetMap, OffsetMap]>> {
@@ -220,7 +227,13 @@ export class KafkaOffsetStore implements OffsetStore {
           else this.#offsets.data.set(key, textDecoder.decode(m.value));
         }
         const last = batch.messages[batch.messages.length - 1];
-        if (last) this.#position.set(batch.partition, last.offset + 1);
+        // Past the transaction markers too: a transactional writer's last marker is the topic's end.
+        const next = Math.max(last ? last.offset + 1 : 0, batch.nextOffset ?? 0);
+        if (next > (this.#position.get(batch.partition) ?? 0)) this.#position.set(batch.partition, next);
+        this.#wake();
+      },
+      onSkipped: (_topic, partition, next) => {
+        if (next > (this.#position.get(partition) ?? 0)) this.#position.set(partition, next);
         this.#wake();
       },
       onAssigned: async () => this.#wake(),
