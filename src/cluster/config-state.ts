@@ -45,6 +45,15 @@ export interface CommitValue extends Fenced {
   readonly generation: number;
 }
 
+/**
+ * Kafka's task count record: the exactly-once source tasks of task generation `generation` may start, because the
+ * transactional ids of every earlier generation were fenced; the next fencing round fences ids 0..tasks-1.
+ */
+export interface TaskCountValue extends Fenced {
+  readonly tasks: number;
+  readonly generation: number;
+}
+
 export interface RestartValue extends Fenced {
   /** Restart the connector instance. */
   readonly connector: boolean;
@@ -92,6 +101,8 @@ export class ConfigState {
   /** Connectors whose last commit could not be applied (task values missing). */
   readonly inconsistent = new Set<string>();
   readonly restarts = new Map<string, RestartValue & { revision: number }>();
+  /** The latest task count record of each connector (exactly-once source). */
+  readonly taskCounts = new Map<string, TaskCountValue>();
   assignment: (AssignmentValue & { revision: number }) | null = null;
   /** Revisions per key, for compare-and-set writes by the leader. */
   readonly revisions = new Map<string, number>();
@@ -178,6 +189,11 @@ export class ConfigState {
         }
         return { type: 'tasks', connector: key.connector };
       }
+      case 'task-count': {
+        if (c.deleted) this.taskCounts.delete(key.connector);
+        else this.taskCounts.set(key.connector, c.value as TaskCountValue);
+        return { type: 'none' };
+      }
       case 'restart': {
         if (c.deleted) this.restarts.delete(key.connector);
         else this.restarts.set(key.connector, { ...(c.value as RestartValue), revision: c.revision });
@@ -198,5 +214,11 @@ export class ConfigState {
 
   taskGeneration(connector: string): number {
     return this.committed.get(connector)?.generation ?? 0;
+  }
+
+  /** Kafka's pendingFencing: the task configs in effect came after the last fencing round (or there was none). */
+  pendingFencing(connector: string): boolean {
+    const record = this.taskCounts.get(connector);
+    return !record || record.generation < this.taskGeneration(connector);
   }
 }

@@ -27,7 +27,8 @@ export type LeaderOp =
   | 'restartTask'
   | 'alterConnectorOffsets'
   | 'resetConnectorOffsets'
-  | 'putTaskConfigs';
+  | 'putTaskConfigs'
+  | 'fenceZombies';
 
 export interface OpResult {
   readonly value: unknown;

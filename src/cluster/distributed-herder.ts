@@ -41,6 +41,7 @@ import { parseDistributedSettings, type DistributedSettings } from '../worker/di
 import { ASSIGNMENT_KEY, statusKeys } from './keys.js';
 import { GroupMember } from './group.js';
 import { KafkaOffsetStore } from '../worker/kafka-offset-store.js';
+import { transactionalIdOf } from '../worker/exactly-once.js';
 import type { StatusValue } from './status-state.js';
 import { CONFLICT_MESSAGE, NO_LEADER_MESSAGE, type LeaderOp } from './distributed-client.js';
 import { StatusWriter } from './status-writer.js';
@@ -128,7 +129,8 @@ export class DistributedHerder extends AbstractHerder implements Herder {
         clientId: `sluice-${this.cluster.groupId}`,
         log: this.log,
       });
-    const exactlyOnce = offsets instanceof KafkaOffsetStore ? { exactlyOnce: { workerTopic: offsets, transactionalPrefix: this.cluster.groupId } } : {};
+    const preflight = (connector: string) => this.#preflightFencing(connector);
+    const exactlyOnce = offsets instanceof KafkaOffsetStore ? { exactlyOnce: { workerTopic: offsets, transactionalPrefix: this.cluster.groupId, preflight } } : {};
     const runtime = this.#options.runtime
       ? this.#options.runtime(this.settings, this.log, offsets)
       : defaultRuntime(this.settings, this.log, { offsets, plugins: this.registry, taps: this.taps, ...exactlyOnce });
@@ -236,6 +238,12 @@ export class DistributedHerder extends AbstractHerder implements Herder {
       assertValid: (name, config) => this.assertValid(name, config),
       typeOf: (config) => this.typeOf(config),
       connectorStatus: (name) => this.connectorStatus(name),
+      fenceProducers: (connector, tasks) =>
+        this.worker.withAdmin(async (admin) => {
+          if (!admin.fenceProducers) throw new Error('this Kafka client cannot fence transactional producers');
+          const ids = Array.from({ length: tasks }, (_, task) => transactionalIdOf(this.cluster.groupId, { connector, task }));
+          await admin.fenceProducers(ids);
+        }),
     });
     const forwarder = new Forwarder({ group, cluster: this.cluster, asLeader: (op, args) => leader.run(op, args), running });
     const rebalancer = new Rebalancer(
@@ -402,6 +410,20 @@ export class DistributedHerder extends AbstractHerder implements Herder {
 
   async resetConnectorOffsets(name: string): Promise<string> {
     return (await this.#forward('resetConnectorOffsets', [name])) as string;
+  }
+
+  /**
+   * `PUT /connectors/{name}/fence` (Kafka's fenceZombieSourceTasks): the leader fences the transactional producers
+   * of the connector's earlier task generation and records the current task count.
+   */
+  async fenceZombies(name: string): Promise<void> {
+    await this.#forward('fenceZombies', [name]);
+  }
+
+  /** Before an exactly-once source task starts: the fencing round of its task generation, unless it was done. */
+  async #preflightFencing(connector: string): Promise<void> {
+    if (!this.#cfg().pendingFencing(connector)) return;
+    await this.#forward('fenceZombies', [connector]);
   }
 
   #forward(op: LeaderOp, args: unknown[]): Promise<unknown> {

@@ -65,6 +65,8 @@ export const configKeys = {
   task: (c: string, n: number) => `task.${escapeToken(c)}.${n}`,
   commit: (c: string) => `commit.${escapeToken(c)}`,
   restart: (c: string) => `restart.${escapeToken(c)}`,
+  /** Kafka's task count record (`tasks-fencing-<c>`): the task count whose transactional ids were fenced. */
+  taskCount: (c: string) => `task-count.${escapeToken(c)}`,
 };
 
 export const statusKeys = {
@@ -76,7 +78,7 @@ export const statusKeys = {
 /** A parsed config- or status-bucket key. */
 export type ParsedKey =
   | { kind: 'leader' | 'assignment' }
-  | { kind: 'connector' | 'target-state' | 'commit' | 'restart'; connector: string }
+  | { kind: 'connector' | 'target-state' | 'commit' | 'restart' | 'task-count'; connector: string }
   | { kind: 'task'; connector: string; task: number }
   | { kind: 'topic'; connector: string; topic: string }
   | { kind: 'unknown' };
@@ -87,7 +89,7 @@ export function parseKey(key: string): ParsedKey {
   const parts = key.split('.');
   try {
     const [kind, a, b] = parts;
-    if (parts.length === 2 && (kind === 'connector' || kind === 'target-state' || kind === 'commit' || kind === 'restart')) {
+    if (parts.length === 2 && (kind === 'connector' || kind === 'target-state' || kind === 'commit' || kind === 'restart' || kind === 'task-count')) {
       return { kind, connector: unescapeToken(a!) };
     }
     if (parts.length === 3 && kind === 'task' && /^\d+$/.test(b!)) return { kind, connector: unescapeToken(a!), task: Number(b) };

@@ -6,7 +6,7 @@
 import type { ConnectorConfig } from '../connectors/api/index.js';
 import type { Log } from '../actors/index.js';
 import type { ConnectorInfo, ConnectorOffset, ConnectorStateInfo, ConnectorType, InitialState } from '../worker/herder.js';
-import { AlreadyExistsError, NotFoundError } from '../worker/errors.js';
+import { AlreadyExistsError, BadRequestError, NotFoundError } from '../worker/errors.js';
 import { buildRestartPlan, type RestartRequest } from '../worker/restart-plan.js';
 import { sameTaskConfigs } from '../worker/task-configs.js';
 import { assertStoppedForOffsets, type OffsetsApi, type OffsetsTarget } from '../worker/offsets-api.js';
@@ -26,6 +26,8 @@ export interface LeaderOpsDeps {
   typeOf(config: ConnectorConfig): ConnectorType;
   /** The connector's status as the REST API shows it (a restart request's plan starts from it). */
   connectorStatus(name: string): ConnectorStateInfo;
+  /** Fences the transactional producers of these source tasks (Kafka's Admin.fenceProducers). */
+  fenceProducers(connector: string, tasks: number): Promise<void>;
 }
 
 export class LeaderOps {
@@ -137,6 +139,21 @@ export class LeaderOps {
         if (configs.length < before) await this.#deleteStatuses(name, configs.length, false);
         this.#d.log.info({ connector: name, tasks: configs.length, generation: cfg.taskGeneration(name) }, 'task configs written');
         return result(true);
+      }
+      case 'fenceZombies': {
+        // Kafka's doFenceZombieSourceTasks: fence the ids of the last fenced task count, then record the current one.
+        const [name] = a as [string];
+        const c = cfg.connectors.get(name);
+        if (!c) throw new NotFoundError(name);
+        if (this.#d.typeOf(c.config) !== 'source') throw new BadRequestError(`Connector ${name} is not a source connector`);
+        if (!cfg.pendingFencing(name)) return result(undefined);
+        const record = cfg.taskCounts.get(name);
+        const tasks = cfg.taskConfigs(name).length;
+        // One task before and one now: the new task's producer fences the old one by itself.
+        if (record && (record.tasks !== 1 || tasks !== 1)) await this.#d.fenceProducers(name, record.tasks);
+        const rev = await this.#write(configKeys.taskCount(name), { tasks, generation: cfg.taskGeneration(name) });
+        this.#d.log.info({ connector: name, fenced: record?.tasks ?? 0, tasks }, 'zombie fencing round done');
+        return { value: undefined, revision: rev };
       }
       case 'alterConnectorOffsets': {
         const [name, offsets] = a as [string, ConnectorOffset[]];

@@ -199,6 +199,15 @@ export class MetricsCollector {
           f.add(`${SOURCE}poll_batch_max_time_ms`, 'gauge', 'The maximum time in milliseconds taken by this task to poll for a batch of source records.', labels, n(m.pollTimeMaxMs));
           f.add(`${SOURCE}source_record_active_count`, 'gauge', 'The number of records that have been produced by this task but not yet completely written to Kafka.', labels,
             Math.max(0, n(m.recordsSent) - m.recordsWritten));
+          // Exactly-once tasks (Kafka registers these for them only): the size of committed transactions.
+          const committed = n(m.transactionsCommitted);
+          if (committed + n(m.transactionsAborted) > 0) {
+            f.add(`${SOURCE}transaction_size_avg`, 'gauge', 'The average number of records in the transactions the task has committed so far.', labels, avg(n(m.transactionRecords), committed));
+            f.add(`${SOURCE}transaction_size_min`, 'gauge', 'The number of records in the smallest transaction the task has committed so far.', labels, n(m.transactionSizeMin));
+            f.add(`${SOURCE}transaction_size_max`, 'gauge', 'The number of records in the largest transaction the task has committed so far.', labels, n(m.transactionSizeMax));
+            f.add('sluice_task_transactions_total', 'counter', 'Producer transactions of an exactly-once source task by outcome.', { ...labels, result: 'committed' }, committed);
+            f.add('sluice_task_transactions_total', 'counter', 'Producer transactions of an exactly-once source task by outcome.', { ...labels, result: 'aborted' }, n(m.transactionsAborted));
+          }
         } else {
           f.add(`${SINK}sink_record_read_rate`, 'gauge', 'The average per-second number of records read from Kafka for this task (before transformations).', labels, rates.polledRate);
           f.add(`${SINK}sink_record_read_total`, 'counter', 'The total number of records read from Kafka by this task (before transformations).', labels, m.recordsPolled);

@@ -288,8 +288,13 @@ export function buildRouter(ctx: ResourceContext): Router<RouteDef> {
     throw new RestError(500, 'Kafka Connect in standalone mode does not support externally setting task configurations.');
   }, { readsBody: true });
 
-  regular('PUT', '/connectors/{connector}/fence', () => {
-    throw new RestError(500, 'Kafka Connect in standalone mode does not support exactly-once source connectors.');
+  regular('PUT', '/connectors/{connector}/fence', async (req) => {
+    if (!herder.fenceZombies) throw new RestError(500, 'Kafka Connect in standalone mode does not support exactly-once source connectors.');
+    const fence = herder.fenceZombies.bind(herder);
+    return call(async () => {
+      await fence(req.params['connector']!);
+      return noContent();
+    });
   });
 
   regular('GET', '/connectors/{connector}/tasks-config', (req) =>

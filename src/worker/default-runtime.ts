@@ -76,7 +76,12 @@ export interface RuntimeOverrides {
    * With `exactly.once.source.support=enabled`: the worker's offsets topic store (the distributed worker's
    * `offsets`) and the group id that prefixes transactional ids. Absent: a standalone worker's own.
    */
-  readonly exactlyOnce?: { readonly workerTopic: KafkaOffsetStore; readonly transactionalPrefix: string };
+  readonly exactlyOnce?: {
+    readonly workerTopic: KafkaOffsetStore;
+    readonly transactionalPrefix: string;
+    /** Runs before each exactly-once source task starts (the distributed worker's zombie fencing round). */
+    readonly preflight?: (connector: string) => Promise<void>;
+  };
   /** The worker's plugins: converters, transforms and config providers beyond the built-in ones. */
   readonly plugins?: PluginRegistry;
   /** Where `Pipeline.tap` observes the records of a connector. */
@@ -161,6 +166,7 @@ export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: Ru
 
   /** An exactly-once source task: its offsets topic started, then its pipeline with its transactional id. */
   async function startExactlyOnce(wiring: ExactlyOnceWiring, spec: TaskStartSpec & { type: 'source' }, config: ConnectorConfig) {
+    await overrides.exactlyOnce?.preflight?.(spec.id.connector);
     const [exactlyOnce, taskOffsets] = await Promise.all([wiring.sourceFor(spec.id, config), wiring.offsetsFor(config)]);
     const converters = taskConverters(spec.connectorConfig, settings.raw, plugins?.converters);
     const t = sourceTaskTransform(config, plugins?.transforms);

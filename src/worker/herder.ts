@@ -122,6 +122,11 @@ export interface Herder {
   connectorOffsets(name: string): Promise<ConnectorOffsets>;
   /** Only when STOPPED (BadRequestError otherwise). Returns Kafka Connect's response message. */
   alterConnectorOffsets(name: string, offsets: readonly ConnectorOffset[]): Promise<string>;
+  /**
+   * Kafka's internal `PUT /connectors/{name}/fence`: fence the transactional producers of the connector's earlier
+   * task generation. Only distributed workers have it (a standalone worker has no other generation to fence).
+   */
+  fenceZombies?(name: string): Promise<void>;
   resetConnectorOffsets(name: string): Promise<string>;
   /** KIP-558: the topics the connector's tasks produced to / consumed from since creation or the last reset. */
   connectorActiveTopics(name: string): string[];

@@ -133,6 +133,7 @@ class SourcePipeline {
       fail,
       pollEnded: () => this.#pollLoopExited(),
       limits: RateLimits.of(input.config),
+      takeBatchRequest: () => this.#transactionContext?.takeForBatch() ?? null,
     };
     this.#end = new RunEnd(input.id);
     if (input.exactlyOnce && deps.transactional) {

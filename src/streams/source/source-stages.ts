@@ -63,6 +63,11 @@ export interface SourceStageContext {
   pollEnded(): void;
   /** `sluice.rate.limit.*`, or null. */
   readonly limits: RateLimits | null;
+  /**
+   * Exactly-once with `transaction.boundary=connector`: takes what the task asked about the batch it just returned
+   * (kept with the batch, since later polls run before this batch reaches its transaction).
+   */
+  readonly takeBatchRequest?: () => 'commit' | 'abort' | null;
 }
 
 /** A batch between poll and ack; `release` gives its permit back (idempotent). */
@@ -71,6 +76,8 @@ export interface PolledBatch {
   readonly permit: Permit;
   /** When the task is traced: the batch's trace (its poll span), parent of its later stages' spans. */
   readonly trace?: Context | undefined;
+  /** Connector-defined transactions: the commit or abort the task asked for with this batch. */
+  readonly request?: 'commit' | 'abort' | null;
 }
 
 /** After `transform`: per polled record, the transformed one, or null (filtered, or skipped when in `skipped`). */
@@ -155,7 +162,14 @@ export function poll(ctx: SourceStageContext): Observable<PolledBatch> {
         metrics.pollTimeMs += pollMs;
         if (pollMs > metrics.pollTimeMaxMs) metrics.pollTimeMaxMs = pollMs;
         const trace = input.tracer ? pollSpan(input.tracer, pollStarted, records).context : undefined;
-        subscriber.next({ records, permit, trace });
+        let request: 'commit' | 'abort' | null = null;
+        try {
+          request = ctx.takeBatchRequest?.() ?? null;
+        } catch (e) {
+          permit.release();
+          throw new TaskFailure(input.id, 'TASK_POLL', e);
+        }
+        subscriber.next({ records, permit, trace, request });
         // A task and producer that answer at once would otherwise starve timers (offset flush, stop).
         await new Promise((r) => setImmediate(r));
       }
@@ -216,7 +230,7 @@ export function convert(ctx: SourceStageContext): OperatorFunction<TransformedBa
     traced(ctx.input.tracer, 'convert', () => ({ parent: batch.trace, attributes: batchAttributes(batch.transformed) }), () =>
       afterOutcome(
         ctx.runner.execute(batch.transformed, 'HEADER_CONVERTER', toBytes, (i) => failedSource(batch.records[i]!)),
-        (o) => ({ records: batch.records, permit: batch.permit, trace: batch.trace, converted: o.values, skipped: union(batch.skipped, o.skipped) }),
+        (o) => ({ records: batch.records, permit: batch.permit, trace: batch.trace, request: batch.request ?? null, converted: o.values, skipped: union(batch.skipped, o.skipped) }),
         ctx.abandon,
       ),
     ),

@@ -103,7 +103,7 @@ export class SourceTransactions {
     try {
       await this.#dispatch(batch);
       batch.permit.release();
-      const request = this.#batchBoundary();
+      const request = this.#batchBoundary(batch);
       if (request) await this.#end(request);
     } catch (e) {
       batch.permit.release();
@@ -155,14 +155,14 @@ export class SourceTransactions {
     this.#size += out.length;
   }
 
-  #batchBoundary(): TransactionRequest | null {
+  #batchBoundary(batch: ConvertedBatch): TransactionRequest | null {
     switch (this.#eos.boundary) {
       case 'poll':
         return 'commit';
       case 'interval':
         return Date.now() >= this.#lastCommit + this.#eos.intervalMs ? 'commit' : null;
       case 'connector':
-        return this.#tx?.takeForBatch() ?? null;
+        return batch.request ?? null;
     }
   }
 
@@ -272,6 +272,21 @@ export class SourceTransactions {
     const coordinates = record ? failedSource(record).coordinates : undefined;
     if (!(e instanceof ProducerFencedError)) await this.#abandon();
     else this.#dispatched = [];
-    ctx.fail(e instanceof TaskFailure ? e : new TaskFailure(ctx.input.id, 'KAFKA_PRODUCE', e, coordinates));
+    const cause = e instanceof ProducerFencedError ? fencedCause(e, ctx.input.id) : e;
+    ctx.fail(cause instanceof TaskFailure ? cause : new TaskFailure(ctx.input.id, 'KAFKA_PRODUCE', cause, coordinates));
   }
+}
+
+/**
+ * The broker answers the same for both: a newer producer took the transactional id (this task runs elsewhere now),
+ * or the transaction outlived `transaction.timeout.ms` and the coordinator aborted it (Kafka Connect's advice).
+ */
+function fencedCause(e: ProducerFencedError, id: { connector: string; task: number }): Error {
+  return new Error(
+    `the producer of task ${id.connector}-${id.task} (transactional.id ${e.transactionalId}) was fenced: either a newer instance of the ` +
+      'task took over its transactional id (this one is a zombie and must not write), or its transaction outlived ' +
+      'transaction.timeout.ms and was aborted by the broker. If the latter, reconfigure the connector: raise ' +
+      'producer.override.transaction.timeout.ms, shorten transaction.boundary.interval.ms, or use transaction.boundary=poll.',
+    { cause: e },
+  );
 }

@@ -15,9 +15,10 @@ export async function endOffsets(admin: Admin, topic: string): Promise<number> {
 
 /**
  * Every value of `topic` a new consumer group reads from the beginning, parsed as JSON, once it has read up to
- * the topic's current end (read_committed stops at the last stable offset: waits until nothing new comes).
+ * the topic's current end (read_committed stops at the last stable offset: waits until nothing new comes, or
+ * `maxMs` for a topic still being written).
  */
-export async function readValues(topic: string, options: { readCommitted: boolean; quietMs?: number; limitMs?: number }): Promise<unknown[]> {
+export async function readValues(topic: string, options: { readCommitted: boolean; quietMs?: number; limitMs?: number; maxMs?: number }): Promise<unknown[]> {
   const consumer = kafka().consumer({ groupId: uniqueName('eos-reader'), readUncommitted: !options.readCommitted, maxWaitTimeInMs: 200 });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -31,7 +32,9 @@ export async function readValues(topic: string, options: { readCommitted: boolea
     },
   });
   const quiet = options.quietMs ?? 3000;
-  while (Date.now() - last < quiet || (values.length === 0 && Date.now() - started < (options.limitMs ?? 30_000))) {
+  // A topic still being written is read for at most `maxMs`.
+  const until = started + (options.maxMs ?? 180_000);
+  while ((Date.now() - last < quiet || (values.length === 0 && Date.now() - started < (options.limitMs ?? 30_000))) && Date.now() < until) {
     await new Promise((r) => setTimeout(r, 200));
   }
   await consumer.disconnect();

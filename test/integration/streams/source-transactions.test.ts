@@ -1,0 +1,116 @@
+/**
+ * A source task that defines its own transactions (`transaction.boundary=connector`) on the Kafka transport,
+ * against the real broker: the batches it aborts are in the log for read_uncommitted consumers and never for
+ * read_committed ones, a commit requested mid-batch splits the batch, and the offsets written in the transactions
+ * (to a real offsets topic) cover the aborted records too, as Kafka Connect's do.
+ */
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { JsonConverter } from '../../../src/converters/index.js';
+import { SourceRecord } from '../../../src/data/index.js';
+import { SourceTask } from '../../../src/connectors/api/index.js';
+import { createKafkajsClient, createTransport, type Converters } from '../../../src/streams/index.js';
+import { KafkaOffsetStore } from '../../../src/worker/kafka-offset-store.js';
+import { KAFKA_BROKERS, uniqueName } from '../../support/services.js';
+import { createTopicsReady } from '../../support/kafka-topics.js';
+import { kafka, readValues } from '../worker/exactly-once-support.js';
+
+function jsonConverters(): Converters {
+  return {
+    key: new JsonConverter({ 'schemas.enable': false }, true),
+    value: new JsonConverter({ 'schemas.enable': false }, false),
+    header: new JsonConverter({ 'schemas.enable': false, 'converter.type': 'header' }),
+  };
+}
+
+/** 10 batches of 10 records `{n}`; aborts batches 1, 4 and 7; in batch 5 asks for a commit after its 4th record. */
+class AbortingSource extends SourceTask {
+  batch = 0;
+  committed: number[] = [];
+  constructor(readonly topic: string) {
+    super();
+  }
+  version(): string {
+    return 'test';
+  }
+  start(): void {}
+  stop(): void {}
+  async poll(): Promise<SourceRecord[] | null> {
+    if (this.batch >= 10) {
+      await new Promise((r) => setTimeout(r, 20));
+      return null;
+    }
+    const b = this.batch++;
+    const records = Array.from({ length: 10 }, (_, i) => {
+      const n = b * 10 + i;
+      return new SourceRecord({ topic: this.topic, sourcePartition: { source: 'numbers' }, sourceOffset: { n }, key: null, value: { n, batch: b } });
+    });
+    const tx = this.context.transactionContext!;
+    if (b % 3 === 1) tx.abortTransaction();
+    else if (b === 5) tx.commitTransaction(records[3]!);
+    else tx.commitTransaction();
+    return records;
+  }
+  override commitRecord(record: SourceRecord, metadata: unknown): void {
+    if (metadata) this.committed.push((record.value as { n: number }).n);
+  }
+}
+
+describe('connector-defined transactions on the real broker', { timeout: 120_000 }, () => {
+  test('aborted batches are skipped by read_committed consumers, seen by read_uncommitted ones; offsets cover them', async () => {
+    const admin = kafka().admin();
+    await admin.connect();
+    const topic = uniqueName('eos-tx');
+    const offsetsTopic = uniqueName('eos-tx-offsets');
+    await createTopicsReady(admin, [{ topic, numPartitions: 1, replicationFactor: 1 }]);
+    await admin.disconnect();
+    const client = createKafkajsClient({
+      brokers: KAFKA_BROKERS,
+      clientId: 'eos-tx-test',
+      properties: { consumer: { 'isolation.level': 'read_committed' } },
+    });
+    const store = new KafkaOffsetStore({ client, topic: offsetsTopic, partitions: 1, replicationFactor: 1, readerGroupPrefix: uniqueName('eos-tx-reader'), clientId: 'eos-tx' });
+    await store.start();
+    const transport = createTransport({ kind: 'kafka', bootstrapServers: KAFKA_BROKERS });
+    const task = new AbortingSource(topic);
+    const run = transport.startSource({
+      id: { connector: 'aborting', task: 0 },
+      task,
+      config: {},
+      converters: jsonConverters(),
+      transform: (r) => r,
+      offsets: store,
+      options: { maxInFlightBatches: 2, offsetFlushIntervalMs: 60_000, offsetFlushTimeoutMs: 10_000 },
+      exactlyOnce: {
+        transactionalId: uniqueName('eos-tx-id'),
+        boundary: 'connector',
+        intervalMs: 60_000,
+        offsetRecords: (connector, entries) => store.recordsFor(connector, entries),
+      },
+    });
+    const offsetOf = async () => (await store.get('aborting', [{ source: 'numbers' }])).values().next().value as { n: number } | null;
+    for (let i = 0; i < 200 && (await offsetOf())?.n !== 99; i++) await new Promise((r) => setTimeout(r, 100));
+    await run.stop(10_000);
+    await run.done;
+    await store.stop();
+    await transport.close();
+
+    const aborted = new Set([1, 4, 7]);
+    const expected = Array.from({ length: 100 }, (_, n) => n).filter((n) => !aborted.has(Math.floor(n / 10)));
+    const committed = (await readValues(topic, { readCommitted: true, quietMs: 1500 })) as Array<{ n: number }>;
+    assert.deepEqual(committed.map((v) => v.n), expected, 'read_committed: every record of the committed transactions, in order, and none of the aborted');
+    const everything = (await readValues(topic, { readCommitted: false, quietMs: 1500 })) as Array<{ n: number }>;
+    assert.deepEqual(everything.map((v) => v.n), Array.from({ length: 100 }, (_, n) => n), 'read_uncommitted: the aborted records are in the log');
+    assert.deepEqual(task.committed, expected, 'commitRecord with metadata for the committed records only, after their commit');
+    const m = run.metrics();
+    assert.equal(m.transactionsAborted, 3);
+    // Batches 0, 2, 3, 8 and 9; batch 5's first 4 records; its other 6 with batch 6 (no request closed them
+    // earlier); and one offsets-only commit after each abort.
+    assert.equal(m.transactionsCommitted, 10);
+    assert.equal(m.transactionSizeMax, 16);
+    assert.equal(m.transactionSizeMin, 0, 'an offsets-only transaction after an abort holds no records');
+    const offsets = (await readValues(offsetsTopic, { readCommitted: true, quietMs: 1000 })) as Array<{ n: number }>;
+    assert.equal(Math.max(...offsets.map((o) => o.n)), 99);
+    assert.ok(offsets.some((o) => o.n === 19), 'the aborted batch 1 has its offset committed right after the abort');
+  });
+});
