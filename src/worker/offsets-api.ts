@@ -89,7 +89,7 @@ export class OffsetsApi {
 
   async read(c: OffsetsTarget): Promise<ConnectorOffsets> {
     if (c.type === 'source') {
-      const all = await this.#worker.offsets.all(c.name);
+      const all = await (await this.#worker.offsetsFor(c.config)).all(c.name);
       return { offsets: await mapYielding(all, ([partition, offset]) => ({ partition, offset })) };
     }
     const committed = await this.#worker.withAdmin((admin) => this.#sinkGroupOffsets(admin, c));
@@ -107,7 +107,7 @@ export class OffsetsApi {
     if (c.type === 'source') {
       const parsed = await mapYielding(offsets, (o) => sourceOffsetEntry(o));
       const framework = await this.#connectorAgrees(c.config, new Map<string, unknown>(await mapYielding(parsed, ([p, o]) => [JSON.stringify(p), o] as const)));
-      await setInChunks(this.#worker.offsets, c.name, parsed);
+      await setInChunks(await this.#worker.offsetsFor(c.config), c.name, parsed);
       return framework ? OFFSETS_ALTERED : frameworkOnly('altered');
     }
     const parsed = await mapYielding(offsets, (o) => sinkOffsetEntry(o));
@@ -136,9 +136,9 @@ export class OffsetsApi {
   /** The connector must be STOPPED (checked by the caller). Returns Kafka Connect's response message. */
   async reset(c: OffsetsTarget): Promise<string> {
     if (c.type === 'source') {
-      const all = await this.#worker.offsets.all(c.name);
+      const all = await (await this.#worker.offsetsFor(c.config)).all(c.name);
       const framework = await this.#connectorAgrees(c.config, new Map(await mapYielding(all, ([p]) => [JSON.stringify(p), null] as const)));
-      await setInChunks(this.#worker.offsets, c.name, await mapYielding(all, ([p]) => [p, null] as const));
+      await setInChunks(await this.#worker.offsetsFor(c.config), c.name, await mapYielding(all, ([p]) => [p, null] as const));
       return framework ? OFFSETS_RESET : frameworkOnly('reset');
     }
     return this.#worker.withAdmin(async (admin) => {

@@ -28,6 +28,11 @@ export interface WorkerRuntime {
    * offsets (consumer group `connect-<name>`) and the cluster id. Absent in runtimes without a transport.
    */
   admin?(): KafkaAdmin;
+  /**
+   * The offsets a source connector's tasks read and the REST offsets API shows, when they are not the worker's
+   * store: an exactly-once connector with its own `offsets.storage.topic` (that topic first, then the worker's).
+   */
+  offsetsFor?(connectorConfig: ConnectorConfig): Promise<OffsetStore>;
   /** After every task stopped: closes the transport and the offset store. */
   close(): Promise<void>;
 }

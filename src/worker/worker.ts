@@ -372,6 +372,11 @@ export class Worker {
 
   // ---- the runtime's services -------------------------------------------------------------------------------------
 
+  /** The offsets of a source connector: its own offsets topic's over the worker's store, or the worker's store. */
+  async offsetsFor(connectorConfig: ConnectorConfig): Promise<OffsetStore> {
+    return (await this.#runtime?.offsetsFor?.(connectorConfig)) ?? this.offsets;
+  }
+
   /** An admin client of the transport, connected for `use` (sink connector offsets, the cluster id). */
   async withAdmin<T>(use: (admin: KafkaAdmin) => Promise<T>): Promise<T> {
     const admin = this.#runtime?.admin?.();

@@ -7,8 +7,8 @@
  * failed partition batch with backoff until delivery.timeout.ms has passed since the send started, and derives
  * per-record offsets from each batch's base offset.
  *
- * Kafka's transactional producer is kafkajs's (`kafka.producer({ transactionalId })`); the batch encoder already
- * takes a producer id, epoch and sequence, so the fast path can carry transactional batches too.
+ * The transactional producer (transactional-producer.ts, exactly-once sources) reuses this file's rounds and encoder
+ * with a producer id, epoch and sequences; kafkajs's own transactional producer is not used.
  */
 import { createRequire } from 'node:module';
 import { kafkajs } from './lib.js';
