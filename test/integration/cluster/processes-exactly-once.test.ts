@@ -1,7 +1,7 @@
 /**
  * Exactly-once source (KIP-618) on a cluster of `sluice worker` processes with `exactly.once.source.support=
  * enabled`, against the real broker and NATS:
- * - datagen tasks write records and offsets in transactions while workers are SIGKILLed and new ones join, and a
+ * - datagen tasks write records and offsets in transactions while workers are SIGKILLed (10 times) and new ones join, and a
  *   worker is frozen (SIGSTOP) until its tasks moved, then thawed: the zombie cannot commit, and a read_committed
  *   consumer sees every record exactly once;
  * - a task count change fences the transactional ids the smaller generation no longer uses (a producer holding
@@ -46,14 +46,14 @@ describe('exactly-once source on worker processes', { timeout: 480_000 }, () => 
     const topic = uniqueName('eos_cl');
     await createTopicsReady(admin, [{ topic, numPartitions: 3, replicationFactor: 1 }]);
     await admin.disconnect();
-    const records = 24_000;
+    const records = 30_000;
     const tasks = 3;
     await cluster.start(3);
     const created = await rest(cluster.anyPort(), 'POST', '/connectors', {
       name: 'eos-gen',
       config: {
         'connector.class': 'datagen', 'kafka.topic': topic, 'tasks.max': String(tasks), 'max.records': String(records),
-        'records.per.second': '500', 'batch.size': '50', 'random.seed': '11', 'exactly.once.support': 'required',
+        'records.per.second': '150', 'batch.size': '50', 'random.seed': '11', 'exactly.once.support': 'required',
         'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
         'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': 'false',
       },
@@ -62,10 +62,10 @@ describe('exactly-once source on worker processes', { timeout: 480_000 }, () => 
     await until('3 tasks RUNNING', () => tasksRunning('eos-gen', tasks), 60_000);
 
     // Workers running tasks are killed, and new ones join, while the tasks produce.
-    for (let round = 1; round <= 3; round++) {
+    for (let round = 1; round <= 10; round++) {
       const s = await until('tasks RUNNING', () => tasksRunning('eos-gen', tasks), 90_000);
       const victim = cluster.live().find((w) => s.tasks.some((x: any) => x.worker_id === w.workerId))!;
-      await new Promise((r) => setTimeout(r, 1500));
+      await new Promise((r) => setTimeout(r, 1000 + Math.floor(Math.random() * 1000)));
       await victim.kill('SIGKILL');
       const joined = await cluster.add();
       await joined.ready();
@@ -76,6 +76,8 @@ describe('exactly-once source on worker processes', { timeout: 480_000 }, () => 
     const s = await until('tasks RUNNING before the freeze', () => tasksRunning('eos-gen', tasks), 90_000);
     const zombie: WorkerProcess = cluster.live().find((w) => s.tasks.some((x: any) => x.worker_id === w.workerId))!;
     const itsTasks: number[] = s.tasks.filter((x: any) => x.worker_id === zombie.workerId).map((x: any) => x.id);
+    const atFreeze = await committedSeqs('eos-gen');
+    assert.ok([...atFreeze.values()].some((v) => v < records / tasks - 1), `the freeze lands while the tasks still produce (${JSON.stringify([...atFreeze])})`);
     zombie.child!.kill('SIGSTOP');
     const others = cluster.live().filter((w) => w !== zombie);
     await until('the frozen worker\'s tasks RUNNING elsewhere', async () => {
@@ -104,8 +106,10 @@ describe('exactly-once source on worker processes', { timeout: 480_000 }, () => 
     const live = cluster.live().length > 0 ? cluster.live() : await cluster.start(2);
     const port = live[0]!.port;
     const topic = uniqueName('eos_fence');
+    const ownOffsets = uniqueName('eos_fence_offsets');
     const config = {
       'connector.class': 'datagen', 'kafka.topic': topic, 'tasks.max': '3', 'records.per.second': '200', 'random.seed': '3',
+      'offsets.storage.topic': ownOffsets,
       'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': 'false',
     };
     assert.equal((await rest(port, 'PUT', '/connectors/eos-fence/config', config)).status, 201);
@@ -136,6 +140,11 @@ describe('exactly-once source on worker processes', { timeout: 480_000 }, () => 
     await within(zombie.disconnect(), 'zombie disconnect', 10_000).catch(() => {});
     const values = (await readValues(topic, { readCommitted: true, quietMs: 1500, maxMs: 8000 })) as Array<Record<string, unknown>>;
     assert.ok(values.length > 0 && values.every((v) => v['zombie'] === undefined), 'the zombie\'s record is never visible');
+
+    // Its own offsets topic: the transactions write there, and the REST offsets endpoint reads it.
+    await until('task 0 offsets through REST', async () => (await committedSeqs('eos-fence')).has(0), 30_000, 250);
+    const own = (await readValues(ownOffsets, { readCommitted: true, quietMs: 1000, maxMs: 8000 })) as Array<{ seq: number }>;
+    assert.ok(own.length > 0 && own.every((o) => typeof o.seq === 'number'), 'offsets in the connector\'s own topic');
 
     const fence = await rest(port, 'PUT', '/connectors/eos-fence/fence');
     assert.equal(fence.status, 204, JSON.stringify(fence.body));
