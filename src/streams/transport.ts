@@ -8,6 +8,7 @@ import { createKafkajsClient } from './kafka/kafkajs-client.js';
 import { InProcessBroker } from './in-process/broker.js';
 import { createInProcessClient } from './in-process/client.js';
 import { startSourceTask } from './source/source-pipeline.js';
+import { TransactionalDlqProducer } from './source/transactional-dlq.js';
 import { startSinkTask } from './sink/sink-pipeline.js';
 import { trackConsumerLag, type PartitionLag } from './util/consumer-lag.js';
 import { topicCreationGroups } from './source/topic-creation.js';
@@ -106,12 +107,15 @@ export function createTransport(options: TransportOptions, hooks: TransportHooks
               ...props(producer),
             })
           : undefined;
+      // Exactly-once with a dead letter queue: its writes go in the task's transactions.
+      const dlq = transactional && (input.config['errors.deadletterqueue.topic.name'] ?? '').trim() !== '' ? new TransactionalDlqProducer() : undefined;
       return startSourceTask(input, {
         producer: transactional ?? client.producer({ clientId: producer.clientId, ...props(producer) }),
         ...(transactional ? { transactional } : {}),
+        ...(dlq ? { transactionalDlq: dlq } : {}),
         ...(admin ? { admin: client.admin({ clientId: admin.clientId, ...props(admin) }) } : {}),
         ...(logger ? { logger } : {}),
-        errors: errors(input, env('source')),
+        errors: errors(input, dlq ? { ...env('source'), dlqProducer: dlq } : env('source')),
       });
     },
     startSink(input) {

@@ -19,7 +19,7 @@ import type { ConnectRecord, SinkRecord, SourceRecord } from '../../data/index.j
 import type { Converter, HeaderConverter } from '../../converters/converter.js';
 import { JsonConverter, knownConverterNames } from '../../converters/index.js';
 import type { Converters, FailureStage, TaskId, TaskMetrics } from '../contracts.js';
-import type { KafkaClient, KafkaHeader, ProducerRecord, StreamLogger } from '../kafka/client.js';
+import type { KafkaClient, KafkaHeader, KafkaProducer, ProducerRecord, StreamLogger } from '../kafka/client.js';
 import { silentLogger } from '../kafka/client.js';
 import { writeJson } from '../offsets/offset-json.js';
 import { defaultClientChooser, type ClientChoice, type ClientChooser } from '../client-requests.js';
@@ -376,6 +376,8 @@ export interface ErrorHandlerEnv {
   /** The DLQ producer's and admin's ids and Kafka properties (Kafka Connect: the task producer's settings). */
   readonly clients?: ClientChooser;
   readonly logger?: StreamLogger;
+  /** The DLQ's producer instead of one from `client` (an exactly-once source writes its DLQ in its transactions). */
+  readonly dlqProducer?: KafkaProducer;
 }
 
 /**
@@ -401,7 +403,7 @@ export function createErrorHandler(input: ErrorHandlerInput, env: ErrorHandlerEn
       id: input.id,
       topic: settings.dlqTopic,
       replicationFactor: settings.dlqReplicationFactor,
-      producer: env.client.producer({ clientId: producer.clientId, ...props(producer) }),
+      producer: env.dlqProducer ?? env.client.producer({ clientId: producer.clientId, ...props(producer) }),
       admin: env.client.admin({ clientId: admin.clientId, ...props(admin) }),
       awaitAcks: !env.inProcess,
       logger,

@@ -15,6 +15,7 @@ import { TaskFailure } from '../contracts.js';
 import type { KafkaAdmin, KafkaProducer, StreamLogger, TransactionalProducer } from '../kafka/client.js';
 import { SourceTransactions } from './source-transactions.js';
 import { TaskTransactionContext } from './transaction-context.js';
+import type { TransactionalDlqProducer } from './transactional-dlq.js';
 import { silentLogger } from '../kafka/client.js';
 import { SubmittedRecords } from '../offsets/submitted-records.js';
 import { failOnError, withErrorMetrics, type RecordErrorHandler } from '../errors/record-error-handler.js';
@@ -34,6 +35,8 @@ export interface SourcePipelineDeps {
   readonly producer: KafkaProducer;
   /** Required when the input runs exactly-once: the transactional producer (also given as `producer`). */
   readonly transactional?: TransactionalProducer;
+  /** Exactly-once with a dead letter queue: the DLQ producer whose writes go in the transactions. */
+  readonly transactionalDlq?: TransactionalDlqProducer;
   /** For KIP-158 topic creation (connected and disconnected by the pipeline, and only if the config asks). */
   readonly admin?: KafkaAdmin;
   readonly logger?: StreamLogger;
@@ -97,7 +100,8 @@ class SourcePipeline {
     this.#deps = deps;
     this.#log = deps.logger ?? silentLogger;
     this.#errors = deps.errors ?? failOnError;
-    this.#permits = new Permits(input.options.maxInFlightBatches);
+    // A transactional DLQ write must land in the transaction of its own record: one batch at a time.
+    this.#permits = new Permits(deps.transactionalDlq ? 1 : input.options.maxInFlightBatches);
     this.#offsets = new SourceOffsetCommitter(input, this.#submitted, this.#metrics, this.#log);
     this.#pollLoopDone = new Promise((r) => (this.#pollLoopExited = r));
     const runner = new RetryWithToleranceOperator({
@@ -138,7 +142,7 @@ class SourcePipeline {
     this.#end = new RunEnd(input.id);
     if (input.exactlyOnce && deps.transactional) {
       this.#transactionContext = input.exactlyOnce.boundary === 'connector' ? new TaskTransactionContext() : null;
-      this.#transactions = new SourceTransactions(this.#ctx, input.exactlyOnce, deps.transactional, this.#transactionContext);
+      this.#transactions = new SourceTransactions(this.#ctx, input.exactlyOnce, deps.transactional, this.#transactionContext, deps.transactionalDlq ?? null);
     }
     this.run = {
       id: input.id,

@@ -25,6 +25,7 @@ import { writeJson } from '../offsets/offset-json.js';
 import { countOffsetCommit } from '../task-metrics.js';
 import { failedSource, producedBytes, type ConvertedBatch, type SourceStageContext } from './source-stages.js';
 import type { TaskTransactionContext, TransactionRequest } from './transaction-context.js';
+import type { TransactionalDlqProducer } from './transactional-dlq.js';
 
 interface Dispatched {
   readonly record: SourceRecord;
@@ -48,11 +49,15 @@ export class SourceTransactions {
   #timer: NodeJS.Timeout | undefined;
   #finished = false;
 
-  constructor(ctx: SourceStageContext, eos: ExactlyOnceSource, producer: TransactionalProducer, tx: TaskTransactionContext | null) {
+  /** With a dead letter queue: its writes, sent in the next commit's transaction. */
+  readonly #dlq: TransactionalDlqProducer | null;
+
+  constructor(ctx: SourceStageContext, eos: ExactlyOnceSource, producer: TransactionalProducer, tx: TaskTransactionContext | null, dlq: TransactionalDlqProducer | null = null) {
     this.#ctx = ctx;
     this.#eos = eos;
     this.#producer = producer;
     this.#tx = tx;
+    this.#dlq = dlq;
   }
 
   /** The operator that ends the path: nothing comes out, records leave through the transactions. */
@@ -102,9 +107,11 @@ export class SourceTransactions {
     }
     try {
       await this.#dispatch(batch);
-      batch.permit.release();
+      // With a transactional DLQ the next batch is polled (and its dead-letter writes made) after this boundary.
+      if (!this.#dlq) batch.permit.release();
       const request = this.#batchBoundary(batch);
       if (request) await this.#end(request);
+      batch.permit.release();
     } catch (e) {
       batch.permit.release();
       await this.#failWith(e, batch.records[0]);
@@ -179,17 +186,27 @@ export class SourceTransactions {
   async #commit(): Promise<void> {
     const ctx = this.#ctx;
     this.#lastCommit = Date.now();
-    if (!this.#producer.inTransaction && this.#offsets.size === 0) {
+    const dlq = this.#dlq?.drain();
+    if (!this.#producer.inTransaction && this.#offsets.size === 0 && !dlq?.records.length) {
+      dlq?.settle();
       await this.#afterCommit([]);
       return;
     }
     const started = performance.now();
-    // A skipped record's offset must not be stored before its dead-letter write is durable.
-    await ctx.runner.handler.flush?.();
     const entries = [...this.#offsets.values()];
-    if (!this.#producer.inTransaction) await this.#producer.begin();
-    if (entries.length > 0) await this.#producer.send(this.#eos.offsetRecords(ctx.input.id.connector, entries));
-    await this.#producer.commit();
+    try {
+      // A skipped record's offset must not be stored before its dead-letter write is durable: in this transaction
+      // (transactional DLQ), or acknowledged before it.
+      if (!dlq) await ctx.runner.handler.flush?.();
+      if (!this.#producer.inTransaction) await this.#producer.begin();
+      if (dlq && dlq.records.length > 0) await this.#producer.send(dlq.records);
+      if (entries.length > 0) await this.#producer.send(this.#eos.offsetRecords(ctx.input.id.connector, entries));
+      await this.#producer.commit();
+    } catch (e) {
+      dlq?.settle(e);
+      throw e;
+    }
+    dlq?.settle();
     this.#offsets.clear();
     countOffsetCommit(ctx.metrics, performance.now() - started);
     const m = ctx.metrics;
@@ -249,6 +266,7 @@ export class SourceTransactions {
   async #abandon(): Promise<void> {
     this.#dispatched = [];
     this.#offsets.clear();
+    this.#dlq?.drain().settle(new Error('the transaction was abandoned'));
     if (!this.#producer.inTransaction) return;
     try {
       await this.#producer.abort();

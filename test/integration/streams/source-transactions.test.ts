@@ -7,7 +7,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { JsonConverter } from '../../../src/converters/index.js';
-import { SourceRecord } from '../../../src/data/index.js';
+import { Schema, SourceRecord } from '../../../src/data/index.js';
 import { SourceTask } from '../../../src/connectors/api/index.js';
 import { createKafkajsClient, createTransport, type Converters } from '../../../src/streams/index.js';
 import { KafkaOffsetStore } from '../../../src/worker/kafka-offset-store.js';
@@ -53,6 +53,34 @@ class AbortingSource extends SourceTask {
   }
   override commitRecord(record: SourceRecord, metadata: unknown): void {
     if (metadata) this.committed.push((record.value as { n: number }).n);
+  }
+}
+
+/** 5 batches of 10 records `{n}`; those with n % 7 === 3 claim a STRING schema, which the converter refuses. */
+class PartlyBadSource extends SourceTask {
+  batch = 0;
+  constructor(readonly topic: string) {
+    super();
+  }
+  version(): string {
+    return 'test';
+  }
+  start(): void {}
+  stop(): void {}
+  async poll(): Promise<SourceRecord[] | null> {
+    if (this.batch >= 5) {
+      await new Promise((r) => setTimeout(r, 20));
+      return null;
+    }
+    const b = this.batch++;
+    return Array.from({ length: 10 }, (_, i) => {
+      const n = b * 10 + i;
+      const bad = n % 7 === 3;
+      return new SourceRecord({
+        topic: this.topic, sourcePartition: { source: 'numbers' }, sourceOffset: { n }, key: null,
+        ...(bad ? { valueSchema: Schema.STRING } : {}), value: { n },
+      });
+    });
   }
 }
 
@@ -112,5 +140,45 @@ describe('connector-defined transactions on the real broker', { timeout: 120_000
     const offsets = (await readValues(offsetsTopic, { readCommitted: true, quietMs: 1000 })) as Array<{ n: number }>;
     assert.equal(Math.max(...offsets.map((o) => o.n)), 99);
     assert.ok(offsets.some((o) => o.n === 19), 'the aborted batch 1 has its offset committed right after the abort');
+  });
+
+  test('errors.tolerance=all: a skipped record\'s dead-letter copy is committed in the transaction that stores its offset', async () => {
+    const admin = kafka().admin();
+    await admin.connect();
+    const topic = uniqueName('eos-dlq');
+    const dlqTopic = uniqueName('eos-dlq-dead');
+    await createTopicsReady(admin, [{ topic, numPartitions: 1, replicationFactor: 1 }]);
+    await admin.disconnect();
+    const client = createKafkajsClient({ brokers: KAFKA_BROKERS, clientId: 'eos-dlq-test', properties: { consumer: { 'isolation.level': 'read_committed' } } });
+    const store = new KafkaOffsetStore({ client, topic: uniqueName('eos-dlq-offsets'), partitions: 1, replicationFactor: 1, readerGroupPrefix: uniqueName('eos-dlq-reader'), clientId: 'eos-dlq' });
+    await store.start();
+    const transport = createTransport({ kind: 'kafka', bootstrapServers: KAFKA_BROKERS });
+    const run = transport.startSource({
+      id: { connector: 'partly-bad', task: 0 },
+      task: new PartlyBadSource(topic),
+      config: { 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': dlqTopic, 'errors.deadletterqueue.topic.replication.factor': '1' },
+      converters: jsonConverters(),
+      transform: (r) => r,
+      offsets: store,
+      options: { maxInFlightBatches: 4, offsetFlushIntervalMs: 60_000, offsetFlushTimeoutMs: 10_000 },
+      exactlyOnce: { transactionalId: uniqueName('eos-dlq-id'), boundary: 'poll', intervalMs: 0, offsetRecords: (c, e) => store.recordsFor(c, e) },
+    });
+    const offsetOf = async () => (await store.get('partly-bad', [{ source: 'numbers' }])).values().next().value as { n: number } | null;
+    for (let i = 0; i < 200 && (await offsetOf())?.n !== 49; i++) await new Promise((r) => setTimeout(r, 100));
+    await run.stop(10_000);
+    await run.done;
+    await store.stop();
+    await transport.close();
+
+    const all = Array.from({ length: 50 }, (_, n) => n);
+    const bad = all.filter((n) => n % 7 === 3);
+    const good = (await readValues(topic, { readCommitted: true, quietMs: 1500 })) as Array<{ n: number }>;
+    assert.deepEqual(good.map((v) => v.n), all.filter((n) => n % 7 !== 3), 'the good records, once each');
+    const sourceOffset = (m: { headers?: Record<string, unknown> }) => JSON.parse(String(m.headers?.['__connect.errors.source.offset'])) as { n: number };
+    const dead = (await readValues(dlqTopic, { readCommitted: true, quietMs: 1500, map: sourceOffset })) as Array<{ n: number }>;
+    assert.deepEqual(dead.map((v) => v.n), bad, 'each skipped record once in the dead letter queue, under read_committed');
+    const m = run.metrics();
+    assert.equal(m.recordsSkipped, bad.length);
+    assert.equal(m.transactionsCommitted, 5, 'one transaction per poll, dead-letter records included');
   });
 });

@@ -1,5 +1,5 @@
 /** Reading what exactly-once source tasks left in Kafka, as a user's consumers would (read_committed or not). */
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
 import { KAFKA_BROKERS, uniqueName } from '../../support/services.js';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -18,7 +18,7 @@ export async function endOffsets(admin: Admin, topic: string): Promise<number> {
  * the topic's current end (read_committed stops at the last stable offset: waits until nothing new comes, or
  * `maxMs` for a topic still being written).
  */
-export async function readValues(topic: string, options: { readCommitted: boolean; quietMs?: number; limitMs?: number; maxMs?: number }): Promise<unknown[]> {
+export async function readValues(topic: string, options: { readCommitted: boolean; quietMs?: number; limitMs?: number; maxMs?: number; map?: (message: KafkaMessage) => unknown }): Promise<unknown[]> {
   const consumer = kafka().consumer({ groupId: uniqueName('eos-reader'), readUncommitted: !options.readCommitted, maxWaitTimeInMs: 200 });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -28,7 +28,7 @@ export async function readValues(topic: string, options: { readCommitted: boolea
   await consumer.run({
     eachMessage: async ({ message }) => {
       last = Date.now();
-      values.push(message.value === null ? null : JSON.parse(message.value.toString('utf8')));
+      values.push(options.map ? options.map(message) : message.value === null ? null : JSON.parse(message.value.toString('utf8')));
     },
   });
   const quiet = options.quietMs ?? 3000;
