@@ -11,13 +11,13 @@
  * with a producer id, epoch and sequences; kafkajs's own transactional producer is not used.
  */
 import { createRequire } from 'node:module';
-import { kafkajs } from './lib.js';
 import type { Kafka } from 'kafkajs';
 import type { KafkaProducer, ProducedRecordMetadata, ProducerRecord } from '../client.js';
-import type { CompressionType, ProducerSettings } from '../client-settings.js';
+import type { ProducerSettings } from '../client-settings.js';
 import { parseClientSettings } from '../client-settings.js';
 import { sleep } from '../../../async/index.js';
-import { partitionForKey } from '../../in-process/murmur2.js';
+import { KafkaProduceError } from './produce-error.js';
+import { RecordPartitioner, compressor, recordBytes, type KjsPartitionMetadata } from './record-routing.js';
 import { COMPRESSION_CODES, decodeProduceResponse, encodeProduceRequest, encodeRecordBatch } from './produce-request.js';
 
 const require = createRequire(import.meta.url);
@@ -36,14 +36,8 @@ const RETRY_BACKOFF_MAX_MS = 1000;
 const MAX_MERGED_RECORDS = 20_000;
 /** Below the broker's default message.max.bytes (1048588), leaving room for batch and request framing. */
 const MAX_REQUEST_BYTES = 900 * 1024;
-/** Per-record framing in a v2 record batch (varints, attributes, header keys) — a generous upper bound. */
-const RECORD_OVERHEAD_BYTES = 32;
 
 /** kafkajs internals this file relies on (kafkajs 2.2.4, pinned). */
-interface KjsPartitionMetadata {
-  readonly partitionId: number;
-  readonly leader: number;
-}
 interface KjsBroker {
   readonly versions: Record<number, { minVersion: number; maxVersion: number }> | null;
 }
@@ -66,18 +60,7 @@ function privateSymbol(obj: object, description: string): symbol {
   throw new Error(`kafkajs internals changed: no ${description} (this adapter needs kafkajs 2.2.4)`);
 }
 
-/** A send that could not be delivered: names the topics, partitions and the cause. */
-export class KafkaProduceError extends Error {
-  override readonly name = 'KafkaProduceError';
-  constructor(
-    message: string,
-    readonly topics: readonly string[],
-    readonly retriable: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export { KafkaProduceError } from './produce-error.js';
 
 /** The records of one partition that go in one batch, and where they landed. */
 interface Item {
@@ -103,7 +86,7 @@ export class KafkajsProducer implements KafkaProducer {
   readonly #cluster: KjsCluster;
   readonly #settings: ProducerSettings;
   #sendRequest: symbol | undefined;
-  readonly #sticky = new Map<string, { partition: number; bytes: number }>();
+  readonly #partitioner: RecordPartitioner;
   readonly #queue: Job[] = [];
   #draining = false;
   #codec: ((records: Buffer) => Promise<Buffer>) | undefined;
@@ -112,6 +95,7 @@ export class KafkajsProducer implements KafkaProducer {
     this.#settings = settings;
     const create = (kafka as unknown as Record<symbol, (o: object) => KjsCluster>)[privateSymbol(kafka, 'private:Kafka:createCluster')]!;
     this.#cluster = create.call(kafka, { allowAutoTopicCreation: true, maxInFlightRequests: null });
+    this.#partitioner = new RecordPartitioner(this.#cluster, settings.batchSize);
     if (settings.compression !== 'none') this.#codec = compressor(settings.compression);
   }
 
@@ -180,7 +164,7 @@ export class KafkajsProducer implements KafkaProducer {
       try {
         await retry.bounded(this.#cluster.addMultipleTargetTopics(topics));
         await retry.bounded(this.#cluster.refreshMetadataIfNecessary());
-        this.#assignPartitions(records, partitions);
+        this.#partitioner.assign(records, partitions);
         break;
       } catch (e) {
         await retry.failed(e, () => this.#recover());
@@ -205,39 +189,6 @@ export class KafkajsProducer implements KafkaProducer {
     return metadata;
   }
 
-  #assignPartitions(records: readonly ProducerRecord[], out: Int32Array): void {
-    let topic = '';
-    let meta: KjsPartitionMetadata[] = [];
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      if (r.topic !== topic) {
-        topic = r.topic;
-        meta = this.#cluster.findTopicPartitionMetadata(topic);
-        if (meta.length === 0) throw new KafkaProduceError(`no partition metadata for topic ${topic}`, [topic], true);
-      }
-      if (r.partition !== undefined && r.partition !== null) out[i] = r.partition;
-      else if (r.key !== null) out[i] = partitionForKey(r.key, meta.length);
-      else out[i] = this.#stickyPartition(topic, meta, recordBytes(r));
-    }
-  }
-
-  /**
-   * Kafka 3.x's built-in partitioner for null keys: stay on one partition until batch.size bytes went to it,
-   * then move to another partition whose leader is available, at random.
-   */
-  #stickyPartition(topic: string, meta: readonly KjsPartitionMetadata[], bytes: number): number {
-    let s = this.#sticky.get(topic);
-    if (!s || s.bytes >= this.#settings.batchSize || s.partition >= meta.length) {
-      const available = meta.filter((p) => p.leader >= 0);
-      const from = available.length > 0 ? available : meta;
-      let next = from[Math.floor(Math.random() * from.length)]!.partitionId;
-      if (s && from.length > 1 && next === s.partition) next = from[(from.findIndex((p) => p.partitionId === next) + 1) % from.length]!.partitionId;
-      s = { partition: next, bytes: 0 };
-      this.#sticky.set(topic, s);
-    }
-    s.bytes += bytes;
-    return s.partition;
-  }
 
   /** Sends one round (at most one batch per partition), one request per leader at a time, retrying what fails. */
   async #sendRound(records: readonly ProducerRecord[], round: Item[], retry: RetryState): Promise<void> {
@@ -455,13 +406,6 @@ function isRetriable(e: unknown): boolean {
   return name.startsWith('KafkaJS') || /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH/.test(e.message);
 }
 
-function compressor(type: CompressionType): (records: Buffer) => Promise<Buffer> {
-  const code = COMPRESSION_CODES[type];
-  const factory = (kafkajs().CompressionCodecs as unknown as Record<number, (() => { compress(e: { buffer: Buffer }): Promise<Buffer> }) | undefined>)[code];
-  if (!factory) throw new KafkaProduceError(`compression.type=${type}: no ${type} codec is registered in this build`, [], false);
-  const codec = factory();
-  return (records) => codec.compress({ buffer: records });
-}
 
 function queuedAtLeast(queue: readonly Job[], bytes: number): boolean {
   let n = 0;
@@ -474,11 +418,6 @@ function queuedAtLeast(queue: readonly Job[], bytes: number): boolean {
   return false;
 }
 
-function recordBytes(r: ProducerRecord): number {
-  let n = RECORD_OVERHEAD_BYTES + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-  for (const h of r.headers) n += h.key.length * 3 + (h.value?.length ?? 0) + 8;
-  return n;
-}
 
 /**
  * Splits a send into rounds: each round holds at most one batch per partition (Produce v3+ takes one record

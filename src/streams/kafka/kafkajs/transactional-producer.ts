@@ -15,16 +15,15 @@
  */
 import { createRequire } from 'node:module';
 import type { Kafka } from 'kafkajs';
-import { kafkajs } from './lib.js';
 import {
   ProducerFencedError,
   type ProducedRecordMetadata,
   type ProducerRecord,
   type TransactionalProducer,
 } from '../client.js';
-import type { CompressionType, ProducerSettings } from '../client-settings.js';
+import type { ProducerSettings } from '../client-settings.js';
 import { sleep } from '../../../async/index.js';
-import { partitionForKey } from '../../in-process/murmur2.js';
+import { RecordPartitioner, compressor, recordBytes, type KjsPartitionMetadata } from './record-routing.js';
 import { KafkaProduceError, planRounds } from './producer.js';
 import { COMPRESSION_CODES, decodeProduceResponse, encodeProduceRequest, encodeRecordBatch } from './produce-request.js';
 
@@ -47,7 +46,6 @@ const COORDINATOR_TIMEOUT_MS = 60_000;
 const ABORT_ON_CLOSE_TIMEOUT_MS = 5_000;
 const MAX_MERGED_RECORDS = 20_000;
 const MAX_REQUEST_BYTES = 900 * 1024;
-const RECORD_OVERHEAD_BYTES = 32;
 /** kafkajs's COORDINATOR_TYPES.TRANSACTION. */
 const TRANSACTION_COORDINATOR = 1;
 const INVALID_PRODUCER_EPOCH = 47;
@@ -55,10 +53,6 @@ const PRODUCER_FENCED = 90;
 const INT32_MAX = 2_147_483_647;
 
 /** kafkajs internals this file relies on (kafkajs 2.2.4, pinned). */
-interface KjsPartitionMetadata {
-  readonly partitionId: number;
-  readonly leader: number;
-}
 export interface KjsTxnBroker {
   readonly versions: Record<number, { minVersion: number; maxVersion: number }> | null;
   initProducerId(r: { transactionalId: string; transactionTimeout: number }): Promise<{ producerId: string; producerEpoch: number }>;
@@ -202,7 +196,7 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
   #sendError: unknown;
   #fenced: unknown;
   readonly #coordinator: CoordinatorCache = {};
-  readonly #sticky = new Map<string, { partition: number; bytes: number }>();
+  readonly #partitioner: RecordPartitioner;
   readonly #queue: Op[] = [];
   #draining = false;
 
@@ -211,6 +205,7 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
     this.#settings = options.settings;
     this.#transactionTimeoutMs = options.transactionTimeoutMs;
     this.#cluster = createTxnCluster(kafka);
+    this.#partitioner = new RecordPartitioner(this.#cluster, options.settings.batchSize);
     this.#codec = options.settings.compression !== 'none' ? compressor(options.settings.compression) : undefined;
   }
 
@@ -398,7 +393,7 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
       try {
         await this.#cluster.addMultipleTargetTopics(topics);
         await this.#cluster.refreshMetadataIfNecessary();
-        this.#assignPartitions(records, partitions);
+        this.#partitioner.assign(records, partitions);
         break;
       } catch (e) {
         await retry.failed(e, () => this.#recover());
@@ -447,36 +442,6 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
     for (const key of added) this.#partitions.add(key);
   }
 
-  #assignPartitions(records: readonly ProducerRecord[], out: Int32Array): void {
-    let topic = '';
-    let meta: KjsPartitionMetadata[] = [];
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      if (r.topic !== topic) {
-        topic = r.topic;
-        meta = this.#cluster.findTopicPartitionMetadata(topic);
-        if (meta.length === 0) throw new KafkaProduceError(`no partition metadata for topic ${topic}`, [topic], true);
-      }
-      if (r.partition !== undefined && r.partition !== null) out[i] = r.partition;
-      else if (r.key !== null) out[i] = partitionForKey(r.key, meta.length);
-      else out[i] = this.#stickyPartition(topic, meta, recordBytes(r));
-    }
-  }
-
-  /** Kafka 3.x's built-in partitioner for null keys (as the fast producer). */
-  #stickyPartition(topic: string, meta: readonly KjsPartitionMetadata[], bytes: number): number {
-    let s = this.#sticky.get(topic);
-    if (!s || s.bytes >= this.#settings.batchSize || s.partition >= meta.length) {
-      const available = meta.filter((p) => p.leader >= 0);
-      const from = available.length > 0 ? available : meta;
-      let next = from[Math.floor(Math.random() * from.length)]!.partitionId;
-      if (s && from.length > 1 && next === s.partition) next = from[(from.findIndex((p) => p.partitionId === next) + 1) % from.length]!.partitionId;
-      s = { partition: next, bytes: 0 };
-      this.#sticky.set(topic, s);
-    }
-    s.bytes += bytes;
-    return s.partition;
-  }
 
   /** One round (at most one batch per partition): one request per leader at a time, retrying what fails. */
   async #sendRound(records: readonly ProducerRecord[], round: Item[], retry: Retry): Promise<void> {
@@ -653,18 +618,7 @@ function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function compressor(type: CompressionType): (records: Buffer) => Promise<Buffer> {
-  const factory = (kafkajs().CompressionCodecs as unknown as Record<number, (() => { compress(e: { buffer: Buffer }): Promise<Buffer> }) | undefined>)[COMPRESSION_CODES[type]];
-  if (!factory) throw new KafkaProduceError(`compression.type=${type}: no ${type} codec is registered in this build`, [], false);
-  const codec = factory();
-  return (records) => codec.compress({ buffer: records });
-}
 
-function recordBytes(r: ProducerRecord): number {
-  let n = RECORD_OVERHEAD_BYTES + (r.key?.length ?? 0) + (r.value?.length ?? 0);
-  for (const h of r.headers) n += h.key.length * 3 + (h.value?.length ?? 0) + 8;
-  return n;
-}
 
 function chunkItems(items: readonly Item[], maxBytes: number): Item[][] {
   const out: Item[][] = [];
