@@ -56,10 +56,13 @@ class AbortingSource extends SourceTask {
   }
 }
 
-/** 5 batches of 10 records `{n}`; those with n % 7 === 3 claim a STRING schema, which the converter refuses. */
+/** 5 batches of 10 records `{n}`; the bad ones (n % 7 === 3) claim a STRING schema, which the converter refuses. */
 class PartlyBadSource extends SourceTask {
   batch = 0;
-  constructor(readonly topic: string) {
+  constructor(
+    readonly topic: string,
+    readonly isBad: (n: number) => boolean = (n) => n % 7 === 3,
+  ) {
     super();
   }
   version(): string {
@@ -75,7 +78,7 @@ class PartlyBadSource extends SourceTask {
     const b = this.batch++;
     return Array.from({ length: 10 }, (_, i) => {
       const n = b * 10 + i;
-      const bad = n % 7 === 3;
+      const bad = this.isBad(n);
       return new SourceRecord({
         topic: this.topic, sourcePartition: { source: 'numbers' }, sourceOffset: { n }, key: null,
         ...(bad ? { valueSchema: Schema.STRING } : {}), value: { n },
@@ -180,5 +183,38 @@ describe('connector-defined transactions on the real broker', { timeout: 120_000
     const m = run.metrics();
     assert.equal(m.recordsSkipped, bad.length);
     assert.equal(m.transactionsCommitted, 5, 'one transaction per poll, dead-letter records included');
+  });
+
+  test('a record that cannot be converted fails the task and aborts the open transaction: read_committed sees none of it', async () => {
+    const admin = kafka().admin();
+    await admin.connect();
+    const topic = uniqueName('eos-fail');
+    await createTopicsReady(admin, [{ topic, numPartitions: 1, replicationFactor: 1 }]);
+    await admin.disconnect();
+    const client = createKafkajsClient({ brokers: KAFKA_BROKERS, clientId: 'eos-fail-test', properties: { consumer: { 'isolation.level': 'read_committed' } } });
+    const store = new KafkaOffsetStore({ client, topic: uniqueName('eos-fail-offsets'), partitions: 1, replicationFactor: 1, readerGroupPrefix: uniqueName('eos-fail-reader'), clientId: 'eos-fail' });
+    await store.start();
+    const transport = createTransport({ kind: 'kafka', bootstrapServers: KAFKA_BROKERS });
+    // One long transaction (interval boundary) holds batches 0 and 1 when record 25 cannot be converted
+    // (errors.tolerance=none).
+    const run = transport.startSource({
+      id: { connector: 'failing', task: 0 },
+      task: new PartlyBadSource(topic, (n) => n === 25),
+      config: {},
+      converters: jsonConverters(),
+      transform: (r) => r,
+      offsets: store,
+      options: { maxInFlightBatches: 1, offsetFlushIntervalMs: 60_000, offsetFlushTimeoutMs: 10_000 },
+      exactlyOnce: { transactionalId: uniqueName('eos-fail-id'), boundary: 'interval', intervalMs: 60_000, offsetRecords: (c, e) => store.recordsFor(c, e) },
+    });
+    await assert.rejects(run.done, /VALUE_CONVERTER/);
+    assert.deepEqual((await store.get('failing', [{ source: 'numbers' }])).values().next().value, null, 'no offset stored');
+    await store.stop();
+    await transport.close();
+    assert.deepEqual(await readValues(topic, { readCommitted: true, quietMs: 1500, limitMs: 3000 }), [], 'nothing committed');
+    const aborted = (await readValues(topic, { readCommitted: false, quietMs: 1500 })) as Array<{ n: number }>;
+    assert.deepEqual(aborted.map((v) => v.n), Array.from({ length: 20 }, (_, n) => n), 'batches 0 and 1 were sent, then aborted');
+    assert.equal(run.metrics().transactionsCommitted, 0);
+    assert.equal(run.metrics().transactionsAborted, 1);
   });
 });
