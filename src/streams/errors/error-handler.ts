@@ -277,11 +277,17 @@ function encodeWith(converter: Converter, record: ConnectRecord, isKey: boolean)
   try {
     return converter.fromConnectData(record.topic, schema, value, record.headers);
   } catch {
-    try {
-      return new JsonConverter({ 'schemas.enable': false }, isKey).fromConnectData(record.topic, schema, value);
-    } catch {
-      return value === null || value === undefined ? null : enc.encode(inspect(value, { depth: 8, breakLength: Infinity }));
+    // The value as schemaless JSON: with its schema, else without it (a value its schema does not fit, the very
+    // reason a converter refused it), else as text.
+    const json = new JsonConverter({ 'schemas.enable': false }, isKey);
+    for (const s of schema === null || schema === undefined ? [null] : [schema, null]) {
+      try {
+        return json.fromConnectData(record.topic, s, value);
+      } catch {
+        // next
+      }
     }
+    return value === null || value === undefined ? null : enc.encode(inspect(value, { depth: 8, breakLength: Infinity }));
   }
 }
 

@@ -5,7 +5,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { RetriableException, type SinkTask } from '../../../src/connectors/api/index.js';
-import { DataException, PendingLookup, SourceRecord, type SinkRecord } from '../../../src/data/index.js';
+import { DataException, PendingLookup, Schema, SourceRecord, type SinkRecord } from '../../../src/data/index.js';
+import { JsonConverter } from '../../../src/converters/index.js';
 import {
   InProcessBroker,
   MemoryOffsetStore,
@@ -500,6 +501,25 @@ describe('source error tolerance (in-process)', () => {
     assert.ok(dlq.every((r) => headerText(r.headers, '__connect.errors.stage') === undefined));
     assert.equal(m.recordsSkipped, 4);
     assert.equal(m.deadLetterQueueProduceRequests, 4);
+  });
+
+  test('a source record its converter refuses (value not of its schema) reaches the DLQ as schemaless JSON', async () => {
+    const { broker, client } = setup();
+    const converters: Converters = {
+      key: new JsonConverter({ 'schemas.enable': false }, true),
+      value: new JsonConverter({ 'schemas.enable': true }, false),
+      header: new JsonConverter({ 'schemas.enable': false, 'converter.type': 'header' }),
+    };
+    const config = { 'errors.tolerance': 'all', 'errors.deadletterqueue.topic.name': 'src-dlq' };
+    const handler = handlerFor(client, 'source', config, new CountingSourceTask('numbers', 0), converters);
+    await handler.start?.();
+    const record = new SourceRecord({ topic: 'numbers', sourcePartition: { p: 0 }, sourceOffset: { n: 3 }, key: 'k3', valueSchema: Schema.STRING, value: { n: 3 } });
+    await handler.handle({ id: { connector: 'c', task: 0 }, stage: 'VALUE_CONVERTER', error: new DataException('not a string'), sourceRecord: record });
+    await until(() => readAll(broker, 'src-dlq').length === 1, 'the DLQ record');
+    const [dead] = readAll(broker, 'src-dlq');
+    assert.equal(dec.decode(dead!.value!), '{"n":3}');
+    assert.equal(dec.decode(dead!.key!), '"k3"');
+    await handler.close?.(1000);
   });
 
   test('tolerance none: the source task fails naming the source partition and offset', async () => {
