@@ -1,9 +1,9 @@
 /**
  * Exactly-once source (KIP-618) on a cluster of `sluice worker` processes with `exactly.once.source.support=
  * enabled`, against the real broker and NATS:
- * - datagen tasks write records and offsets in transactions while workers are SIGKILLed (10 times) and new ones join, and a
- *   worker is frozen (SIGSTOP) until its tasks moved, then thawed: the zombie cannot commit, and a read_committed
- *   consumer sees every record exactly once;
+ * - datagen tasks write records and offsets in transactions while a worker is frozen (SIGSTOP) until its tasks
+ *   moved, then thawed (the zombie cannot commit), and then workers are SIGKILLed (10 times) and new ones join: a
+ *   read_committed consumer sees every record exactly once;
  * - a task count change fences the transactional ids the smaller generation no longer uses (a producer holding
  *   one with an open transaction can no longer commit), and `PUT /connectors/{name}/fence` answers 204.
  */
@@ -46,7 +46,7 @@ describe('exactly-once source on worker processes', { timeout: 480_000 }, () => 
     const topic = uniqueName('eos_cl');
     await createTopicsReady(admin, [{ topic, numPartitions: 3, replicationFactor: 1 }]);
     await admin.disconnect();
-    const records = 30_000;
+    const records = 45_000;
     const tasks = 3;
     await cluster.start(3);
     const created = await rest(cluster.anyPort(), 'POST', '/connectors', {
@@ -61,18 +61,8 @@ describe('exactly-once source on worker processes', { timeout: 480_000 }, () => 
     assert.equal(created.status, 201, JSON.stringify(created.body));
     await until('3 tasks RUNNING', () => tasksRunning('eos-gen', tasks), 60_000);
 
-    // Workers running tasks are killed, and new ones join, while the tasks produce.
-    for (let round = 1; round <= 10; round++) {
-      const s = await until('tasks RUNNING', () => tasksRunning('eos-gen', tasks), 90_000);
-      const victim = cluster.live().find((w) => s.tasks.some((x: any) => x.worker_id === w.workerId))!;
-      await new Promise((r) => setTimeout(r, 1000 + Math.floor(Math.random() * 1000)));
-      await victim.kill('SIGKILL');
-      const joined = await cluster.add();
-      await joined.ready();
-      t.diagnostic(`round ${round}: killed ${victim.name}, ${joined.name} joined; committed ${JSON.stringify([...(await committedSeqs('eos-gen'))])}`);
-    }
-
     // A zombie: frozen while it runs tasks, thawed after they moved; its producers are fenced, so it cannot commit.
+    await until('transactions committing', async () => [...(await committedSeqs('eos-gen')).values()].some((v) => v >= 200), 60_000, 200);
     const s = await until('tasks RUNNING before the freeze', () => tasksRunning('eos-gen', tasks), 90_000);
     const zombie: WorkerProcess = cluster.live().find((w) => s.tasks.some((x: any) => x.worker_id === w.workerId))!;
     const itsTasks: number[] = s.tasks.filter((x: any) => x.worker_id === zombie.workerId).map((x: any) => x.id);
@@ -87,6 +77,17 @@ describe('exactly-once source on worker processes', { timeout: 480_000 }, () => 
     await new Promise((r) => setTimeout(r, 1000));
     zombie.child!.kill('SIGCONT');
     await new Promise((r) => setTimeout(r, 4000));
+
+    // Workers running tasks are killed, and new ones join, while the tasks produce.
+    for (let round = 1; round <= 10; round++) {
+      const s = await until('tasks RUNNING', () => tasksRunning('eos-gen', tasks), 90_000);
+      const victim = cluster.live().find((w) => s.tasks.some((x: any) => x.worker_id === w.workerId))!;
+      await new Promise((r) => setTimeout(r, 1000 + Math.floor(Math.random() * 1000)));
+      await victim.kill('SIGKILL');
+      const joined = await cluster.add();
+      await joined.ready();
+      t.diagnostic(`round ${round}: killed ${victim.name}, ${joined.name} joined; committed ${JSON.stringify([...(await committedSeqs('eos-gen'))])}`);
+    }
 
     const done = await until(`all ${records} records committed`, async () => {
       const seqs = await committedSeqs('eos-gen');
