@@ -85,8 +85,11 @@ describe('web dashboard of a distributed worker (two workers over NATS)', () => 
         const s = await state(w.base);
         const assigned = s.cluster?.members.flatMap((m) => m.tasks).sort() ?? [];
         const running = s.connectors[0]?.tasks.filter((t) => t.state === 'RUNNING').length ?? 0;
-        return s.cluster?.members.length === 2 && JSON.stringify(assigned) === JSON.stringify(tasks) && running === 4 ? s : null;
+        // On a loaded machine the lease may change hands meanwhile: the snapshot must agree with the leader now.
+        const leaderNow = [a, b].find((x) => x.herder.isLeader)?.herder.workerId;
+        return s.cluster?.members.length === 2 && JSON.stringify(assigned) === JSON.stringify(tasks) && running === 4 && s.cluster.leader === leaderNow ? s : null;
       }, `the cluster state on ${w.herder.workerId}`, 60_000, 200);
+      const leader = [a, b].find((x) => x.herder.isLeader)!;
       assert.equal(s.worker.mode, 'distributed');
       assert.equal(s.worker.id, w.herder.workerId);
       assert.equal(s.cluster!.groupId, group);
@@ -106,8 +109,9 @@ describe('web dashboard of a distributed worker (two workers over NATS)', () => 
       await page.goto(`${follower.base}/ui/`);
       const cluster = page.locator('section.cluster');
       await cluster.locator('tbody tr').nth(1).waitFor();
-      assert.match(await cluster.locator('h2').innerText(), new RegExp(`leader ${leader.herder.workerId}`));
-      const leaderRow = cluster.locator(`tr[data-worker="${leader.herder.workerId}"]`);
+      const leaderNow = [a, b].find((x) => x.herder.isLeader)!.herder.workerId;
+      await eventually(async () => (await cluster.locator('h2').innerText()).includes(`leader ${leaderNow}`), 'the page names the leader', 15_000);
+      const leaderRow = cluster.locator(`tr[data-worker="${leaderNow}"]`);
       assert.match(await leaderRow.innerText(), /leader/);
       const selfRow = cluster.locator(`tr[data-worker="${follower.herder.workerId}"]`);
       assert.match(await selfRow.innerText(), /this worker/);
