@@ -13,7 +13,6 @@
  * producer with the same transactional id, or the coordinator timed the transaction out and bumped the epoch)
  * makes the producer fenced: that send and every later call reject with ProducerFencedError.
  */
-import { createRequire } from 'node:module';
 import type { Kafka } from 'kafkajs';
 import {
   ProducerFencedError,
@@ -23,66 +22,36 @@ import {
 } from '../client.js';
 import type { ProducerSettings } from '../client-settings.js';
 import { sleep } from '../../../async/index.js';
-import { RecordPartitioner, compressor, recordBytes, type KjsPartitionMetadata } from './record-routing.js';
-import { KafkaProduceError, planRounds } from './producer.js';
-import { COMPRESSION_CODES, decodeProduceResponse, encodeProduceRequest, encodeRecordBatch } from './produce-request.js';
+import { RecordPartitioner, compressor, recordBytes } from './record-routing.js';
+import { KafkaProduceError } from './produce-error.js';
+import {
+  INVALID_PRODUCER_EPOCH, MAX_MERGED_RECORDS, PRODUCER_FENCED, ProduceRounds, RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_MS, createCluster,
+  isRetriable, messageOf, type Item, type KjsBroker, type KjsCluster,
+} from './produce-rounds.js';
 
-const require = createRequire(import.meta.url);
-const { createErrorFromCode } = require('kafkajs/src/protocol/error.js') as {
-  createErrorFromCode(code: number): Error & { retriable: boolean; type: string; code: number };
-};
-
-const PRODUCE_API_KEY = 0;
-const MIN_PRODUCE_VERSION = 3;
-const MAX_PRODUCE_VERSION = 7;
-const REQUEST_TIMEOUT_MS = 30_000;
-const RETRY_BACKOFF_MS = 100;
-const RETRY_BACKOFF_MAX_MS = 1000;
 /** Kafka's producer retries AddPartitionsToTxn after CONCURRENT_TRANSACTIONS this soon (ADD_PARTITIONS_RETRY_BACKOFF_MS). */
 const CONCURRENT_TRANSACTIONS_BACKOFF_MS = 20;
 /** How long InitProducerId/AddPartitionsToTxn/EndTxn are retried (Kafka's max.block.ms default). */
 const COORDINATOR_TIMEOUT_MS = 60_000;
 /** How long disconnect() tries to abort an open transaction. */
 const ABORT_ON_CLOSE_TIMEOUT_MS = 5_000;
-const MAX_MERGED_RECORDS = 20_000;
-const MAX_REQUEST_BYTES = 900 * 1024;
 /** kafkajs's COORDINATOR_TYPES.TRANSACTION. */
 const TRANSACTION_COORDINATOR = 1;
-const INVALID_PRODUCER_EPOCH = 47;
-const PRODUCER_FENCED = 90;
 const INT32_MAX = 2_147_483_647;
 
-/** kafkajs internals this file relies on (kafkajs 2.2.4, pinned). */
-export interface KjsTxnBroker {
-  readonly versions: Record<number, { minVersion: number; maxVersion: number }> | null;
+/** The kafkajs broker requests of the transaction protocol (kafkajs 2.2.4 internals). */
+export interface KjsTxnBroker extends KjsBroker {
   initProducerId(r: { transactionalId: string; transactionTimeout: number }): Promise<{ producerId: string; producerEpoch: number }>;
   addPartitionsToTxn(r: { transactionalId: string; producerId: string; producerEpoch: number; topics: Array<{ topic: string; partitions: number[] }> }): Promise<unknown>;
   endTxn(r: { transactionalId: string; producerId: string; producerEpoch: number; transactionResult: boolean }): Promise<unknown>;
 }
-export interface KjsTxnCluster {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  isConnected(): boolean;
-  refreshMetadata(): Promise<void>;
-  refreshMetadataIfNecessary(): Promise<void>;
-  addMultipleTargetTopics(topics: string[]): Promise<void>;
-  findTopicPartitionMetadata(topic: string): KjsPartitionMetadata[];
-  findBroker(args: { nodeId: string }): Promise<KjsTxnBroker>;
+export interface KjsTxnCluster extends KjsCluster<KjsTxnBroker> {
   findGroupCoordinator(args: { groupId: string; coordinatorType: number }): Promise<KjsTxnBroker>;
 }
 
-function privateSymbol(obj: object, description: string): symbol {
-  for (let o: object | null = obj; o; o = Object.getPrototypeOf(o) as object | null) {
-    const s = Object.getOwnPropertySymbols(o).find((x) => x.description === description);
-    if (s) return s;
-  }
-  throw new Error(`kafkajs internals changed: no ${description} (this adapter needs kafkajs 2.2.4)`);
-}
-
-/** A kafkajs cluster (connections, metadata) of `kafka`'s configuration, without a kafkajs producer around it. */
+/** A kafkajs cluster that reaches transaction coordinators. */
 export function createTxnCluster(kafka: Kafka): KjsTxnCluster {
-  const create = (kafka as unknown as Record<symbol, (o: object) => KjsTxnCluster>)[privateSymbol(kafka, 'private:Kafka:createCluster')]!;
-  return create.call(kafka, { allowAutoTopicCreation: true, maxInFlightRequests: null });
+  return createCluster<KjsTxnCluster>(kafka);
 }
 
 /**
@@ -103,16 +72,9 @@ export function isFencingError(e: unknown): boolean {
   return false;
 }
 
-/** Whether a coordinator request or a produce may be retried (broker errors Kafka marks retriable, connection trouble). */
+/** Whether a coordinator request or a produce may be retried: as any send, except that a fenced epoch never is. */
 export function isRetriableError(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
-  if (isFencingError(e)) return false;
-  if (e instanceof KafkaProduceError) return e.retriable;
-  const name = e.name;
-  if (name === 'KafkaJSProtocolError') return (e as { retriable?: boolean }).retriable === true || (e as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
-  if (name === 'KafkaJSSASLAuthenticationError' || name === 'KafkaJSNonRetriableError' || name === 'KafkaJSInvalidArgument') return false;
-  if (name === 'KafkaJSNumberOfRetriesExceeded') return true;
-  return name.startsWith('KafkaJS') || /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH/.test(e.message);
+  return e instanceof Error && !isFencingError(e) && isRetriable(e);
 }
 
 /** Where a producer keeps its transaction coordinator between calls (found again after any error). */
@@ -164,8 +126,6 @@ export function initProducerId(
   return onCoordinator(cluster, transactionalId, 'InitProducerId', (c) => c.initProducerId({ transactionalId, transactionTimeout: transactionTimeoutMs }), COORDINATOR_TIMEOUT_MS, cache);
 }
 
-type Item = ReturnType<typeof planRounds>[number][number];
-
 type Op =
   | { readonly kind: 'send'; readonly records: readonly ProducerRecord[]; readonly enqueued: number; readonly resolve: (md: ProducedRecordMetadata[]) => void; readonly reject: (e: unknown) => void }
   | { readonly kind: 'end'; readonly commit: boolean; readonly resolve: () => void; readonly reject: (e: unknown) => void };
@@ -183,8 +143,7 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
   readonly #cluster: KjsTxnCluster;
   readonly #settings: ProducerSettings;
   readonly #transactionTimeoutMs: number;
-  readonly #codec: ((records: Buffer) => Promise<Buffer>) | undefined;
-  #sendRequest: symbol | undefined;
+  readonly #rounds: ProduceRounds;
   #state: State = 'new';
   #producerId = '-1';
   #producerEpoch = -1;
@@ -196,7 +155,6 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
   #sendError: unknown;
   #fenced: unknown;
   readonly #coordinator: CoordinatorCache = {};
-  readonly #partitioner: RecordPartitioner;
   readonly #queue: Op[] = [];
   #draining = false;
 
@@ -205,8 +163,18 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
     this.#settings = options.settings;
     this.#transactionTimeoutMs = options.transactionTimeoutMs;
     this.#cluster = createTxnCluster(kafka);
-    this.#partitioner = new RecordPartitioner(this.#cluster, options.settings.batchSize);
-    this.#codec = options.settings.compression !== 'none' ? compressor(options.settings.compression) : undefined;
+    this.#rounds = new ProduceRounds({
+      cluster: this.#cluster,
+      settings: options.settings,
+      partitioner: new RecordPartitioner(this.#cluster, options.settings.batchSize),
+      codec: options.settings.compression !== 'none' ? compressor(options.settings.compression) : undefined,
+      retriable: isRetriableError,
+      transactional: {
+        transactionalId: this.transactionalId,
+        batchIdentity: (item) => this.#batchIdentity(item),
+        beforeRounds: (rounds) => this.#addPartitions(rounds),
+      },
+    });
   }
 
   get inTransaction(): boolean {
@@ -328,7 +296,7 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
           // A send after a failed one would leave a gap in the transaction: it fails too (abort is the only way on).
           if (this.#sendError !== undefined) throw new KafkaProduceError(`an earlier send of this transaction failed: ${messageOf(this.#sendError)}`, [], false, { cause: this.#sendError });
           const all = jobs.length === 1 ? jobs[0]!.records : jobs.flatMap((j) => j.records);
-          const metadata = await this.#deliver(all, jobs[0]!.enqueued);
+          const metadata = await this.#rounds.deliver(all, jobs[0]!.enqueued);
           let i = 0;
           for (const j of jobs) {
             j.resolve(jobs.length === 1 ? metadata : metadata.slice(i, i + j.records.length));
@@ -384,36 +352,6 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
     if (failedSend) await this.#init();
   }
 
-  async #deliver(records: readonly ProducerRecord[], started: number): Promise<ProducedRecordMetadata[]> {
-    const deadline = started + this.#settings.deliveryTimeoutMs;
-    const topics = [...new Set(records.map((r) => r.topic))];
-    const retry = new Retry(this.#settings, deadline, topics);
-    const partitions = new Int32Array(records.length);
-    for (;;) {
-      try {
-        await this.#cluster.addMultipleTargetTopics(topics);
-        await this.#cluster.refreshMetadataIfNecessary();
-        this.#partitioner.assign(records, partitions);
-        break;
-      } catch (e) {
-        await retry.failed(e, () => this.#recover());
-      }
-    }
-    const rounds = planRounds(records, partitions, Math.min(this.#settings.maxRequestSize, MAX_REQUEST_BYTES));
-    await this.#addPartitions(rounds);
-    const metadata: ProducedRecordMetadata[] = new Array(records.length);
-    for (const round of rounds) {
-      await this.#sendRound(records, round, retry);
-      for (const item of round) {
-        const ts = item.logAppendTime !== undefined && item.logAppendTime >= 0 ? item.logAppendTime : null;
-        item.indices.forEach((ri, k) => {
-          metadata[ri] = { topic: item.topic, partition: item.partition, offset: item.baseOffset! + k, timestamp: ts ?? records[ri]!.timestamp ?? item.now! };
-        });
-      }
-    }
-    return metadata;
-  }
-
   /** AddPartitionsToTxn for the partitions of this send the transaction does not hold yet. */
   async #addPartitions(rounds: readonly Item[][]): Promise<void> {
     const byTopic = new Map<string, number[]>();
@@ -442,197 +380,12 @@ export class KafkajsTransactionalProducer implements TransactionalProducer {
     for (const key of added) this.#partitions.add(key);
   }
 
-
-  /** One round (at most one batch per partition): one request per leader at a time, retrying what fails. */
-  async #sendRound(records: readonly ProducerRecord[], round: Item[], retry: Retry): Promise<void> {
-    // Sequences are taken once per batch: a retried batch keeps its sequence (the broker drops a duplicate).
-    for (const item of round) {
-      const key = `${item.topic}\0${item.partition}`;
-      const sequence = this.#sequences.get(key) ?? 0;
-      const next = sequence + item.indices.length;
-      this.#sequences.set(key, next > INT32_MAX ? next - INT32_MAX - 1 : next);
-      item.now = Date.now();
-      item.batch = await encodeRecordBatch(records, item.indices, item.indices.length, {
-        compression: COMPRESSION_CODES[this.#settings.compression],
-        ...(this.#codec ? { compress: this.#codec } : {}),
-        now: item.now,
-        producerId: BigInt(this.#producerId),
-        producerEpoch: this.#producerEpoch,
-        baseSequence: sequence,
-        transactional: true,
-      });
-    }
-    let pending = round;
-    for (;;) {
-      const failed: Item[] = [];
-      let cause: unknown;
-      let byLeader: Map<number, Item[]>;
-      try {
-        byLeader = this.#groupByLeader(pending);
-      } catch (e) {
-        await retry.failed(e, () => this.#recover());
-        continue;
-      }
-      await Promise.all(
-        [...byLeader].map(async ([leader, items]) => {
-          for (const request of chunkItems(items, Math.min(this.#settings.maxRequestSize, MAX_REQUEST_BYTES))) {
-            try {
-              for (const [item, error] of await this.#produce(leader, request, retry)) {
-                failed.push(item);
-                cause = error;
-              }
-            } catch (e) {
-              if (!isRetriableError(e)) throw e;
-              failed.push(...request);
-              cause = e;
-            }
-          }
-        }),
-      );
-      if (failed.length === 0) return;
-      await retry.failed(cause, () => this.#recover());
-      pending = failed;
-    }
+  /** A new batch's producer id, epoch and first sequence; the partition's next sequence moves past it. */
+  #batchIdentity(item: Item): { producerId: bigint; producerEpoch: number; baseSequence: number } {
+    const key = `${item.topic}\0${item.partition}`;
+    const sequence = this.#sequences.get(key) ?? 0;
+    const next = sequence + item.indices.length;
+    this.#sequences.set(key, next > INT32_MAX ? next - INT32_MAX - 1 : next);
+    return { producerId: BigInt(this.#producerId), producerEpoch: this.#producerEpoch, baseSequence: sequence };
   }
-
-  #groupByLeader(items: readonly Item[]): Map<number, Item[]> {
-    const byLeader = new Map<number, Item[]>();
-    for (const item of items) {
-      const p = this.#cluster.findTopicPartitionMetadata(item.topic).find((m) => m.partitionId === item.partition);
-      if (!p) throw new KafkaProduceError(`partition ${item.partition} of topic ${item.topic} is not in the metadata`, [item.topic], true);
-      if (p.leader < 0) throw new KafkaProduceError(`partition ${item.topic}-${item.partition} has no leader`, [item.topic], true);
-      let list = byLeader.get(p.leader);
-      if (!list) byLeader.set(p.leader, (list = []));
-      list.push(item);
-    }
-    return byLeader;
-  }
-
-  /** One Produce request; resolves with the partitions that failed with a retriable error. */
-  async #produce(leader: number, items: readonly Item[], retry: Retry): Promise<Array<[Item, Error]>> {
-    const broker = await retry.bounded(this.#cluster.findBroker({ nodeId: String(leader) }));
-    const version = Math.min(broker.versions?.[PRODUCE_API_KEY]?.maxVersion ?? MIN_PRODUCE_VERSION, MAX_PRODUCE_VERSION);
-    if (version < MIN_PRODUCE_VERSION) {
-      throw new KafkaProduceError(`broker ${leader} does not support Produce v${MIN_PRODUCE_VERSION} (Kafka 0.11+)`, [...new Set(items.map((i) => i.topic))], false);
-    }
-    const byTopic = new Map<string, Array<{ partition: number; batch: Buffer }>>();
-    for (const item of items) {
-      let list = byTopic.get(item.topic);
-      if (!list) byTopic.set(item.topic, (list = []));
-      list.push({ partition: item.partition, batch: item.batch! });
-    }
-    const body = encodeProduceRequest({
-      transactionalId: this.transactionalId,
-      acks: -1,
-      timeoutMs: REQUEST_TIMEOUT_MS,
-      topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
-    });
-    const send = (broker as unknown as Record<symbol, (r: object) => Promise<unknown>>)[(this.#sendRequest ??= privateSymbol(broker, 'private:Broker:sendRequest'))]!;
-    const response = (await send.call(broker, {
-      request: {
-        apiKey: PRODUCE_API_KEY,
-        apiVersion: version,
-        apiName: 'Produce',
-        expectResponse: () => true,
-        encode: async () => ({ buf: body, buffer: body, size: () => body.length }),
-      },
-      response: {
-        decode: async (payload: Buffer) => {
-          const r = decodeProduceResponse(payload, version);
-          return { ...r, clientSideThrottleTime: version >= 6 ? r.throttleTimeMs : 0 };
-        },
-        parse: async (decoded: unknown) => decoded,
-      },
-    })) as ReturnType<typeof decodeProduceResponse>;
-    const results = new Map<string, { errorCode: number; baseOffset: number; logAppendTime: number }>();
-    for (const t of response.topics) for (const p of t.partitions) results.set(`${t.topic}\0${p.partition}`, p);
-    const failed: Array<[Item, Error]> = [];
-    for (const item of items) {
-      const r = results.get(`${item.topic}\0${item.partition}`);
-      if (!r) throw new KafkaProduceError(`no produce response for ${item.topic}-${item.partition}`, [item.topic], false);
-      if (r.errorCode === 0) {
-        item.baseOffset = r.baseOffset;
-        item.logAppendTime = r.logAppendTime;
-        continue;
-      }
-      const error = createErrorFromCode(r.errorCode);
-      if (r.errorCode === INVALID_PRODUCER_EPOCH || r.errorCode === PRODUCER_FENCED) throw new ProducerFencedError(this.transactionalId, { cause: error });
-      if (!error.retriable) {
-        throw new KafkaProduceError(`producing ${item.indices.length} records to ${item.topic}-${item.partition} failed: ${error.message} (${error.type})`, [item.topic], false, { cause: error });
-      }
-      failed.push([item, error]);
-    }
-    return failed;
-  }
-
-  async #recover(): Promise<void> {
-    if (!this.#cluster.isConnected()) await this.#cluster.connect();
-    await this.#cluster.refreshMetadata();
-  }
-}
-
-/** Retries of one send: backoff, `retries`, delivery.timeout.ms since the send started. */
-class Retry {
-  #attempts = 0;
-  constructor(
-    readonly settings: ProducerSettings,
-    readonly deadline: number,
-    readonly topics: readonly string[],
-  ) {}
-
-  bounded<T>(p: Promise<T>): Promise<T> {
-    const left = this.deadline - Date.now();
-    if (left > 2_000_000_000) return p;
-    let timer: NodeJS.Timeout | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new KafkaProduceError(`producing to ${this.topics.join(', ')}: the broker could not be reached within delivery.timeout.ms`, this.topics, true)), Math.max(0, left));
-    });
-    p.catch(() => {});
-    return Promise.race([p, expired]).finally(() => clearTimeout(timer));
-  }
-
-  async failed(error: unknown, recover: () => Promise<void>): Promise<void> {
-    for (;;) {
-      if (!isRetriableError(error)) throw error;
-      if (++this.#attempts > this.settings.retries) {
-        throw new KafkaProduceError(`producing to ${this.topics.join(', ')} failed after retries=${this.settings.retries}: ${messageOf(error)}`, this.topics, true, { cause: error });
-      }
-      const backoff = Math.min(RETRY_BACKOFF_MAX_MS, RETRY_BACKOFF_MS * 2 ** Math.min(this.#attempts - 1, 10));
-      if (Date.now() + backoff >= this.deadline) {
-        throw new KafkaProduceError(`producing to ${this.topics.join(', ')} did not succeed within delivery.timeout.ms=${this.settings.deliveryTimeoutMs}: ${messageOf(error)}`, this.topics, true, {
-          cause: error,
-        });
-      }
-      await sleep(backoff);
-      try {
-        await this.bounded(recover());
-        return;
-      } catch (e) {
-        error = e;
-      }
-    }
-  }
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-
-
-function chunkItems(items: readonly Item[], maxBytes: number): Item[][] {
-  const out: Item[][] = [];
-  let cur: Item[] = [];
-  let size = 0;
-  for (const item of items) {
-    if (cur.length > 0 && size + item.bytes > maxBytes) {
-      out.push(cur);
-      cur = [];
-      size = 0;
-    }
-    cur.push(item);
-    size += item.bytes;
-  }
-  if (cur.length > 0) out.push(cur);
-  return out;
 }
