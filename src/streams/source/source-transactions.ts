@@ -47,6 +47,8 @@ export class SourceTransactions {
   #size = 0;
   #lastCommit = Date.now();
   #timer: NodeJS.Timeout | undefined;
+  #lastPartition: OffsetMap | undefined;
+  #lastKey = '';
   #finished = false;
 
   /** With a dead letter queue: its writes, sent in the next commit's transaction. */
@@ -133,7 +135,7 @@ export class SourceTransactions {
     };
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
-      this.#offsets.set(writeJson(record.sourcePartition), [record.sourcePartition, record.sourceOffset]);
+      this.#offsets.set(this.#keyOf(record.sourcePartition), [record.sourcePartition, record.sourceOffset]);
       const c = converted[i];
       if (skipped?.has(i) || c === null || c === undefined) this.#dispatched.push({ record, metadata: null });
       else {
@@ -149,6 +151,15 @@ export class SourceTransactions {
       }
     }
     await send();
+  }
+
+  /** A source partition's key; tasks usually reuse one partition object, so the JSON is made once (as SubmittedRecords does). */
+  #keyOf(partition: OffsetMap): string {
+    if (partition !== this.#lastPartition) {
+      this.#lastPartition = partition;
+      this.#lastKey = writeJson(partition);
+    }
+    return this.#lastKey;
   }
 
   async #send(out: ProducerRecord[], origin: SourceRecord[]): Promise<void> {
