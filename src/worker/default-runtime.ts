@@ -10,6 +10,7 @@ import {
   createTransport,
   type ClientProperties,
   type KafkaClient,
+  type ExactlyOnceSource,
   type OffsetStore,
   type Transport,
 } from '../streams/index.js';
@@ -143,10 +144,22 @@ export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: Ru
       const tracer = settings.tracing ? { tracer: new TaskTracer(spec.type, spec.id) } : {};
       // The transform chain is built once per task and closed when its pipeline ends.
       if (spec.type === 'source') {
-        if (eos) return startExactlyOnce(eos.wiring, spec, config);
-        const t = sourceTaskTransform(config, plugins?.transforms);
-        const transform = taps ? taps.tapped(spec.id.connector, t.transform) : t.transform;
-        return closeWhenDone(t, () => transport.startSource({ id: spec.id, task: spec.task, config, converters, transform, offsets, options, ...onTopic, ...bytesTap, ...tracer }));
+        const start = (taskOffsets: OffsetStore, exactlyOnce?: ExactlyOnceSource) => {
+          const t = sourceTaskTransform(config, plugins?.transforms);
+          const transform = taps ? taps.tapped(spec.id.connector, t.transform) : t.transform;
+          const eosInput = exactlyOnce ? { exactlyOnce } : {};
+          return closeWhenDone(t, () =>
+            transport.startSource({ id: spec.id, task: spec.task, config, converters, transform, offsets: taskOffsets, options, ...eosInput, ...onTopic, ...bytesTap, ...tracer }),
+          );
+        };
+        if (!eos) return start(offsets);
+        // Exactly-once: the fencing round first (distributed), then its offsets topic and transactional id.
+        const wiring = eos.wiring;
+        return (async () => {
+          await overrides.exactlyOnce?.preflight?.(spec.id.connector);
+          const [exactlyOnce, taskOffsets] = await Promise.all([wiring.sourceFor(spec.id, config), wiring.offsetsFor(config)]);
+          return start(taskOffsets, exactlyOnce);
+        })();
       }
       const t = sinkTaskTransform(config, plugins?.transforms);
       const transform = taps ? taps.tapped(spec.id.connector, t.transform) : t.transform;
@@ -163,23 +176,6 @@ export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: Ru
       }
     },
   };
-
-  /** An exactly-once source task: its offsets topic started, then its pipeline with its transactional id. */
-  async function startExactlyOnce(wiring: ExactlyOnceWiring, spec: TaskStartSpec & { type: 'source' }, config: ConnectorConfig) {
-    await overrides.exactlyOnce?.preflight?.(spec.id.connector);
-    const [exactlyOnce, taskOffsets] = await Promise.all([wiring.sourceFor(spec.id, config), wiring.offsetsFor(config)]);
-    const converters = taskConverters(spec.connectorConfig, settings.raw, plugins?.converters);
-    const t = sourceTaskTransform(config, plugins?.transforms);
-    const transform = taps ? taps.tapped(spec.id.connector, t.transform) : t.transform;
-    const extras = {
-      ...(spec.onTopic ? { onTopic: spec.onTopic } : {}),
-      ...(taps ? { bytesTap: taps.bytes(spec.id.connector) } : {}),
-      ...(settings.tracing ? { tracer: new TaskTracer(spec.type, spec.id) } : {}),
-    };
-    return closeWhenDone(t, () =>
-      transport.startSource({ id: spec.id, task: spec.task, config, converters, transform, offsets: taskOffsets, options: settings.pipeline, exactlyOnce, ...extras }),
-    );
-  }
 }
 
 /**
@@ -193,31 +189,19 @@ function exactlyOnceWiring(
   file: OffsetStore | undefined,
 ): { wiring: ExactlyOnceWiring; workerOffsets: OffsetStore } | undefined {
   if (settings.exactlyOnceSource !== 'enabled' || !settings.bootstrapServers) return undefined;
-  const servers = settings.bootstrapServers;
-  const client = offsetsTopicClient(settings, servers, 'sluice-offsets', overrides.plugins, true);
-  if (overrides.exactlyOnce) {
-    const workerOffsets = overrides.offsets ?? overrides.exactlyOnce.workerTopic;
-    const prefix = overrides.exactlyOnce.transactionalPrefix;
-    const wiring = new ExactlyOnceWiring({
-      workerTopic: overrides.exactlyOnce.workerTopic, workerOffsets, client, transactionalPrefix: prefix,
-      readerGroupPrefix: `sluice-${prefix}-offsets-reader`, clientId: `sluice-${prefix}`, offsetFlushIntervalMs: settings.pipeline.offsetFlushIntervalMs, log,
-    });
-    return { wiring, workerOffsets };
-  }
-  const workerTopic = new KafkaOffsetStore({
-    client,
-    topic: settings.offsetTopic ?? STANDALONE_OFFSETS_TOPIC,
-    partitions: -1,
-    replicationFactor: -1,
-    readerGroupPrefix: `${STANDALONE_TRANSACTIONAL_PREFIX}-offsets-reader`,
-    clientId: STANDALONE_TRANSACTIONAL_PREFIX,
-    log,
-  });
-  const workerOffsets = new LayeredOffsetStore(workerTopic, file!);
+  const client = offsetsTopicClient(settings, settings.bootstrapServers, 'sluice-offsets', overrides.plugins, true);
+  const distributed = overrides.exactlyOnce;
+  const prefix = distributed?.transactionalPrefix ?? STANDALONE_TRANSACTIONAL_PREFIX;
+  const base = distributed ? `sluice-${prefix}` : prefix;
+  const names = { readerGroupPrefix: `${base}-offsets-reader`, clientId: base };
+  const workerTopic =
+    distributed?.workerTopic ??
+    new KafkaOffsetStore({ client, topic: settings.offsetTopic ?? STANDALONE_OFFSETS_TOPIC, partitions: -1, replicationFactor: -1, log, ...names });
+  // Distributed: the worker's store is the topic. Standalone: the topic over the file, which gets a copy of each commit.
+  const workerOffsets = distributed ? (overrides.offsets ?? workerTopic) : new LayeredOffsetStore(workerTopic, file!);
   const wiring = new ExactlyOnceWiring({
-    workerTopic, workerOffsets, mirror: file!, client, transactionalPrefix: STANDALONE_TRANSACTIONAL_PREFIX,
-    readerGroupPrefix: `${STANDALONE_TRANSACTIONAL_PREFIX}-offsets-reader`, clientId: STANDALONE_TRANSACTIONAL_PREFIX,
-    offsetFlushIntervalMs: settings.pipeline.offsetFlushIntervalMs, log,
+    workerTopic, workerOffsets, ...(distributed ? {} : { mirror: file! }), client, transactionalPrefix: prefix,
+    offsetFlushIntervalMs: settings.pipeline.offsetFlushIntervalMs, log, ...names,
   });
   return { wiring, workerOffsets };
 }

@@ -140,11 +140,10 @@ export class ExactlyOnceWiring {
   async sourceFor(id: TaskId, config: ConnectorConfig): Promise<ExactlyOnceSource> {
     const store = await this.topicStoreFor(config);
     const secondary = store === this.#o.workerTopic ? this.#o.mirror : this.#o.workerOffsets;
-    const timeout = (config['producer.override.transaction.timeout.ms'] ?? '').trim();
+    // transaction.timeout.ms comes with the task producer's properties (producer.*, producer.override.*).
     return {
       transactionalId: transactionalIdOf(this.#o.transactionalPrefix, id),
       ...transactionBoundaryOf(config, this.#o.offsetFlushIntervalMs),
-      ...(timeout !== '' ? { transactionTimeoutMs: Number(timeout) } : {}),
       offsetRecords: (connector, entries) => store.recordsFor(connector, entries),
       ...(secondary ? { committed: (connector: string, entries: ReadonlyArray<readonly [OffsetMap, OffsetMap | null]>) => secondary.set(connector, entries) } : {}),
     };
