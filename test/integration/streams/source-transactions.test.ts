@@ -87,22 +87,24 @@ class PartlyBadSource extends SourceTask {
   }
 }
 
+/** A fresh topic, a read_committed offsets topic store, and a Kafka transport: what each test below runs on. */
+async function eosSetup(prefix: string) {
+  const offsetsTopic = uniqueName(`${prefix}-offsets`);
+  const admin = kafka().admin();
+  await admin.connect();
+  const topic = uniqueName(prefix);
+  await createTopicsReady(admin, [{ topic, numPartitions: 1, replicationFactor: 1 }]);
+  await admin.disconnect();
+  const client = createKafkajsClient({ brokers: KAFKA_BROKERS, clientId: `${prefix}-test`, properties: { consumer: { 'isolation.level': 'read_committed' } } });
+  const store = new KafkaOffsetStore({ client, topic: offsetsTopic, partitions: 1, replicationFactor: 1, readerGroupPrefix: uniqueName(`${prefix}-reader`), clientId: prefix });
+  await store.start();
+  const transport = createTransport({ kind: 'kafka', bootstrapServers: KAFKA_BROKERS });
+  return { topic, offsetsTopic, store, transport };
+}
+
 describe('connector-defined transactions on the real broker', { timeout: 120_000 }, () => {
   test('aborted batches are skipped by read_committed consumers, seen by read_uncommitted ones; offsets cover them', async () => {
-    const admin = kafka().admin();
-    await admin.connect();
-    const topic = uniqueName('eos-tx');
-    const offsetsTopic = uniqueName('eos-tx-offsets');
-    await createTopicsReady(admin, [{ topic, numPartitions: 1, replicationFactor: 1 }]);
-    await admin.disconnect();
-    const client = createKafkajsClient({
-      brokers: KAFKA_BROKERS,
-      clientId: 'eos-tx-test',
-      properties: { consumer: { 'isolation.level': 'read_committed' } },
-    });
-    const store = new KafkaOffsetStore({ client, topic: offsetsTopic, partitions: 1, replicationFactor: 1, readerGroupPrefix: uniqueName('eos-tx-reader'), clientId: 'eos-tx' });
-    await store.start();
-    const transport = createTransport({ kind: 'kafka', bootstrapServers: KAFKA_BROKERS });
+    const { topic, offsetsTopic, store, transport } = await eosSetup('eos-tx');
     const task = new AbortingSource(topic);
     const run = transport.startSource({
       id: { connector: 'aborting', task: 0 },
@@ -146,16 +148,8 @@ describe('connector-defined transactions on the real broker', { timeout: 120_000
   });
 
   test('errors.tolerance=all: a skipped record\'s dead-letter copy is committed in the transaction that stores its offset', async () => {
-    const admin = kafka().admin();
-    await admin.connect();
-    const topic = uniqueName('eos-dlq');
+    const { topic, store, transport } = await eosSetup('eos-dlq');
     const dlqTopic = uniqueName('eos-dlq-dead');
-    await createTopicsReady(admin, [{ topic, numPartitions: 1, replicationFactor: 1 }]);
-    await admin.disconnect();
-    const client = createKafkajsClient({ brokers: KAFKA_BROKERS, clientId: 'eos-dlq-test', properties: { consumer: { 'isolation.level': 'read_committed' } } });
-    const store = new KafkaOffsetStore({ client, topic: uniqueName('eos-dlq-offsets'), partitions: 1, replicationFactor: 1, readerGroupPrefix: uniqueName('eos-dlq-reader'), clientId: 'eos-dlq' });
-    await store.start();
-    const transport = createTransport({ kind: 'kafka', bootstrapServers: KAFKA_BROKERS });
     const run = transport.startSource({
       id: { connector: 'partly-bad', task: 0 },
       task: new PartlyBadSource(topic),
@@ -186,15 +180,7 @@ describe('connector-defined transactions on the real broker', { timeout: 120_000
   });
 
   test('a record that cannot be converted fails the task and aborts the open transaction: read_committed sees none of it', async () => {
-    const admin = kafka().admin();
-    await admin.connect();
-    const topic = uniqueName('eos-fail');
-    await createTopicsReady(admin, [{ topic, numPartitions: 1, replicationFactor: 1 }]);
-    await admin.disconnect();
-    const client = createKafkajsClient({ brokers: KAFKA_BROKERS, clientId: 'eos-fail-test', properties: { consumer: { 'isolation.level': 'read_committed' } } });
-    const store = new KafkaOffsetStore({ client, topic: uniqueName('eos-fail-offsets'), partitions: 1, replicationFactor: 1, readerGroupPrefix: uniqueName('eos-fail-reader'), clientId: 'eos-fail' });
-    await store.start();
-    const transport = createTransport({ kind: 'kafka', bootstrapServers: KAFKA_BROKERS });
+    const { topic, store, transport } = await eosSetup('eos-fail');
     // One long transaction (interval boundary) holds batches 0 and 1 when record 25 cannot be converted
     // (errors.tolerance=none).
     const run = transport.startSource({
