@@ -5,3 +5,4 @@
 export { sleep } from './sleep.js';
 export { TimeoutError, withTimeout, settlesWithin } from './timeout.js';
 export { SerialQueue } from './serial-queue.js';
+export { markVirtualTime, virtualTimeInstalled } from './virtual-time.js';

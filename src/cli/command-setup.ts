@@ -9,7 +9,7 @@ import { WorkerConfigError } from '../worker/errors.js';
 import type { Herder } from '../worker/herder.js';
 import { RestConfigError, RestServer, type RestHerder } from '../rest/index.js';
 import { PipelineFileError, formatProblem, type PipelineSpec } from './pipeline-file.js';
-import { PluginLoadError, registryWithPlugins } from './load-plugins.js';
+import { PluginLoadError, registryWithPlugins } from '../worker/plugin-modules.js';
 import { checkPipeline } from './check-pipeline.js';
 import { CommandFailure, EXIT_CONFIG, EXIT_UNAVAILABLE, counted, exitCodeOf } from './command-exit.js';
 import type { CliIo } from './io.js';

@@ -31,8 +31,9 @@ export class FinalMetrics {
         },
         close: () => inner.close(),
       };
-      // The worker asks whether the runtime has an admin at all.
+      // The worker asks whether the runtime has an admin (and connector offsets of its own) at all.
       if (inner.admin) runtime.admin = () => inner.admin!();
+      if (inner.offsetsFor) runtime.offsetsFor = (config) => inner.offsetsFor!(config);
       return runtime;
     };
   }
@@ -46,6 +47,7 @@ export class FinalMetrics {
       pause: () => run.pause(),
       resume: () => run.resume(),
       metrics: () => run.metrics(),
+      ...(run.finished ? { finished: () => run.finished!() } : {}),
       stop: async (timeoutMs) => {
         try {
           await run.stop(timeoutMs);

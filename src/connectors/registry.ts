@@ -55,15 +55,41 @@ export class PluginRegistry {
   /** A registry holding the built-in connectors (FileStream source and sink, datagen, …). */
   static withBuiltins(): PluginRegistry {
     const r = new PluginRegistry();
-    for (const p of BUILTIN_CONNECTOR_PLUGINS) r.register(p);
+    for (const p of BUILTIN_CONNECTOR_PLUGINS) r.#add(p);
     return r;
   }
+
+  /** The ES modules (URLs or package names) plugins were registered from, in order (registerFromModule). */
+  readonly #modules: string[] = [];
+  /** A plugin was registered as an object: a task thread could not load it by module specifier. */
+  #objects = false;
 
   /**
    * Adds a plugin. A second plugin with the same class name, or an explicit alias that is another's class name, is
    * refused; so is a converter, transform, predicate or config provider whose name one of its kind already has.
    */
   register(plugin: ConnectorPlugin | ExtensionPlugin): this {
+    this.#add(plugin);
+    this.#objects = true;
+    return this;
+  }
+
+  /** Adds a plugin exported by the ES module `specifier`: a task thread can load it again from there. */
+  registerFromModule(specifier: string, plugin: ConnectorPlugin | ExtensionPlugin): this {
+    this.#add(plugin);
+    if (!this.#modules.includes(specifier)) this.#modules.push(specifier);
+    return this;
+  }
+
+  /**
+   * The module specifiers that rebuild this registry in another thread (the built-ins plus these), or undefined
+   * when a plugin was registered as an object (tasks then run on the main thread).
+   */
+  threadModules(): readonly string[] | undefined {
+    return this.#objects || transformRegistry().extended() ? undefined : [...this.#modules];
+  }
+
+  #add(plugin: ConnectorPlugin | ExtensionPlugin): this {
     if (isExtensionPlugin(plugin)) return this.#registerExtension(plugin);
     if (this.#byClass.has(plugin.className)) {
       throw new ConfigException(undefined, undefined, `A connector plugin with class ${plugin.className} is already registered`);

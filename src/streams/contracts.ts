@@ -95,6 +95,11 @@ export interface TaskRun {
   /** Graceful stop: no more polls, wait (bounded) for acks, final offset commit, task.stop(). */
   stop(timeoutMs: number): Promise<void>;
   metrics(): TaskMetrics;
+  /**
+   * A bounded source task said it will produce nothing more (SourceTask.isFinished), for runs whose task instance
+   * lives elsewhere (a task thread). Absent: the worker asks the instance it created.
+   */
+  finished?(): boolean;
 }
 
 /** Durable source offsets, per connector and source partition (Kafka Connect's offset backing store). */

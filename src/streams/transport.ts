@@ -35,6 +35,8 @@ export type TransportOptions =
       capacity?: number;
       /** Partitions of topics created on first use (default 1). */
       defaultPartitions?: number;
+      /** The in-process broker's client to use instead of a broker of its own (a task thread's, served from the main thread). */
+      client?: KafkaClient;
       logger?: StreamLogger;
     };
 
@@ -43,6 +45,8 @@ export interface Transport {
   startSink(input: SinkTaskInput): TaskRun;
   /** An admin client (unconnected) of the same cluster or in-process broker: sink offsets, cluster id. */
   admin(): KafkaAdmin;
+  /** The client the task pipelines use (a task thread's in-process clients are served from it). */
+  client(): KafkaClient;
   /** Releases the transport; stop the task runs first. */
   close(): Promise<void>;
 }
@@ -64,6 +68,8 @@ export function createTransport(options: TransportOptions, hooks: TransportHooks
     client = createKafkajsClient({ brokers: options.bootstrapServers, clientId: options.clientIdPrefix ?? 'sluice', ...(options.logger ? { logger: options.logger } : {}) });
     prefix = options.clientIdPrefix ?? '';
     choose = options.clients ?? defaultClientChooser;
+  } else if (options.client) {
+    client = options.client;
   } else {
     broker = new InProcessBroker({
       ...(options.capacity !== undefined ? { capacity: options.capacity } : {}),
@@ -150,6 +156,7 @@ export function createTransport(options: TransportOptions, hooks: TransportHooks
       const admin = choose({ role: 'admin', purpose: 'worker', clientId: `${prefix === '' ? 'sluice' : prefix}-admin` });
       return client.admin({ clientId: admin.clientId, ...props(admin) });
     },
+    client: () => client,
     async close() {
       closed = true;
     },
@@ -165,5 +172,6 @@ function withConsumerLag(run: TaskRun, lag: () => PartitionLag[]): TaskRun {
     resume: () => run.resume(),
     stop: (timeoutMs) => run.stop(timeoutMs),
     metrics: () => ({ ...run.metrics(), consumerLag: lag() }),
+    ...(run.finished ? { finished: () => run.finished!() } : {}),
   };
 }

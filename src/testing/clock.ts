@@ -11,6 +11,7 @@
  * dropped (they never fire).
  */
 import FakeTimers from '@sinonjs/fake-timers';
+import { markVirtualTime } from '../async/index.js';
 
 type FakeClock = ReturnType<typeof FakeTimers.withGlobal>['install'] extends (...a: never[]) => infer C ? C : never;
 
@@ -68,6 +69,7 @@ export class VirtualClock {
       loopLimit: 100_000,
     }) as FakeClock;
     installed = new VirtualClock(clock, options.settleTurns ?? 1);
+    markVirtualTime(true);
     return installed;
   }
 
@@ -199,6 +201,7 @@ export class VirtualClock {
     this.#uninstalled = true;
     this.#clock.uninstall();
     if (installed === this) installed = undefined;
+    markVirtualTime(false);
   }
 
   [Symbol.dispose](): void {

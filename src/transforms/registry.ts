@@ -59,6 +59,20 @@ export class TransformRegistry {
 
   constructor(private readonly parent?: TransformRegistry) {}
 
+  /** How many plugins the registry held when `seal` was called (the built-ins of the process-wide registry). */
+  #sealedAt: number | undefined;
+
+  /** Notes that what is registered so far is the built-in set (see `extended`). */
+  seal(): this {
+    this.#sealedAt = this.#plugins.length;
+    return this;
+  }
+
+  /** Plugins were registered after `seal`, here or in a parent (an embedder's, which a task thread has not). */
+  extended(): boolean {
+    return (this.#sealedAt !== undefined && this.#plugins.length > this.#sealedAt) || (this.parent?.extended() ?? false);
+  }
+
   register(plugin: TransformPlugin): this {
     for (const name of [plugin.className, ...plugin.aliases]) {
       const taken = this.find(name);
@@ -164,7 +178,7 @@ let defaultRegistry: TransformRegistry | undefined;
 
 /** The process-wide registry of built-ins; plugins may `register` more into it. */
 export function transformRegistry(): TransformRegistry {
-  return (defaultRegistry ??= builtinRegistry());
+  return (defaultRegistry ??= builtinRegistry().seal());
 }
 
 /** A new plugin of `kind` for `className`, configured with `config`. */

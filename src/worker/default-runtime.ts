@@ -12,8 +12,12 @@ import {
   type KafkaClient,
   type ExactlyOnceSource,
   type OffsetStore,
+  type PipelineOptions,
+  type TaskRun,
   type Transport,
 } from '../streams/index.js';
+import { TaskThreadPool } from './threads/task-thread-pool.js';
+import { virtualTimeInstalled } from '../async/index.js';
 import type { ClientChooser } from '../streams/client-requests.js';
 import type { ConnectorConfig } from '../connectors/api/index.js';
 import type { PluginRegistry } from '../connectors/registry.js';
@@ -93,7 +97,7 @@ export interface RuntimeOverrides {
  * The worker config with its `${provider:path:key}` placeholders resolved (Kafka resolves a worker config's
  * variables when it loads it), for the client keys: `producer.sasl.jaas.config=${file:/etc/kafka/secrets:jaas}`.
  */
-export function resolvedWorkerConfig(settings: WorkerSettings, plugins?: PluginRegistry): Readonly<Record<string, string>> {
+export function resolvedWorkerConfig(settings: Pick<WorkerSettings, 'raw'>, plugins?: PluginRegistry): Readonly<Record<string, string>> {
   return configTransformerFromWorker(settings.raw, plugins).transform(settings.raw);
 }
 
@@ -112,6 +116,39 @@ export function offsetsTopicClient(settings: WorkerSettings, bootstrapServers: r
   });
 }
 
+/** What a task's pipeline is built from, on the main thread or in a task thread. */
+export interface TaskPipelineContext {
+  readonly transport: Transport;
+  /** The worker's raw config: converters and client keys are read from it. */
+  readonly workerConfig: Readonly<Record<string, string>>;
+  readonly options: PipelineOptions;
+  readonly tracing: boolean;
+  readonly plugins?: PluginRegistry;
+  readonly taps?: TapHub;
+}
+
+/** Builds a task's pipeline (converters, its transform chain, the transport) and starts it. */
+export function startTaskPipeline(ctx: TaskPipelineContext, spec: TaskStartSpec, offsets: OffsetStore, exactlyOnce?: ExactlyOnceSource): TaskRun {
+  const { plugins, taps, transport, options } = ctx;
+  const config = pipelineConfig(spec);
+  const converters = taskConverters(spec.connectorConfig, ctx.workerConfig, plugins?.converters);
+  const onTopic = spec.onTopic ? { onTopic: spec.onTopic } : {};
+  const bytesTap = taps ? { bytesTap: taps.bytes(spec.id.connector) } : {};
+  const tracer = ctx.tracing ? { tracer: new TaskTracer(spec.type, spec.id) } : {};
+  // The transform chain is built once per task and closed when its pipeline ends.
+  if (spec.type === 'source') {
+    const t = sourceTaskTransform(config, plugins?.transforms);
+    const transform = taps ? taps.tapped(spec.id.connector, t.transform) : t.transform;
+    const eosInput = exactlyOnce ? { exactlyOnce } : {};
+    return closeWhenDone(t, () =>
+      transport.startSource({ id: spec.id, task: spec.task, config, converters, transform, offsets, options, ...eosInput, ...onTopic, ...bytesTap, ...tracer }),
+    );
+  }
+  const t = sinkTaskTransform(config, plugins?.transforms);
+  const transform = taps ? taps.tapped(spec.id.connector, t.transform) : t.transform;
+  return closeWhenDone(t, () => transport.startSink({ id: spec.id, task: spec.task, config, converters, transform, options, ...onTopic, ...bytesTap, ...tracer }));
+}
+
 export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: RuntimeOverrides = {}): WorkerRuntime {
   const plugins = overrides.plugins;
   const taps = overrides.taps;
@@ -126,6 +163,20 @@ export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: Ru
       ? { kind: 'kafka', bootstrapServers: settings.bootstrapServers, clients, logger: log }
       : { kind: 'in-process', logger: log },
   );
+  const context: TaskPipelineContext = { transport, workerConfig: settings.raw, options: settings.pipeline, tracing: settings.tracing, ...(plugins ? { plugins } : {}), ...(taps ? { taps } : {}) };
+  const threadModules = plugins ? plugins.threadModules() : [];
+  const pool =
+    settings.taskThreads > 0 && threadModules
+      ? new TaskThreadPool({
+          size: settings.taskThreads,
+          unresponsiveMs: settings.taskThreadUnresponsiveMs,
+          setup: { workerConfig: settings.raw, options: settings.pipeline, bootstrapServers: settings.bootstrapServers, pluginModules: threadModules },
+          // The in-process broker stays on this thread: every task thread's clients are served from it.
+          ...(settings.bootstrapServers ? {} : { hostClient: () => transport.client() }),
+          ...(taps ? { taps } : {}),
+          log,
+        })
+      : undefined;
   return {
     offsets,
     async start() {
@@ -136,39 +187,24 @@ export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: Ru
       await offsets.start();
     },
     startTask(spec) {
-      const config = pipelineConfig(spec);
-      const converters = taskConverters(spec.connectorConfig, settings.raw, plugins?.converters);
-      const options = settings.pipeline;
-      const onTopic = spec.onTopic ? { onTopic: spec.onTopic } : {};
-      const bytesTap = taps ? { bytesTap: taps.bytes(spec.id.connector) } : {};
-      const tracer = settings.tracing ? { tracer: new TaskTracer(spec.type, spec.id) } : {};
-      // The transform chain is built once per task and closed when its pipeline ends.
-      if (spec.type === 'source') {
-        const start = (taskOffsets: OffsetStore, exactlyOnce?: ExactlyOnceSource) => {
-          const t = sourceTaskTransform(config, plugins?.transforms);
-          const transform = taps ? taps.tapped(spec.id.connector, t.transform) : t.transform;
-          const eosInput = exactlyOnce ? { exactlyOnce } : {};
-          return closeWhenDone(t, () =>
-            transport.startSource({ id: spec.id, task: spec.task, config, converters, transform, offsets: taskOffsets, options, ...eosInput, ...onTopic, ...bytesTap, ...tracer }),
-          );
-        };
-        if (!eos) return start(offsets);
-        // Exactly-once: the fencing round first (distributed), then its offsets topic and transactional id.
-        const wiring = eos.wiring;
-        return (async () => {
-          await overrides.exactlyOnce?.preflight?.(spec.id.connector);
-          const [exactlyOnce, taskOffsets] = await Promise.all([wiring.sourceFor(spec.id, config), wiring.offsetsFor(config)]);
-          return start(taskOffsets, exactlyOnce);
-        })();
+      if (!eos || spec.type === 'sink') {
+        // A task runs in a thread of the pool when the pool can build it there (its plugins load by module), and
+        // time is real (sluice/testing's virtual clock drives this thread's timers only).
+        return pool && !settings.tracing && !virtualTimeInstalled() ? pool.startTask(spec, offsets) : startTaskPipeline(context, spec, offsets);
       }
-      const t = sinkTaskTransform(config, plugins?.transforms);
-      const transform = taps ? taps.tapped(spec.id.connector, t.transform) : t.transform;
-      return closeWhenDone(t, () => transport.startSink({ id: spec.id, task: spec.task, config, converters, transform, options, ...onTopic, ...bytesTap, ...tracer }));
+      // Exactly-once: the fencing round first (distributed), then its offsets topic and transactional id.
+      const wiring = eos.wiring;
+      return (async () => {
+        await overrides.exactlyOnce?.preflight?.(spec.id.connector);
+        const [exactlyOnce, taskOffsets] = await Promise.all([wiring.sourceFor(spec.id, pipelineConfig(spec)), wiring.offsetsFor(pipelineConfig(spec))]);
+        return startTaskPipeline(context, spec, taskOffsets, exactlyOnce);
+      })();
     },
     admin: () => transport.admin(),
     ...(eos ? { offsetsFor: (config: ConnectorConfig) => eos.wiring.offsetsFor(config) } : {}),
     async close() {
       try {
+        await pool?.close();
         await transport.close();
         await eos?.wiring.close();
       } finally {

@@ -6,6 +6,7 @@
  */
 import type { ConnectorPlugin, ExtensionPlugin } from '../connectors/api/index.js';
 import { refuseBuiltinProviderNames } from './config-providers.js';
+import { registerModule } from './plugin-modules.js';
 import { sleep } from '../async/index.js';
 import { PluginRegistry } from '../connectors/registry.js';
 import { silentLog, type Log } from '../actors/index.js';
@@ -37,8 +38,11 @@ export interface PipelineDefinition {
   /**
    * Plugins of the service, in addition to the built-in ones: connectors, and converters, transforms, predicates
    * and config providers; a name a built-in or an earlier plugin of the same kind has is refused (a ConfigException naming both).
+   * A string is an ES module specifier (a package name, a file URL or path) whose plugins are loaded as `--plugin`
+   * loads them: tasks can then run on the worker's task threads. A plugin handed over as an object cannot be loaded
+   * in another thread, so with one every task of the pipeline runs on the main thread (`sluice.task.threads`).
    */
-  readonly plugins?: readonly (ConnectorPlugin | ExtensionPlugin)[];
+  readonly plugins?: readonly (ConnectorPlugin | ExtensionPlugin | string)[];
   /** A pino logger fits; default silent. */
   readonly log?: Log;
   /** Replace the data path (advanced; tests; the reactive API). */
@@ -126,6 +130,10 @@ export const Sluice = {
   async pipeline(definition: PipelineDefinition): Promise<Pipeline> {
     const registry = PluginRegistry.withBuiltins();
     for (const plugin of definition.plugins ?? []) {
+      if (typeof plugin === 'string') {
+        await registerModule(registry, plugin);
+        continue;
+      }
       refuseBuiltinProviderNames(plugin);
       registry.register(plugin);
     }

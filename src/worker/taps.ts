@@ -53,6 +53,7 @@ class TapPoint<T> {
 
 export class TapHub {
   readonly #points = new Map<string, TapPoint<unknown>>();
+  readonly #observedChange = new Set<() => void>();
 
   #point<S extends TapStage>(connector: string, stage: S): TapPoint<Tapped<S>> {
     const key = `${stage}\u0000${connector}`;
@@ -66,12 +67,42 @@ export class TapHub {
     return new Observable<Tapped<S>>((subscriber) => {
       const point = this.#point(connector, stage);
       point.subscribers.add(subscriber);
+      const was = point.active;
       point.active = true;
+      if (!was) this.#changed();
       return () => {
         point.subscribers.delete(subscriber);
         point.active = point.subscribers.size > 0;
+        if (!point.active) this.#changed();
       };
     });
+  }
+
+  /** The points someone observes now (a task thread taps the same ones). */
+  observedPoints(): Array<{ connector: string; stage: TapStage }> {
+    const out: Array<{ connector: string; stage: TapStage }> = [];
+    for (const [key, point] of this.#points) {
+      if (!point.active) continue;
+      const [stage, connector] = key.split('\u0000') as [TapStage, string];
+      out.push({ connector, stage });
+    }
+    return out;
+  }
+
+  /** Calls `listener` whenever a point starts or stops being observed; returns what unregisters it. */
+  onObservedChange(listener: () => void): () => void {
+    this.#observedChange.add(listener);
+    return () => this.#observedChange.delete(listener);
+  }
+
+  /** Shows `record` to the observers of a point (records a task thread tapped). */
+  emit<S extends TapStage>(connector: string, stage: S, record: Tapped<S>): void {
+    const point = this.#point(connector, stage);
+    if (point.active) point.emit(record);
+  }
+
+  #changed(): void {
+    for (const l of this.#observedChange) l();
   }
 
   /** A task's transform with the taps of its connector before and after it. */

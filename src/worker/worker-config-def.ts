@@ -91,6 +91,21 @@ export function standaloneWorkerConfigDef(): ConfigDef {
         'by batch size × this value.',
     })
     .define({
+      name: 'sluice.task.threads', type: 'INT', defaultValue: null, validator: Validators.atLeast(0), importance: 'MEDIUM',
+      documentation:
+        'Sluice: worker threads the tasks run on, each task wholly in one thread (its task instance, converters, ' +
+        'transforms and Kafka clients). Default: the number of cores available. 0 runs every task on the main thread. ' +
+        'Tasks of connectors or converters handed over as objects rather than module specifiers, traced tasks ' +
+        '(sluice.tracing.enabled), exactly-once source tasks and tapped tasks stay on the main thread.',
+    })
+    .define({
+      name: 'sluice.task.threads.unresponsive.timeout.ms', type: 'LONG', defaultValue: 60000, validator: Validators.atLeast(1000),
+      importance: 'LOW',
+      documentation:
+        'Sluice: a task thread that has not answered for this long (a task blocks its event loop) is ended; its tasks ' +
+        'fail with that reason and their restart policy applies.',
+    })
+    .define({
       name: 'sluice.tracing.enabled', type: 'BOOLEAN', defaultValue: false, importance: 'LOW',
       documentation:
         'Sluice: OpenTelemetry spans per batch stage and a W3C traceparent header on every record a source produces, ' +

@@ -1,5 +1,5 @@
 /** The standalone worker's settings, parsed once from its flat config. */
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import type { ConfigProblem } from '../connectors/api/index.js';
 import { standaloneWorkerConfigDef, unusedWorkerKeys, workerConfigProblems } from './worker-config-def.js';
 import type { PipelineOptions } from '../streams/contracts.js';
@@ -16,6 +16,10 @@ export interface WorkerSettings {
   readonly pipeline: PipelineOptions;
   /** `sluice.tracing.enabled`: tasks get a TaskTracer (spans per batch stage, traceparent headers). */
   readonly tracing: boolean;
+  /** `sluice.task.threads`: worker threads for tasks (0: all on the main thread). */
+  readonly taskThreads: number;
+  /** `sluice.task.threads.unresponsive.timeout.ms`: a task thread silent this long is ended. */
+  readonly taskThreadUnresponsiveMs: number;
   /** `exactly.once.source.support`. */
   readonly exactlyOnceSource: 'disabled' | 'preparing' | 'enabled';
   /** `offset.storage.topic` (null when absent). */
@@ -43,6 +47,8 @@ export function parseWorkerSettings(raw: Readonly<Record<string, string>>): Work
       offsetFlushTimeoutMs: v['offset.flush.timeout.ms'] as number,
     },
     tracing: v['sluice.tracing.enabled'] === true,
+    taskThreads: (v['sluice.task.threads'] as number | null) ?? availableParallelism(),
+    taskThreadUnresponsiveMs: v['sluice.task.threads.unresponsive.timeout.ms'] as number,
     exactlyOnceSource: String(v['exactly.once.source.support']).toLowerCase() as WorkerSettings['exactlyOnceSource'],
     offsetTopic: (v['offset.storage.topic'] as string | null) ?? null,
     workerId: workerIdOf(v),

@@ -366,8 +366,11 @@ export class Worker {
     const snapshot = this.taskActor(id.connector, id.task)?.getSnapshot();
     const s = state ?? (snapshot ? taskActorStatus(snapshot).state : 'UNASSIGNED');
     const finishedBySelf = snapshot?.matches('finished') ?? false;
-    const finished = finishedBySelf || (type === 'source' && s === 'RUNNING' && (instance as SourceTask | undefined)?.isFinished?.() === true);
-    return { connector: id.connector, task: id.task, type, state: s, finished, metrics: snapshot?.context.run?.metrics() ?? null };
+    // A task run in a task thread says so itself; the instance here is not the one that runs.
+    const run = snapshot?.context.run ?? undefined;
+    const saysFinished = run?.finished ? run.finished() : (instance as SourceTask | undefined)?.isFinished?.() === true;
+    const finished = finishedBySelf || (type === 'source' && s === 'RUNNING' && saysFinished);
+    return { connector: id.connector, task: id.task, type, state: s, finished, metrics: run?.metrics() ?? null };
   }
 
   // ---- the runtime's services -------------------------------------------------------------------------------------

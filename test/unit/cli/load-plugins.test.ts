@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PluginLoadError, registryWithPlugins } from '../../../src/cli/load-plugins.js';
+import { PluginLoadError, registryWithPlugins } from '../../../src/worker/plugin-modules.js';
 import { PluginRegistry } from '../../../src/connectors/registry.js';
 import { transformRegistry } from '../../../src/transforms/registry.js';
 import { SinkRecord } from '../../../src/data/index.js';

@@ -1,5 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { standaloneWorkerConfigDef, workerConfigProblems } from '../../../src/worker/worker-config-def.js';
 import { parseWorkerSettings } from '../../../src/worker/worker-config.js';
 import { WorkerConfigError } from '../../../src/worker/errors.js';
@@ -18,6 +19,9 @@ describe('standaloneWorkerConfigDef', () => {
     assert.equal(w.pipeline.offsetFlushTimeoutMs, 5000);
     assert.equal(w.shutdownTimeoutMs, 5000);
     assert.equal(w.pipeline.maxInFlightBatches, 4);
+    assert.equal(w.taskThreads, availableParallelism(), 'tasks run on as many threads as there are cores');
+    assert.equal(parseWorkerSettings({ 'sluice.task.threads': '0' }).taskThreads, 0);
+    assert.throws(() => parseWorkerSettings({ 'sluice.task.threads': '-1' }), (e: Error) => /sluice\.task\.threads/.test(e.message));
     const def = standaloneWorkerConfigDef();
     assert.equal(def.key('listeners')!.defaultValue instanceof Array, true);
   });

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { EXTENSION_PLUGIN_KINDS, type ConnectorPlugin, type ExtensionPlugin } from '../connectors/api/index.js';
 import { PluginRegistry, isExtensionPlugin } from '../connectors/registry.js';
-import { refuseBuiltinProviderNames } from '../worker/config-providers.js';
+import { refuseBuiltinProviderNames } from './config-providers.js';
 
 /** A plugin module that cannot be loaded, or whose plugins clash with registered ones (exit code 2). */
 export class PluginLoadError extends Error {
@@ -44,8 +44,13 @@ function describe(plugin: ConnectorPlugin | ExtensionPlugin): string {
   return `${isExtensionPlugin(plugin) ? plugin.kind.replace('_', ' ') : 'connector'} ${plugin.className}`;
 }
 
+/** A path (relative to the working directory) as a file URL; a package name as it is. */
+function specifierOf(module: string): string {
+  return module.startsWith('.') || module.startsWith('/') ? pathToFileURL(resolve(module)).href : module;
+}
+
 async function importModule(module: string): Promise<readonly (ConnectorPlugin | ExtensionPlugin)[]> {
-  const specifier = module.startsWith('.') || module.startsWith('/') ? pathToFileURL(resolve(module)).href : module;
+  const specifier = specifierOf(module);
   let loaded: Record<string, unknown>;
   try {
     loaded = (await import(specifier)) as Record<string, unknown>;
@@ -58,18 +63,21 @@ async function importModule(module: string): Promise<readonly (ConnectorPlugin |
   return list as (ConnectorPlugin | ExtensionPlugin)[];
 }
 
+/** Adds every plugin of `module` to `registry` (a task thread can load them again); a name taken is a PluginLoadError. */
+export async function registerModule(registry: PluginRegistry, module: string): Promise<void> {
+  for (const plugin of await importModule(module)) {
+    try {
+      refuseBuiltinProviderNames(plugin);
+      registry.registerFromModule(specifierOf(module), plugin);
+    } catch (e) {
+      throw new PluginLoadError(module, `${describe(plugin)}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+}
+
 /** A registry of the built-ins plus every plugin of `modules`, in order; a name taken already is a PluginLoadError. */
 export async function registryWithPlugins(modules: readonly string[]): Promise<PluginRegistry> {
   const registry = PluginRegistry.withBuiltins();
-  for (const module of modules) {
-    for (const plugin of await importModule(module)) {
-      try {
-        refuseBuiltinProviderNames(plugin);
-        registry.register(plugin);
-      } catch (e) {
-        throw new PluginLoadError(module, `${describe(plugin)}: ${(e as Error).message}`, { cause: e });
-      }
-    }
-  }
+  for (const module of modules) await registerModule(registry, module);
   return registry;
 }
