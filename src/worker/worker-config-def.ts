@@ -94,7 +94,8 @@ export function standaloneWorkerConfigDef(): ConfigDef {
       name: 'sluice.task.threads', type: 'INT', defaultValue: null, validator: Validators.atLeast(0), importance: 'MEDIUM',
       documentation:
         'Sluice: worker threads the tasks run on, each task wholly in one thread (its task instance, converters, ' +
-        'transforms and Kafka clients). Default: the number of cores available. 0 runs every task on the main thread. ' +
+        'transforms and Kafka clients). Default: the number of cores available with bootstrap.servers, 0 without ' +
+        '(in-process topics, whose broker serves every thread from the main thread). 0 runs every task on the main thread. ' +
         'Tasks of connectors or converters handed over as objects rather than module specifiers, traced tasks ' +
         '(sluice.tracing.enabled), exactly-once source tasks and tapped tasks stay on the main thread.',
     })

@@ -47,7 +47,9 @@ export function parseWorkerSettings(raw: Readonly<Record<string, string>>): Work
       offsetFlushTimeoutMs: v['offset.flush.timeout.ms'] as number,
     },
     tracing: v['sluice.tracing.enabled'] === true,
-    taskThreads: (v['sluice.task.threads'] as number | null) ?? availableParallelism(),
+    // Default: one per core with a Kafka cluster; none in-process, where the main thread's broker serves every
+    // thread and that costs more than a second core gives back (bench/task-threads.ts).
+    taskThreads: (v['sluice.task.threads'] as number | null) ?? (servers && servers.length > 0 ? availableParallelism() : 0),
     taskThreadUnresponsiveMs: v['sluice.task.threads.unresponsive.timeout.ms'] as number,
     exactlyOnceSource: String(v['exactly.once.source.support']).toLowerCase() as WorkerSettings['exactlyOnceSource'],
     offsetTopic: (v['offset.storage.topic'] as string | null) ?? null,

@@ -14,7 +14,7 @@ export function fileStreamSinkConfigDef(): ConfigDef {
 
 export class FileStreamSinkConnector extends SinkConnector {
   static readonly className = 'org.apache.kafka.connect.file.FileStreamSinkConnector';
-  #file: string | undefined;
+  #config: ConnectorConfig = {};
 
   version(): string {
     return FILE_CONNECTORS_VERSION;
@@ -22,16 +22,16 @@ export class FileStreamSinkConnector extends SinkConnector {
 
   start(config: ConnectorConfig): void {
     fileStreamSinkConfigDef().parse(config);
-    this.#file = config[SINK_FILE_CONFIG];
+    this.#config = config;
   }
 
   taskClass(): SinkTaskClass {
     return FileStreamSinkTask;
   }
 
-  /** One task: several writers appending to one file would interleave. */
-  taskConfigs(_maxTasks: number): ConnectorConfig[] {
-    return [this.#file === undefined ? {} : { [SINK_FILE_CONFIG]: this.#file }];
+  /** As Kafka's: `tasks.max` tasks with the connector's config, each appending whole batches of lines to the file. */
+  taskConfigs(maxTasks: number): ConnectorConfig[] {
+    return Array.from({ length: maxTasks }, () => ({ ...this.#config }));
   }
 
   stop(): void {}

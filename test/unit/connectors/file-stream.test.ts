@@ -193,12 +193,13 @@ describe('FileStream connectors (config and task split)', () => {
     assert.equal(c.alterOffsets({}, new Map<unknown, unknown>([['{"filename":"/a"}', { position: 1n }]])), true);
   });
 
-  test('sink: one task config with the file', () => {
+  test("sink: tasks.max task configs, each the connector's config (Kafka's FileStreamSinkConnector)", () => {
     const c = new FileStreamSinkConnector();
-    c.start({ name: 'x', 'connector.class': 'FileStreamSink', topics: 't', file: '/tmp/out' });
-    assert.deepEqual(c.taskConfigs(3), [{ file: '/tmp/out' }]);
+    const config = { name: 'x', 'connector.class': 'FileStreamSink', topics: 't', file: '/tmp/out' };
+    c.start(config);
+    assert.deepEqual(c.taskConfigs(3), [config, config, config]);
     assert.equal(c.taskClass(), FileStreamSinkTask);
     c.start({ name: 'x', 'connector.class': 'FileStreamSink', topics: 't' });
-    assert.deepEqual(c.taskConfigs(1), [{}]);
+    assert.deepEqual(c.taskConfigs(1), [{ name: 'x', 'connector.class': 'FileStreamSink', topics: 't' }]);
   });
 });

@@ -19,7 +19,9 @@ describe('standaloneWorkerConfigDef', () => {
     assert.equal(w.pipeline.offsetFlushTimeoutMs, 5000);
     assert.equal(w.shutdownTimeoutMs, 5000);
     assert.equal(w.pipeline.maxInFlightBatches, 4);
-    assert.equal(w.taskThreads, availableParallelism(), 'tasks run on as many threads as there are cores');
+    assert.equal(w.taskThreads, 0, 'in-process: every task on the main thread');
+    assert.equal(parseWorkerSettings({ 'bootstrap.servers': '127.0.0.1:9092' }).taskThreads, availableParallelism(), 'with Kafka: one thread per core');
+    assert.equal(parseWorkerSettings({ 'sluice.task.threads': '3' }).taskThreads, 3);
     assert.equal(parseWorkerSettings({ 'sluice.task.threads': '0' }).taskThreads, 0);
     assert.throws(() => parseWorkerSettings({ 'sluice.task.threads': '-1' }), (e: Error) => /sluice\.task\.threads/.test(e.message));
     const def = standaloneWorkerConfigDef();
