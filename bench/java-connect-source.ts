@@ -12,7 +12,7 @@
  *   SLUICE_BENCH_BASELINE=/path/to/other/checkout   adds `sluice run` of that checkout (e.g. a `git worktree` of an
  *                                                   older commit with node_modules linked) to the same rounds
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,8 @@ import kafkajs from 'kafkajs';
 import { KafkajsProducer } from '../src/streams/kafka/kafkajs/producer.js';
 import type { ProducerRecord } from '../src/streams/kafka/client.js';
 import { KAFKA_BROKERS, uniqueName } from '../test/support/services.js';
-import { connectClasspath, ensureConnectJars, log4jFile } from '../test/support/java-connect.js';
+import { ensureConnectJars } from '../test/support/java-connect.js';
+import { procCpuSeconds, spawnJavaConnectStandalone, stopChild } from './process-support.js';
 import { countArg, table } from './pipeline-support.js';
 
 const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -32,7 +33,6 @@ const baseline = process.env.SLUICE_BENCH_BASELINE;
 const only = (process.env.SLUICE_BENCH_ONLY ?? 'java,sluice,kafkajs,producer').split(',').concat(baseline ? ['baseline'] : []);
 const LINE = 100;
 const BATCH = 2000;
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim() || 100);
 
 const dir = join(tmpdir(), uniqueName('bench_connect'));
 mkdirSync(dir, { recursive: true });
@@ -66,13 +66,6 @@ async function endOffsets(topic: string): Promise<number> {
   return offsets.reduce((n, o) => n + Number(o.high), 0);
 }
 
-function procCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after "pid (comm) ".
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
 interface Sample {
   readonly seconds: number;
   readonly cpu: number;
@@ -104,20 +97,10 @@ async function watch(topic: string, cpu: () => number, child?: ChildProcess): Pr
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(t);
-}
-
 async function runJava(round: number): Promise<Sample> {
   const topic = await freshTopic('bench_java_src');
   const worker = join(dir, `java-worker-${round}.properties`);
   const connector = join(dir, `java-connector-${round}.properties`);
-  const log4j = log4jFile(dir);
   writeFileSync(
     worker,
     [
@@ -133,16 +116,9 @@ async function runJava(round: number): Promise<Sample> {
     connector,
     ['name=bench-file-source', 'connector.class=org.apache.kafka.connect.file.FileStreamSourceConnector', 'tasks.max=1', `file=${input}`, `topic=${topic}`, `batch.size=${BATCH}`].join('\n') + '\n',
   );
-  const cp = connectClasspath();
-  // bin/connect-standalone.sh's heap and GC flags.
-  const child = spawn(
-    'java',
-    ['-Xms256M', '-Xmx2G', '-server', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent', '-XX:MaxInlineLevel=15', '-Djava.awt.headless=true',
-      `-Dlog4j.configuration=file:${log4j}`, '-cp', cp, 'org.apache.kafka.connect.cli.ConnectStandalone', worker, connector],
-    { stdio: ['ignore', 'inherit', 'inherit'] },
-  );
+  const child = spawnJavaConnectStandalone(dir, worker, connector);
   try {
-    return await watch(topic, () => procCpuSeconds(child.pid!), child);
+    return await watch(topic, () => procCpuSeconds(child.pid!) ?? 0, child);
   } finally {
     await stopChild(child);
   }
@@ -168,7 +144,7 @@ async function runSluice(round: number, checkout = REPO): Promise<Sample> {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   try {
-    return await watch(topic, () => procCpuSeconds(child.pid!), child);
+    return await watch(topic, () => procCpuSeconds(child.pid!) ?? 0, child);
   } finally {
     await stopChild(child);
   }

@@ -13,14 +13,15 @@
  *   node --import tsx bench/task-threads.ts [records=300000]
  *   SLUICE_BENCH_ROUNDS=2 SLUICE_BENCH_ONLY=inprocess,kafka SLUICE_BENCH_KAFKA_RECORDS=1000000
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { availableParallelism, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import kafkajs from 'kafkajs';
 import { KAFKA_BROKERS, uniqueName } from '../test/support/services.js';
-import { connectClasspath, ensureConnectJars, log4jFile } from '../test/support/java-connect.js';
+import { ensureConnectJars } from '../test/support/java-connect.js';
+import { procCpuSeconds, spawnJavaConnectStandalone, stopChild } from './process-support.js';
 import { countArg, table } from './pipeline-support.js';
 import { JsonConverter } from '../src/converters/json/json-converter.js';
 import { DatagenTask } from '../src/connectors/datagen/datagen-task.js';
@@ -31,7 +32,6 @@ const total = countArg(2, 300_000);
 const kafkaTotal = Number(process.env.SLUICE_BENCH_KAFKA_RECORDS ?? 1_000_000);
 const rounds = Number(process.env.SLUICE_BENCH_ROUNDS ?? 2);
 const only = (process.env.SLUICE_BENCH_ONLY ?? 'inprocess,kafka').split(',');
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim() || 100);
 const dir = join(tmpdir(), uniqueName('bench_threads'));
 mkdirSync(dir, { recursive: true });
 
@@ -39,16 +39,6 @@ const JSON_SCHEMAS = {
   'key.converter': 'org.apache.kafka.connect.json.JsonConverter', 'key.converter.schemas.enable': true,
   'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': true,
 };
-
-function procCpuSeconds(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
-  } catch {
-    return null;
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -93,15 +83,6 @@ function peakRss(pid: number): number | null {
 
 function sluice(file: string, extra: string[] = []): ChildProcess {
   return spawn(process.execPath, [join(REPO, 'bin', 'sluice.js'), 'run', file, '--no-rest', '--view', 'json', '--log-level', 'warn', ...extra], { stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(t);
 }
 
 /** In-process: the whole `sluice run` of a bounded pipeline, start to exit. */
@@ -228,12 +209,7 @@ async function kafkaJava(topic: string, tasks: number, round: number): Promise<S
     ].join('\n') + '\n',
   );
   writeFileSync(connector, [`name=${uniqueName('bench-java-sink')}`, 'connector.class=org.apache.kafka.connect.file.FileStreamSinkConnector', `tasks.max=${tasks}`, `topics=${topic}`, `file=${out}`].join('\n') + '\n');
-  const child = spawn(
-    'java',
-    ['-Xms256M', '-Xmx2G', '-server', '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35', '-XX:+ExplicitGCInvokesConcurrent', '-XX:MaxInlineLevel=15', '-Djava.awt.headless=true',
-      `-Dlog4j.configuration=file:${log4jFile(dir)}`, '-cp', connectClasspath(), 'org.apache.kafka.connect.cli.ConnectStandalone', worker, connector],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
-  );
+  const child = spawnJavaConnectStandalone(dir, worker, connector, 'ignore');
   try {
     return await watchLines(out, child);
   } finally {
