@@ -366,9 +366,10 @@ export class Worker {
     const snapshot = this.taskActor(id.connector, id.task)?.getSnapshot();
     const s = state ?? (snapshot ? taskActorStatus(snapshot).state : 'UNASSIGNED');
     const finishedBySelf = snapshot?.matches('finished') ?? false;
-    // A task run in a task thread says so itself; the instance here is not the one that runs.
+    // Only a started run can say it is finished: before, the instance has not been started (and a task run in a
+    // task thread says so itself; the instance here is not the one that runs).
     const run = snapshot?.context.run ?? undefined;
-    const saysFinished = run?.finished ? run.finished() : (instance as SourceTask | undefined)?.isFinished?.() === true;
+    const saysFinished = run ? (run.finished ? run.finished() : (instance as SourceTask | undefined)?.isFinished?.() === true) : false;
     const finished = finishedBySelf || (type === 'source' && s === 'RUNNING' && saysFinished);
     return { connector: id.connector, task: id.task, type, state: s, finished, metrics: run?.metrics() ?? null };
   }

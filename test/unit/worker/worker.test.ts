@@ -2,6 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker, type AnyTask } from '../../../src/worker/worker.js';
 import { parseWorkerSettings } from '../../../src/worker/worker-config.js';
+import type { WorkerRuntime } from '../../../src/worker/runtime.js';
 import { NO_RESTART, silentLog } from '../../../src/actors/index.js';
 import type { ConnectorConfig } from '../../../src/connectors/api/index.js';
 import { FakeRuntime, ShardConnector, ShardTask, eventually } from './fixtures.js';
@@ -76,5 +77,35 @@ describe('Worker', () => {
     await worker.stopTask('c', 1);
     await worker.stop();
     assert.equal(runtime.closed, true);
+  });
+
+  test('a task whose start has not finished is not finished, whatever its unstarted instance says; a run that reports for itself is asked', async () => {
+    // A task thread loading its modules on a busy machine: the start takes a while, and the instance the Worker
+    // made on this thread (never started, so `isFinished()` of an empty share is true) is not the one that runs.
+    const runtime = new FakeRuntime();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let saysFinished = false;
+    const started = runtime.startTask.bind(runtime);
+    const slowStart: WorkerRuntime['startTask'] = (spec) => gate.then(() => Object.assign(started(spec), { finished: () => saysFinished }));
+    runtime.startTask = slowStart as FakeRuntime['startTask'];
+    const worker = new Worker({ settings: parseWorkerSettings({}), log: silentLog });
+    await worker.start(runtime);
+    const instance = new ShardTask();
+    instance.finished = true;
+    const id = { connector: 'slow', task: 0 };
+    worker.startTask({
+      id, type: 'source', taskClass: () => ShardTask, connectorConfig: { 'connector.class': 'shards', name: 'slow' }, taskConfig: {},
+      target: 'STARTED', restartPolicy: NO_RESTART, onInstance: () => {}, onTopic: () => {},
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(worker.taskProgress(id, 'source', instance, 'RUNNING').finished, false, 'not started: not finished');
+    release();
+    await eventually(() => worker.taskState('slow', 0).state === 'RUNNING' && runtime.started.length === 1, 'task running');
+    assert.equal(worker.taskProgress(id, 'source', instance).finished, false, 'the run says not yet, the local instance is not asked');
+    saysFinished = true;
+    assert.equal(worker.taskProgress(id, 'source', instance).finished, true);
+    await worker.stopTask('slow', 0, 100);
+    await worker.stop();
   });
 });
