@@ -196,7 +196,8 @@ export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: Ru
       const wiring = eos.wiring;
       return (async () => {
         await overrides.exactlyOnce?.preflight?.(spec.id.connector);
-        const [exactlyOnce, taskOffsets] = await Promise.all([wiring.sourceFor(spec.id, pipelineConfig(spec)), wiring.offsetsFor(pipelineConfig(spec))]);
+        const config = pipelineConfig(spec);
+        const [exactlyOnce, taskOffsets] = await Promise.all([wiring.sourceFor(spec.id, config), wiring.offsetsFor(config)]);
         return startTaskPipeline(context, spec, taskOffsets, exactlyOnce);
       })();
     },

@@ -14,6 +14,7 @@ import { serveOffsetStores } from './offset-store-rpc.js';
 import { serveTaps } from './tap-rpc.js';
 import type { TapHub } from '../taps.js';
 import { ChannelClosedError, Rpc, remoteError, type WireError } from './rpc.js';
+import { settlesWithin } from '../../async/index.js';
 import { taskKey, type LogLine, type TaskEnd, type TaskReport, type TaskStartMessage, type ThreadSetup } from './protocol.js';
 
 /** A task thread that does not answer a stop within the task's budget plus this is ended (and with it its tasks). */
@@ -146,7 +147,7 @@ class RemoteTask implements ThreadTaskRun {
   }
 
   failed(error: TaskThreadError): void {
-    this.#reject(new TaskFailure(this.id, this.type === 'source' ? 'TASK_POLL' : 'TASK_PUT', error));
+    this.#reject(new TaskFailure(this.id, threadFailureStage(this.type), error));
   }
 
   pause(): void {
@@ -156,17 +157,9 @@ class RemoteTask implements ThreadTaskRun {
     this.thread.rpc.notify('task.resume', { key: this.key });
   }
   async stop(timeoutMs: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const stopped = this.thread.rpc.call('task.stop', { key: this.key, timeoutMs }).catch(() => {});
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), timeoutMs + STOP_GRACE_MS);
-    });
-    try {
-      if ((await Promise.race([stopped, late])) === 'late') {
-        this.thread.end(new TaskThreadError(`task thread ${this.thread.index} did not stop task ${this.id.connector}-${this.id.task} within ${timeoutMs + STOP_GRACE_MS} ms and was ended`));
-      }
-    } finally {
-      clearTimeout(timer);
+    const budget = timeoutMs + STOP_GRACE_MS;
+    if (!(await settlesWithin(this.thread.rpc.call('task.stop', { key: this.key, timeoutMs }), budget))) {
+      this.thread.end(new TaskThreadError(`task thread ${this.thread.index} did not stop task ${this.id.connector}-${this.id.task} within ${budget} ms and was ended`));
     }
   }
   metrics(): TaskMetrics {
@@ -177,9 +170,12 @@ class RemoteTask implements ThreadTaskRun {
   }
 }
 
+/** Where a failure from outside the pipeline's stages (the thread, an uncaught error) is put: the task's own call. */
+const threadFailureStage = (type: 'source' | 'sink'): FailureStage => (type === 'source' ? 'TASK_POLL' : 'TASK_PUT');
+
 /** A task's failure as the thread saw it: a TaskFailure keeps its stage, coordinates and the task's own trace. */
 function taskFailureOf(id: TaskId, type: 'source' | 'sink', w: WireError): Error {
-  if (w.name !== 'TaskFailure') return new TaskFailure(id, type === 'source' ? 'TASK_POLL' : 'TASK_PUT', remoteError(w));
+  if (w.name !== 'TaskFailure') return new TaskFailure(id, threadFailureStage(type), remoteError(w));
   const fields = w.fields ?? {};
   const failure = new TaskFailure(
     id,

@@ -5,7 +5,6 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SinkTask, SourceTask } from '../../connectors/api/index.js';
-import type { PluginRegistry } from '../../connectors/registry.js';
 import { createTransport, type StreamLogger, type TaskRun } from '../../streams/index.js';
 import { registryWithPlugins } from '../plugin-modules.js';
 import { resolvedWorkerConfig, startTaskPipeline, type TaskPipelineContext } from '../default-runtime.js';
@@ -37,12 +36,11 @@ const logger: StreamLogger = { debug: logLine('debug'), info: logLine('info'), w
 const taps = new TapHub();
 forwardTaps(rpc, taps);
 
-let registry: Promise<PluginRegistry> | undefined;
-let context: TaskPipelineContext | undefined;
+/** What every task of this thread is built from: made at the first start (its plugins loaded then). */
+let context: Promise<TaskPipelineContext> | undefined;
 
-async function contextOf(): Promise<TaskPipelineContext> {
-  const plugins = await (registry ??= registryWithPlugins(setup.pluginModules));
-  if (context) return context;
+async function newContext(): Promise<TaskPipelineContext> {
+  const plugins = await registryWithPlugins(setup.pluginModules);
   const transport = setup.bootstrapServers
     ? createTransport({
         kind: 'kafka',
@@ -51,8 +49,7 @@ async function contextOf(): Promise<TaskPipelineContext> {
         logger,
       })
     : createTransport({ kind: 'in-process', client: remoteKafkaClient(rpc, setup.adminMethods ?? []), logger });
-  context = { transport, workerConfig: setup.workerConfig, options: setup.options, tracing: false, plugins, taps };
-  return context;
+  return { transport, workerConfig: setup.workerConfig, options: setup.options, tracing: false, plugins, taps };
 }
 
 const runs = new Map<string, { run: TaskRun; task: SourceTask | SinkTask; type: 'source' | 'sink' }>();
@@ -71,7 +68,7 @@ setInterval(() => {
 
 rpc
   .handle('task.start', async (m: TaskStartMessage) => {
-    const ctx = await contextOf();
+    const ctx = await (context ??= newContext());
     const plugin = ctx.plugins!.resolve(m.connectorConfig['connector.class'] ?? '');
     const TaskClass = plugin.create().taskClass();
     const task = new TaskClass();
