@@ -17,6 +17,7 @@ import {
   type Encoder,
 } from './codec.js';
 import { FAIL, byteReading, compileByteReader, cursor, type ByteReader } from './fast-decode.js';
+import { Utf8Slab } from './utf8-slab.js';
 import { JsonSyntaxError, isBlankJson, parseJson, type JsonValue } from './json-text.js';
 
 export const JSON_CONVERTER_CONFIG = {
@@ -79,6 +80,7 @@ export class JsonConverter implements Converter, HeaderConverter {
   /** `{"schema":<the last schema's text>,"payload":` as UTF-8: a record starting with it is read from its bytes. */
   #lastHead: Buffer | undefined;
   #readers = new LruCache<Schema, ByteReader>(1000);
+  readonly #slab = new Utf8Slab();
   readonly #encoderFor = (s: Schema): Encoder => this.#encoderEntry(s).encode;
   readonly #decoderFor = (s: Schema): Decoder => this.#decoder(s);
   readonly #readerFor = (s: Schema): ByteReader => this.#reader(s);
@@ -131,11 +133,7 @@ export class JsonConverter implements Converter, HeaderConverter {
         const entry = this.#encoderEntry(schema);
         const payload = entry.encode(value);
         const head = (entry.envelopeHead ??= Buffer.from(`${ENVELOPE_PREFIX}${this.schemaToJson(schema)}${PAYLOAD_KEY}`, 'utf8'));
-        const out = Buffer.allocUnsafe(head.length + Buffer.byteLength(payload, 'utf8') + 1);
-        head.copy(out, 0);
-        const n = out.write(payload, head.length, 'utf8');
-        out[head.length + n] = 0x7d; // }
-        return out;
+        return this.#slab.framed(head, payload, 0x7d /* } */);
       }
       return Buffer.from(this.toJsonText(schema ?? null, value), 'utf8');
     } catch (e) {
