@@ -25,7 +25,8 @@ import { RunEnd } from '../util/run-end.js';
 import { RateLimits } from '../util/rate-limit.js';
 import { SinkOffsets } from './sink-offsets.js';
 import { sinkSubscription } from './subscription.js';
-import { ConsumedBatches, commit, consume, convert, deliveredKey, put, transform, type SinkStageContext } from './sink-stages.js';
+import { DeliveringBatch } from './delivering-batch.js';
+import { ConsumedBatches, commit, consume, convert, put, transform, type SinkStageContext } from './sink-stages.js';
 
 export { sinkSubscription } from './subscription.js';
 
@@ -63,7 +64,7 @@ class SinkPipeline {
   readonly #taskPaused = new Set<string>();
   readonly #stopSignal = new AbortController();
   /** The consumed bytes of the batch being delivered, for the errant record reporter and the DLQ. */
-  readonly #delivering = new Map<string, ConsumedRef>();
+  readonly #delivering = new DeliveringBatch();
   readonly #ctx: SinkStageContext;
   #path: RxSubscription | undefined;
   #runPaused = false;
@@ -225,7 +226,7 @@ class SinkPipeline {
       },
       requestCommit: () => this.#requestCommit(),
       errantRecordReporter:
-        this.#errors.errantRecordReporter?.((r) => this.#delivering.get(deliveredKey(r.originalTopic, r.originalKafkaPartition, r.originalKafkaOffset))) ?? null,
+        this.#errors.errantRecordReporter?.((r) => this.#delivering.find(r.originalTopic, r.originalKafkaPartition, r.originalKafkaOffset)) ?? null,
     };
   }
 

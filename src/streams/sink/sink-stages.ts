@@ -19,7 +19,7 @@ import { sleep } from '../../async/index.js';
 import type { FailureStage, SinkTaskInput, TaskMetrics } from '../contracts.js';
 import { TaskFailure } from '../contracts.js';
 import type { ConsumedBatch, ConsumedMessage, StreamLogger } from '../kafka/client.js';
-import type { ConsumedRef } from '../errors/record-error-handler.js';
+import type { DeliveringBatch } from './delivering-batch.js';
 import type { FailedRecord, RetryWithToleranceOperator } from '../errors/retry-with-tolerance.js';
 import { afterOutcome, batchStage } from '../util/batch-stage.js';
 import { retryDeadline, retryDelayMs } from '../errors/retry-with-tolerance.js';
@@ -44,7 +44,7 @@ export interface SinkStageContext {
   /** Wait before redelivering after a RetriableException from put when the task did not call context.timeout. */
   readonly retryBackoffMs: number;
   /** The consumed bytes of the batch being put, for the errant record reporter and the DLQ. */
-  readonly delivering: Map<string, ConsumedRef>;
+  readonly delivering: DeliveringBatch;
   stopping(): boolean;
   fail(failure: TaskFailure): void;
   /** context.timeout(ms) from the task, taken once (undefined when it did not call it). */
@@ -213,7 +213,7 @@ export function put(ctx: SinkStageContext): OperatorFunction<TransformedDelivery
   return stage(ctx, async (d) => {
     if (d.records.length === 0) return d;
     const { batch } = d;
-    for (const m of batch.messages) ctx.delivering.set(deliveredKey(batch.topic, batch.partition, m.offset), { topic: batch.topic, partition: batch.partition, message: m });
+    ctx.delivering.set(batch);
     const options = (): StageOptions => ({ parent: d.trace, attributes: { [ATTR_OPERATION_TYPE]: 'process', ...topicPartitionAttributes(batch.topic, batch.partition, d.records.length) } });
     try {
       return (await traced(ctx.input.tracer, 'put', options, (span) => deliver(ctx, d.records, span))) ? d : null;
@@ -265,7 +265,7 @@ async function deliver(ctx: SinkStageContext, records: SinkRecord[], span: Stage
 /** errors.retry.timeout passed with put still failing: fail, or report and skip every record of the batch. */
 async function putRetriesExhausted(ctx: SinkStageContext, records: SinkRecord[], e: unknown): Promise<boolean> {
   for (const r of records) {
-    const consumed = ctx.delivering.get(deliveredKey(r.originalTopic, r.originalKafkaPartition, r.originalKafkaOffset));
+    const consumed = ctx.delivering.find(r.originalTopic, r.originalKafkaPartition, r.originalKafkaOffset);
     const message = consumed?.message ?? { offset: r.originalKafkaOffset, key: null, value: null, headers: [], timestamp: r.timestamp, timestampType: r.timestampType };
     const ref = { consumed: { topic: r.originalTopic, partition: r.originalKafkaPartition, message }, sinkRecord: r };
     if (!(await ctx.runner.tolerate('TASK_PUT', e, ref))) {
@@ -322,11 +322,6 @@ function consumedBytes(messages: readonly ConsumedMessage[]): number {
   let n = 0;
   for (const m of messages) n += (m.key?.length ?? 0) + (m.value?.length ?? 0);
   return n;
-}
-
-/** The key of a delivered record in `ctx.delivering`. */
-export function deliveredKey(topic: string, partition: number, offset: number): string {
-  return `${topic}\u0000${partition}\u0000${offset}`;
 }
 
 /**
