@@ -4,6 +4,7 @@
  */
 import { open, mkdir, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { Buffer } from 'node:buffer';
 import { ConnectException, SinkTask, type ConnectorConfig, type TopicPartitionOffsets } from '../api/index.js';
 import type { SinkRecord } from '../../data/index.js';
 import { valueToText } from './value-text.js';
@@ -16,6 +17,7 @@ export class FileStreamSinkTask extends SinkTask {
   #filename: string | null = null;
   #handle: FileHandle | undefined;
   #dirty = false;
+  readonly #lines = new LineBuffer();
 
   version(): string {
     return FILE_CONNECTORS_VERSION;
@@ -34,12 +36,12 @@ export class FileStreamSinkTask extends SinkTask {
 
   async put(records: readonly SinkRecord[]): Promise<void> {
     if (records.length === 0) return;
-    let text = '';
-    for (const r of records) text += valueToText(r.value) + '\n';
     if (this.#handle) {
-      await this.#handle.write(text);
+      await writeAll(this.#handle, this.#lines.fill(records));
       this.#dirty = true;
     } else {
+      let text = '';
+      for (const r of records) text += valueToText(r.value) + '\n';
       await writeStdout(text);
     }
   }
@@ -62,6 +64,35 @@ export class FileStreamSinkTask extends SinkTask {
       }
     }
   }
+}
+
+/**
+ * The lines of one put as UTF-8 in a buffer reused from put to put (a put's write is awaited before the next):
+ * encoding each line as it is made was cheaper in profiles than one string of the whole batch, whose many
+ * small pieces are joined only when it is written.
+ */
+class LineBuffer {
+  #buf = Buffer.allocUnsafe(64 * 1024);
+
+  fill(records: readonly SinkRecord[]): Buffer {
+    let at = 0;
+    for (const r of records) {
+      const line = valueToText(r.value);
+      const most = line.length * 3 + 1;
+      if (this.#buf.length - at < most) {
+        const bigger = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, at + most));
+        this.#buf.copy(bigger, 0, 0, at);
+        this.#buf = bigger;
+      }
+      at += this.#buf.write(line, at, 'utf8');
+      this.#buf[at++] = 0x0a;
+    }
+    return this.#buf.subarray(0, at);
+  }
+}
+
+async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
+  for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten;
 }
 
 function writeStdout(text: string): Promise<void> {

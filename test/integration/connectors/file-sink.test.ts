@@ -88,6 +88,18 @@ describe('FileStreamSinkTask against real files', () => {
     await task.stop();
   });
 
+  test('a put larger than the line buffer, then a smaller put: each line whole, none repeated', async () => {
+    const file = join(dir, 'big-then-small.txt');
+    const task = await startSink(file);
+    // 3-byte characters and surrogate pairs make the UTF-8 longer than the text; 2000 such lines outgrow 64 KiB.
+    const big = Array.from({ length: 2000 }, (_, i) => `${i} ${'€'.repeat(i % 40)}${'😀'.repeat(i % 3)}`);
+    await task.put(big.map((v) => record(v, Schema.STRING)));
+    await task.put([record('small', Schema.STRING)]);
+    await task.flush(NO_OFFSETS);
+    await task.stop();
+    assert.deepEqual((await readFile(file, 'utf8')).split('\n'), [...big, 'small', '']);
+  });
+
   test('appends to an existing file, across restarts', async () => {
     const file = join(dir, 'append.txt');
     await writeFile(file, 'existing\n');
