@@ -52,9 +52,10 @@ class PartitionLog {
   get size(): number {
     return this.records.length - this.head;
   }
-  append(r: Omit<StoredRecord, 'offset'>): number {
+  append(key: Uint8Array | null, value: Uint8Array | null, headers: readonly KafkaHeader[], timestamp: number): number {
     const offset = this.end;
-    this.records.push({ ...r, offset });
+    const stored: StoredRecord = { offset, key, value, headers, timestamp, timestampType: 'CreateTime' };
+    this.records.push(stored);
     return offset;
   }
   slice(from: number, max: number): StoredRecord[] {
@@ -184,13 +185,7 @@ export class InProcessBroker {
         const partition = partitions[i]!;
         const log = topic.partitions[partition]!;
         const timestamp = r.timestamp ?? now;
-        const offset = log.append({
-          key: r.key,
-          value: r.value,
-          headers: r.headers as KafkaHeader[],
-          timestamp,
-          timestampType: 'CreateTime',
-        });
+        const offset = log.append(r.key, r.value, r.headers, timestamp);
         topic.retained++;
         out[i] = { topic: r.topic, partition, offset, timestamp };
         lastOffset.set(log, offset);
