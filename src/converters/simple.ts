@@ -138,10 +138,18 @@ export function javaToString(value: unknown, schema?: Schema | null): string {
     return `{${[...value].map(([k, v]) => `${javaToString(k, schema?.keySchema)}=${javaToString(v, schema?.valueSchema)}`).join(', ')}}`;
   }
   if (value instanceof Struct) {
-    return `Struct{${value.schema.fields
-      .filter((f) => value.getWithoutDefault(f) !== null)
-      .map((f) => `${f.name}=${javaToString(value.getWithoutDefault(f), f.schema)}`)
-      .join(',')}}`;
+    // Java's Struct.toString: the fields whose stored value is not null (no defaults), comma-separated.
+    const fields = value.schema.fields;
+    const vals = value.values();
+    let out = 'Struct{';
+    let first = true;
+    for (let i = 0; i < fields.length; i++) {
+      const v = vals[i];
+      if (v === null || v === undefined) continue;
+      out += (first ? '' : ',') + fields[i]!.name + '=' + javaToString(v, fields[i]!.schema);
+      first = false;
+    }
+    return out + '}';
   }
   if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     return `{${Object.entries(value).map(([k, v]) => `${k}=${javaToString(v, schema?.valueSchema)}`).join(', ')}}`;
