@@ -48,16 +48,38 @@ export function toJson(value: unknown): string {
   if (value instanceof BigDecimal) return value.toString();
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'null' : JSON.stringify(value.toISOString());
   if (value instanceof Uint8Array) return JSON.stringify(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'));
-  if (Array.isArray(value)) return '[' + value.map(toJson).join(',') + ']';
+  // Loops rather than entries/map/join: schemaless JSON reaches the sink as plain objects and arrays, and the
+  // intermediate arrays and closures showed in its profile.
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + toJson(value[i]);
+    return out + ']';
+  }
   if (value instanceof Map) {
-    const entries = [...value.entries()];
-    if (entries.every(([k]) => typeof k === 'string')) {
-      return '{' + entries.map(([k, v]) => JSON.stringify(k) + ':' + toJson(v)).join(',') + '}';
+    let stringKeys = true;
+    for (const k of value.keys()) {
+      if (typeof k !== 'string') {
+        stringKeys = false;
+        break;
+      }
     }
-    return '[' + entries.map(([k, v]) => '[' + toJson(k) + ',' + toJson(v) + ']').join(',') + ']';
+    let out = stringKeys ? '{' : '[';
+    let first = true;
+    for (const [k, v] of value) {
+      out += (first ? '' : ',') + (stringKeys ? JSON.stringify(k) + ':' + toJson(v) : '[' + toJson(k) + ',' + toJson(v) + ']');
+      first = false;
+    }
+    return out + (stringKeys ? '}' : ']');
   }
   if (typeof value === 'object') {
-    return '{' + Object.entries(value).map(([k, v]) => JSON.stringify(k) + ':' + toJson(v)).join(',') + '}';
+    let out = '{';
+    let first = true;
+    for (const k in value) {
+      if (!Object.hasOwn(value, k)) continue;
+      out += (first ? '' : ',') + JSON.stringify(k) + ':' + toJson((value as Record<string, unknown>)[k]);
+      first = false;
+    }
+    return out + '}';
   }
   return JSON.stringify(String(value));
 }
