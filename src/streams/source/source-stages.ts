@@ -16,7 +16,7 @@
  */
 import { Observable, type OperatorFunction, filter, mergeMap } from 'rxjs';
 import type { Headers, SourceRecord } from '../../data/index.js';
-import { RetriableException } from '../../connectors/api/index.js';
+import { RetriableException, SourceTask } from '../../connectors/api/index.js';
 import type { RecordMetadata } from '../../connectors/api/index.js';
 import { sleep } from '../../async/index.js';
 import type { FailureStage, SourceTaskInput, TaskMetrics } from '../contracts.js';
@@ -25,6 +25,7 @@ import type { KafkaHeader, KafkaProducer, ProducedRecordMetadata, ProducerRecord
 import type { SubmittedRecord, SubmittedRecords } from '../offsets/submitted-records.js';
 import { validateOffsetMap, writeJson } from '../offsets/offset-json.js';
 import type { FailedRecord, RetryWithToleranceOperator } from '../errors/retry-with-tolerance.js';
+import { failOnError } from '../errors/record-error-handler.js';
 import { afterOutcome, batchStage } from '../util/batch-stage.js';
 import { TopicTracker } from '../util/topic-tracker.js';
 import { IdleBackoff } from '../util/idle-backoff.js';
@@ -94,8 +95,25 @@ export interface ConvertedBatch extends PolledBatch {
 
 /** A polled record on the books of SubmittedRecords. */
 export interface Tracked {
-  readonly record: SourceRecord;
+  /**
+   * The record as polled, while something after the send may still read it: the task's own `commitRecord`, or an
+   * error handler that reports produce failures. Otherwise null: a record waits for its ack without its value
+   * (in-process topics ack only after the sinks commit, and in-flight records promoted to the old generation
+   * were a third of the JSON path's GC).
+   */
+  readonly record: SourceRecord | null;
+  readonly topic: string;
   readonly handle: SubmittedRecord;
+}
+
+/** The base class's commitRecord does nothing: a task that keeps it needs no record back after the send. */
+function overridesCommitRecord(task: SourceTaskInput['task']): boolean {
+  return task.commitRecord !== SourceTask.prototype.commitRecord;
+}
+
+/** Where a tracked record came from, for a failure's context. */
+function trackedCoordinates(t: Tracked): NonNullable<TaskFailure['coordinates']> {
+  return { topic: t.topic, sourcePartition: t.handle.partition, offset: writeJson(t.handle.offset) };
 }
 
 /** Submitted for sending: the records to send, with the polled record each came from. */
@@ -170,6 +188,7 @@ export function poll(ctx: SourceStageContext): Observable<PolledBatch> {
           throw new TaskFailure(input.id, 'TASK_POLL', e);
         }
         subscriber.next({ records, permit, trace, request });
+        records = null; // else this suspended loop keeps the last batch alive until the next poll
         // A task and producer that answer at once would otherwise starve timers (offset flush, stop).
         await new Promise((r) => setImmediate(r));
       }
@@ -257,20 +276,21 @@ export function produce(ctx: SourceStageContext): OperatorFunction<ConvertedBatc
 async function submit(ctx: SourceStageContext, batch: ConvertedBatch): Promise<ProducedBatch | null> {
   const { records, converted, skipped } = batch;
   const produced: ProducedBatch = { out: [], origin: [], permit: batch.permit, trace: batch.trace };
+  const keep = ctx.acks.keepsRecords;
   let afterReport: Tracked[] | undefined;
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
     const handle = ctx.submitted.submit(record.sourcePartition, record.sourceOffset);
     const out = converted[i];
     if (skipped?.has(i)) {
-      (afterReport ??= []).push({ record, handle });
+      (afterReport ??= []).push({ record, topic: record.topic, handle });
     } else if (out === null || out === undefined) {
       handle.ack();
       const r = ctx.acks.commitRecord(record, null);
       if (r) await r;
     } else {
       produced.out.push(out);
-      produced.origin.push({ record, handle });
+      produced.origin.push({ record: keep ? record : null, topic: record.topic, handle });
     }
   }
   if (afterReport) ctx.acks.ackWhenReported(afterReport);
@@ -306,7 +326,7 @@ async function sendTraced(ctx: SourceStageContext, batch: ProducedBatch, span: S
     error = e;
   }
   batch.permit.release();
-  ctx.fail(asFailure(ctx, 'KAFKA_PRODUCE', error, failedSource(batch.origin[0]!.record).coordinates));
+  ctx.fail(asFailure(ctx, 'KAFKA_PRODUCE', error, trackedCoordinates(batch.origin[0]!)));
   return null;
 }
 
@@ -315,7 +335,7 @@ async function tolerateSendFailure(ctx: SourceStageContext, batch: ProducedBatch
   if (e instanceof TaskFailure || ctx.stopping()) return false;
   for (let i = 0; i < batch.origin.length; i++) {
     const { record } = batch.origin[i]!;
-    if (!(await ctx.runner.tolerate('KAFKA_PRODUCE', e, { sourceRecord: record, produced: batch.out[i]! }))) return false;
+    if (!(await ctx.runner.tolerate('KAFKA_PRODUCE', e, { ...(record ? { sourceRecord: record } : {}), produced: batch.out[i]! }))) return false;
   }
   return true;
 }
@@ -345,8 +365,10 @@ export function ack(ctx: SourceStageContext): OperatorFunction<SentBatch, Produc
           lastTopic = md.topic;
           ctx.acks.noteTopic(lastTopic);
         }
-        const r = ctx.acks.commitRecord(record, { topic: md.topic, partition: md.partition, offset: md.offset, timestamp: md.timestamp });
-        if (r) await r;
+        if (record) {
+          const r = ctx.acks.commitRecord(record, { topic: md.topic, partition: md.partition, offset: md.offset, timestamp: md.timestamp });
+          if (r) await r;
+        }
       }
       ctx.metrics.recordsWritten += metadata.length;
       return batch;
@@ -367,9 +389,13 @@ export class SourceAcks {
   readonly ctx: Pick<SourceStageContext, 'input' | 'log' | 'runner' | 'fail'>;
   readonly #topics: TopicTracker;
 
+  /** Whether a sent record is kept until its ack (see Tracked.record): the task commits records itself, or errors are reported. */
+  readonly keepsRecords: boolean;
+
   constructor(ctx: Pick<SourceStageContext, 'input' | 'log' | 'runner' | 'fail'>) {
     this.ctx = ctx;
     this.#topics = new TopicTracker(ctx.input.id, ctx.input.onTopic, ctx.log);
+    this.keepsRecords = ctx.runner.handler !== failOnError || overridesCommitRecord(ctx.input.task);
   }
 
   /** task.commitRecord; a promise only when the task's is async (no await per record otherwise). */
@@ -393,8 +419,10 @@ export class SourceAcks {
     const ack = async () => {
       for (const { record, handle } of records) {
         handle.ack();
-        const r = this.commitRecord(record, null);
-        if (r) await r;
+        if (record) {
+          const r = this.commitRecord(record, null);
+          if (r) await r;
+        }
       }
     };
     const flushed = this.ctx.runner.handler.flush?.();
@@ -404,7 +432,7 @@ export class SourceAcks {
     }
     const pending = flushed.then(ack, (e: unknown) => {
       const { input } = this.ctx;
-      this.ctx.fail(e instanceof TaskFailure ? e : new TaskFailure(input.id, 'KAFKA_PRODUCE', e, failedSource(records[0]!.record).coordinates));
+      this.ctx.fail(e instanceof TaskFailure ? e : new TaskFailure(input.id, 'KAFKA_PRODUCE', e, trackedCoordinates(records[0]!)));
     });
     this.reports.add(pending);
     void pending.finally(() => this.reports.delete(pending));

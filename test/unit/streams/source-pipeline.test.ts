@@ -1,7 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { SourceRecord } from '../../../src/data/index.js';
-import { RetriableException } from '../../../src/connectors/api/index.js';
+import { RetriableException, SourceTask } from '../../../src/connectors/api/index.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   MemoryOffsetStore,
   TaskFailure,
@@ -216,5 +218,83 @@ describe('source pipeline', () => {
     const run = startSourceTask(input(task), { producer: new ManualProducer() });
     await assert.rejects(run.done, (e: TaskFailure) => e.stage === 'TASK_START' && /no database/.test(e.message));
     assert.equal(task.stopped, false);
+  });
+});
+
+describe('source pipeline: what a record waiting for its ack keeps alive', () => {
+  const gc = (() => {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc') as () => void;
+  })();
+
+  /** Emits `total` records whose values are watched through WeakRefs; commitRecord is the base one unless `own`. */
+  class WatchedSourceTask extends SourceTask {
+    readonly values: Array<WeakRef<object>> = [];
+    readonly committed: SourceRecord[] = [];
+    polled: SourceRecord[] = [];
+    next = 0;
+    constructor(readonly total: number) {
+      super();
+    }
+    version(): string {
+      return 'test';
+    }
+    start(): void {}
+    async poll(): Promise<SourceRecord[] | null> {
+      if (this.next >= this.total) {
+        await new Promise((r) => setTimeout(r, 5));
+        return null;
+      }
+      const out: SourceRecord[] = [];
+      for (let i = 0; i < 10 && this.next < this.total; i++) {
+        const n = this.next++;
+        const value = { n, padding: 'x'.repeat(100) };
+        this.values.push(new WeakRef(value));
+        out.push(new SourceRecord({ topic: 't', sourcePartition: { source: 'p' }, sourceOffset: { n }, value }));
+      }
+      return out;
+    }
+    stop(): void {}
+  }
+  class CommittingSourceTask extends WatchedSourceTask {
+    override commitRecord(record: SourceRecord): void {
+      this.committed.push(record);
+    }
+  }
+
+  async function collectedWhileUnacked(task: WatchedSourceTask): Promise<{ collected: number; sent: number; producer: ManualProducer; run: ReturnType<typeof startSourceTask> }> {
+    const producer = new ManualProducer();
+    const run = startSourceTask(input(task as unknown as CountingSourceTask), { producer });
+    await until(() => producer.pending.length === 2, 'two sends pending');
+    await turns(20);
+    for (let i = 0; i < 3; i++) {
+      await new Promise((r) => setTimeout(r, 0));
+      gc();
+    }
+    return { collected: task.values.filter((w) => w.deref() === undefined).length, sent: task.values.length, producer, run };
+  }
+
+  test('without its own commitRecord or error reporting, a sent record is not kept until its ack', async () => {
+    const task = new WatchedSourceTask(20);
+    const { collected, sent, producer, run } = await collectedWhileUnacked(task);
+    assert.equal(sent, 20);
+    assert.equal(collected, 20, 'every polled value is garbage once converted and sent, acks still pending');
+    producer.auto = true;
+    for (const p of producer.pending.splice(0)) p.release();
+    await run.stop(5000);
+    await run.done;
+    assert.deepEqual(producer.sent.map((r) => JSON.parse(Buffer.from(r.value!).toString()).n), Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  test('a task with its own commitRecord gets each polled record back after its ack', async () => {
+    const task = new CommittingSourceTask(20);
+    const { collected, producer, run } = await collectedWhileUnacked(task);
+    assert.equal(collected, 0, 'records are kept for commitRecord');
+    producer.auto = true;
+    for (const p of producer.pending.splice(0)) p.release();
+    await until(() => task.committed.length === 20, 'commitRecord for every record');
+    assert.deepEqual(task.committed.map((r) => (r.value as { n: number }).n), Array.from({ length: 20 }, (_, i) => i));
+    await run.stop(5000);
+    await run.done;
   });
 });
