@@ -16,7 +16,9 @@ export class Utf8Slab {
     // A UTF-16 code unit takes at most 3 bytes in UTF-8 (a surrogate pair, two units, takes 4).
     const most = head.length + text.length * 3 + 1;
     if (this.#slab.length - this.#at < most) {
-      this.#slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, most));
+      // A payload that may not fit a slab gets a buffer of exactly its size (not 3× its text, kept as long as it is).
+      if (most > SLAB_BYTES) return framedAlone(head, text, last);
+      this.#slab = Buffer.allocUnsafe(SLAB_BYTES);
       this.#at = 0;
     }
     const slab = this.#slab;
@@ -28,4 +30,12 @@ export class Utf8Slab {
     this.#at = end;
     return slab.subarray(start, end);
   }
+}
+
+function framedAlone(head: Uint8Array, text: string, last: number): Buffer {
+  const out = Buffer.allocUnsafe(head.length + Buffer.byteLength(text, 'utf8') + 1);
+  out.set(head, 0);
+  const end = head.length + out.write(text, head.length, 'utf8');
+  out[end] = last;
+  return out;
 }

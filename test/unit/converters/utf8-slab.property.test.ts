@@ -20,11 +20,13 @@ describe('Utf8Slab (JSON envelopes as views of one slab)', () => {
     );
   });
 
-  test('a payload larger than a slab gets a slab of its own', () => {
+  test('a payload that may not fit a slab gets a buffer of exactly its size', () => {
     const slab = new Utf8Slab();
-    const text = 'x'.repeat(200_000);
+    const small = slab.framed(Buffer.from('['), 'a', 0x5d);
+    const text = 'x'.repeat(200_000) + 'é';
     const out = slab.framed(Buffer.from('{'), text, 0x7d);
-    assert.equal(out.length, 200_002);
-    assert.equal(out.toString('latin1'), `{${text}}`);
+    assert.equal(out.toString('utf8'), `{${text}}`);
+    assert.equal(out.buffer.byteLength, 200_004, 'not a slab of 3 bytes per character, held for as long as the record');
+    assert.equal(small.toString(), '[a]');
   });
 });
