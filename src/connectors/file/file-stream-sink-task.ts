@@ -71,10 +71,15 @@ export class FileStreamSinkTask extends SinkTask {
  * encoding each line as it is made was cheaper in profiles than one string of the whole batch, whose many
  * small pieces are joined only when it is written.
  */
+const LINE_BUFFER_BYTES = 64 * 1024;
+/** A buffer grown past this for one big put is let go at the next. */
+const LINE_BUFFER_KEPT_BYTES = 4 * 1024 * 1024;
+
 class LineBuffer {
-  #buf = Buffer.allocUnsafe(64 * 1024);
+  #buf = Buffer.allocUnsafe(LINE_BUFFER_BYTES);
 
   fill(records: readonly SinkRecord[]): Buffer {
+    if (this.#buf.length > LINE_BUFFER_KEPT_BYTES) this.#buf = Buffer.allocUnsafe(LINE_BUFFER_BYTES);
     let at = 0;
     for (const r of records) {
       const line = valueToText(r.value);

@@ -16,7 +16,7 @@ import type { SinkTaskInput, TaskMetrics, TaskRun } from '../contracts.js';
 import { TaskFailure } from '../contracts.js';
 import type { KafkaConsumer, StreamLogger, Subscription } from '../kafka/client.js';
 import { silentLogger } from '../kafka/client.js';
-import { failOnError, withErrorMetrics, type ConsumedRef, type RecordErrorHandler } from '../errors/record-error-handler.js';
+import { failOnError, withErrorMetrics, type RecordErrorHandler } from '../errors/record-error-handler.js';
 import { RetryWithToleranceOperator, isRetriable } from '../errors/retry-with-tolerance.js';
 import { SerialQueue, settlesWithin, sleep } from '../../async/index.js';
 import { newMetrics } from '../task-metrics.js';
