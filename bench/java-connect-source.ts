@@ -1,6 +1,6 @@
 /**
  * Source path against Java: Kafka Connect 3.9.2 standalone (jars from Maven Central, bench/java/pom.xml) and
- * `sluice run` each move the same file of N lines of 100 bytes through FileStreamSource + StringConverter into a
+ * `sluice run` each move the same file of N lines of 100 bytes through FileStreamSource + a converter into a
  * fresh topic on the test broker, alternately (A/B/A/B; the machine is shared) — beside the raw kafkajs producer
  * and Sluice's KafkaProducer sending the same bytes in the same batches (2000, FileStreamSource's batch.size).
  * Rate: from the first record landing to the last (topic end offsets polled every 20 ms), so start-up is left
@@ -9,6 +9,8 @@
  *
  *   node --import tsx bench/java-connect-source.ts [records=1000000]
  *   SLUICE_BENCH_ROUNDS=3 SLUICE_BENCH_PARTITIONS=1 SLUICE_BENCH_ONLY=java,sluice,kafkajs,producer
+ *   SLUICE_BENCH_CONVERTER=string|json|json-schemas   the workers' key and value converter (default string;
+ *                                                   the producers beside them send the file's bytes either way)
  *   SLUICE_BENCH_BASELINE=/path/to/other/checkout   adds `sluice run` of that checkout (e.g. a `git worktree` of an
  *                                                   older commit with node_modules linked) to the same rounds
  */
@@ -31,6 +33,20 @@ const rounds = Number(process.env.SLUICE_BENCH_ROUNDS ?? 2);
 const partitions = Number(process.env.SLUICE_BENCH_PARTITIONS ?? 1);
 const baseline = process.env.SLUICE_BENCH_BASELINE;
 const only = (process.env.SLUICE_BENCH_ONLY ?? 'java,sluice,kafkajs,producer').split(',').concat(baseline ? ['baseline'] : []);
+const CONVERTERS: Record<string, Record<string, string>> = {
+  string: { 'key.converter': 'org.apache.kafka.connect.storage.StringConverter', 'value.converter': 'org.apache.kafka.connect.storage.StringConverter' },
+  json: {
+    'key.converter': 'org.apache.kafka.connect.json.JsonConverter', 'key.converter.schemas.enable': 'false',
+    'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': 'false',
+  },
+  'json-schemas': {
+    'key.converter': 'org.apache.kafka.connect.json.JsonConverter', 'key.converter.schemas.enable': 'true',
+    'value.converter': 'org.apache.kafka.connect.json.JsonConverter', 'value.converter.schemas.enable': 'true',
+  },
+};
+const converterName = process.env.SLUICE_BENCH_CONVERTER ?? 'string';
+const converters = CONVERTERS[converterName];
+if (!converters) throw new Error(`SLUICE_BENCH_CONVERTER: one of ${Object.keys(CONVERTERS).join(', ')}`);
 const LINE = 100;
 const BATCH = 2000;
 
@@ -105,8 +121,7 @@ async function runJava(round: number): Promise<Sample> {
     worker,
     [
       `bootstrap.servers=${KAFKA_BROKERS.join(',')}`,
-      'key.converter=org.apache.kafka.connect.storage.StringConverter',
-      'value.converter=org.apache.kafka.connect.storage.StringConverter',
+      ...Object.entries(converters).map(([k, v]) => `${k}=${v}`),
       `offset.storage.file.filename=${join(dir, `java-offsets-${round}`)}`,
       'offset.flush.interval.ms=10000',
       'listeners=http://127.0.0.1:0',
@@ -132,8 +147,7 @@ async function runSluice(round: number, checkout = REPO): Promise<Sample> {
     JSON.stringify({
       worker: {
         'bootstrap.servers': KAFKA_BROKERS.join(','),
-        'key.converter': 'org.apache.kafka.connect.storage.StringConverter',
-        'value.converter': 'org.apache.kafka.connect.storage.StringConverter',
+        ...converters,
         'offset.storage.file.filename': `${file}.offsets`,
         'offset.flush.interval.ms': 10000,
       },
@@ -247,5 +261,5 @@ const rows = Object.keys(runs)
     'CPU s / M records': Number(cpuPerM(k).toFixed(1)),
     runs: runs[k]!.length,
   }));
-console.log(`\n${total.toLocaleString('en-US')} lines of ${LINE} bytes, StringConverter, ${partitions} partition(s), acks=all, Node ${process.version}, medians of ${rounds} interleaved rounds\n`);
+console.log(`\n${total.toLocaleString('en-US')} lines of ${LINE} bytes, ${converterName} converter, ${partitions} partition(s), acks=all, Node ${process.version}, medians of ${rounds} interleaved rounds\n`);
 table(rows);
