@@ -36,13 +36,12 @@ export class FileStreamSinkTask extends SinkTask {
 
   async put(records: readonly SinkRecord[]): Promise<void> {
     if (records.length === 0) return;
+    const lines = this.#lines.fill(records);
     if (this.#handle) {
-      await writeAll(this.#handle, this.#lines.fill(records));
+      await writeAll(this.#handle, lines);
       this.#dirty = true;
     } else {
-      let text = '';
-      for (const r of records) text += valueToText(r.value) + '\n';
-      await writeStdout(text);
+      await writeStdout(lines);
     }
   }
 
@@ -100,8 +99,9 @@ async function writeAll(handle: FileHandle, bytes: Buffer): Promise<void> {
   for (let at = 0; at < bytes.length; ) at += (await handle.write(bytes, at, bytes.length - at)).bytesWritten;
 }
 
-function writeStdout(text: string): Promise<void> {
+/** Resolves once stdout took the bytes (the buffer is reused by the next put only then). */
+function writeStdout(bytes: Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
-    process.stdout.write(text, (err) => (err ? reject(err) : resolve()));
+    process.stdout.write(bytes, (err) => (err ? reject(err) : resolve()));
   });
 }

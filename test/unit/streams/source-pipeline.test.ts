@@ -40,7 +40,7 @@ class ManualProducer implements KafkaProducer {
   }
 }
 
-function input(task: CountingSourceTask, offsets = new MemoryOffsetStore(), over: Partial<SourceTaskInput> = {}): SourceTaskInput {
+function input(task: SourceTask, offsets = new MemoryOffsetStore(), over: Partial<SourceTaskInput> = {}): SourceTaskInput {
   return {
     id: taskId('src'),
     task,
@@ -231,7 +231,6 @@ describe('source pipeline: what a record waiting for its ack keeps alive', () =>
   class WatchedSourceTask extends SourceTask {
     readonly values: Array<WeakRef<object>> = [];
     readonly committed: SourceRecord[] = [];
-    polled: SourceRecord[] = [];
     next = 0;
     constructor(readonly total: number) {
       super();
@@ -264,7 +263,7 @@ describe('source pipeline: what a record waiting for its ack keeps alive', () =>
 
   async function collectedWhileUnacked(task: WatchedSourceTask): Promise<{ collected: number; sent: number; producer: ManualProducer; run: ReturnType<typeof startSourceTask> }> {
     const producer = new ManualProducer();
-    const run = startSourceTask(input(task as unknown as CountingSourceTask), { producer });
+    const run = startSourceTask(input(task), { producer });
     await until(() => producer.pending.length === 2, 'two sends pending');
     await turns(20);
     for (let i = 0; i < 3; i++) {
