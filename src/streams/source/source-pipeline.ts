@@ -154,6 +154,8 @@ class SourcePipeline {
       resume: () => this.#valve.open(),
       stop: (timeoutMs) => this.#stop(timeoutMs),
       metrics: () => withErrorMetrics({ ...this.#metrics, inFlightBatches: this.#permits.inUse }, this.#errors),
+      // Before its start() a task has no state to judge by (a bounded task may then count 0 of 0 records).
+      finished: () => this.#started && input.task.isFinished?.() === true,
     };
     void this.#start();
   }

@@ -52,13 +52,12 @@ async function newContext(): Promise<TaskPipelineContext> {
   return { transport, workerConfig: setup.workerConfig, options: setup.options, tracing: false, plugins, taps };
 }
 
-const runs = new Map<string, { run: TaskRun; task: SourceTask | SinkTask; type: 'source' | 'sink' }>();
+const runs = new Map<string, { run: TaskRun; type: 'source' | 'sink' }>();
 
 function report(key: string): TaskReport | undefined {
   const r = runs.get(key);
   if (!r) return undefined;
-  const finished = r.type === 'source' && (r.task as SourceTask).isFinished?.() === true;
-  return { key, metrics: r.run.metrics(), finished };
+  return { key, metrics: r.run.metrics(), finished: r.type === 'source' && r.run.finished?.() === true };
 }
 
 setInterval(() => {
@@ -77,7 +76,7 @@ rpc
     const run = m.type === 'source'
       ? startTaskPipeline(ctx, { type: 'source', task: task as SourceTask, ...common }, offsets)
       : startTaskPipeline(ctx, { type: 'sink', task: task as SinkTask, ...common }, offsets);
-    runs.set(m.key, { run, task, type: m.type });
+    runs.set(m.key, { run, type: m.type });
     const end = (error?: unknown) => {
       const last = report(m.key);
       runs.delete(m.key);

@@ -108,7 +108,7 @@ describe('tasks on worker threads', () => {
       ],
     });
     const r = await sluiceToEnd(['run', file, '--plugin', PROBE]);
-    assert.equal(r.code, 4, r.stderr);
+    assert.equal(r.code, 4, r.stderr + r.stdout.slice(-4000));
     assert.match(r.stderr, /task hang-0 FAILED: .*task thread \d+ did not answer for \d+ ms \(a task blocks its event loop\) and was ended/);
     assert.equal(threadsByTask(out).lines, 3000);
   });

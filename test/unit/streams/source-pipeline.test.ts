@@ -219,6 +219,43 @@ describe('source pipeline', () => {
     await assert.rejects(run.done, (e: TaskFailure) => e.stage === 'TASK_START' && /no database/.test(e.message));
     assert.equal(task.stopped, false);
   });
+
+  test('a run says its task finished only once the task started and says so (before start(), a bounded task counts 0 of 0)', async () => {
+    let letStart!: () => void;
+    class Bounded extends SourceTask {
+      #records = 0;
+      #next = 0;
+      version(): string {
+        return '1';
+      }
+      override async start(config: Record<string, string>): Promise<void> {
+        await new Promise<void>((r) => (letStart = r));
+        this.#records = Number(config['records']);
+      }
+      override isFinished(): boolean {
+        return this.#next >= this.#records;
+      }
+      async poll(): Promise<SourceRecord[] | null> {
+        if (this.isFinished()) return null;
+        this.#next++;
+        return [new SourceRecord({ topic: 't', sourcePartition: { p: 1 }, sourceOffset: { n: this.#next }, value: this.#next })];
+      }
+      stop(): void {}
+    }
+    const task = new Bounded();
+    assert.equal(task.isFinished(), true, 'the premise: unstarted, the task itself says finished');
+    const producer = new ManualProducer();
+    producer.auto = true;
+    const run = startSourceTask(input(task, undefined, { config: { records: '3' } }), { producer });
+    await until(() => typeof letStart === 'function', 'start() called');
+    await turns(10);
+    assert.equal(run.finished?.(), false, 'not finished while start() runs');
+    letStart();
+    await until(() => run.finished?.() === true, 'finished after three records');
+    assert.equal(producer.sent.length, 3);
+    await run.stop(5000);
+    await run.done;
+  });
 });
 
 describe('source pipeline: what a record waiting for its ack keeps alive', () => {
