@@ -195,7 +195,7 @@ function compileDecoderNonNull(schema: Schema, sub: (s: Schema) => Decoder): Dec
         if (typeof j !== 'number' || !Number.isInteger(j) || j < -2147483648 || j > 2147483647) {
           throw new DataException(`Invalid type for ${what}, underlying representation should be integer but was ${nodeType(j)}${typeof j === 'number' || j instanceof JsonNumberText || typeof j === 'bigint' ? ` ${String(j instanceof JsonNumberText ? j.text : j)}` : ''}`);
         }
-        return toLogical(schema, j);
+        return validDate(what, toLogical(schema, j));
       };
     }
     case TIMESTAMP:
@@ -206,7 +206,7 @@ function compileDecoderNonNull(schema: Schema, sub: (s: Schema) => Decoder): Dec
         if (v === undefined) {
           throw new DataException(`Invalid type for Timestamp, underlying representation should be integral but was ${nodeType(j)}`);
         }
-        return new Date(Number(v));
+        return validDate('Timestamp', new Date(Number(v)));
       };
   }
   switch (schema.type) {
@@ -301,20 +301,27 @@ function compileDecoderNonNull(schema: Schema, sub: (s: Schema) => Decoder): Dec
       const n = fields.length;
       return (j) => {
         if (!isJsonObject(j)) throw new DataException(`Structs should be encoded as JSON objects, but found ${nodeType(j)}`);
-        const s = new Struct(schema);
+        // Each value comes from the compiled decoder of its field's schema, which checked it.
+        const values = new Array<unknown>(n);
         let i = 0;
         try {
           for (; i < n; i++) {
             const name = names[i]!;
             const raw = inherited[i] && !Object.hasOwn(j, name) ? undefined : j[name];
-            s.put(fields[i]!, decs[i]!(raw));
+            values[i] = decs[i]!(raw) ?? null;
           }
         } catch (e) { rethrowAt(e, names[i]!); }
-        return s;
+        return Struct.ofCheckedValues(schema, values);
       };
     }
   }
   throw new DataException(`Unknown schema type: ${String(schema.type)}`);
+}
+
+/** A date beyond ±8.64e15 ms is no Date in JavaScript (Java's holds it): the record cannot be read. */
+function validDate(what: string, d: Date): Date {
+  if (Number.isNaN(d.getTime())) throw new DataException(`Invalid ${what}: the value is beyond the range of a JavaScript Date (±8.64e15 ms from the epoch)`);
+  return d;
 }
 
 function checkInt64(schema: Schema, j: unknown, v: bigint): bigint | number {

@@ -141,7 +141,8 @@ function structReader(schema: Schema, dec: Decoder, sub: (s: Schema) => ByteRead
       cursor.at = i + 2;
       return dec({});
     }
-    const s = new Struct(schema);
+    // Each value comes from the compiled decoder of its field's schema, which checked it.
+    const values = new Array<unknown>(n);
     for (let k = 0; k < n; k++) {
       const key = keys[k]!;
       const len = key.length;
@@ -149,12 +150,12 @@ function structReader(schema: Schema, dec: Decoder, sub: (s: Schema) => ByteRead
       cursor.at = i + len;
       const v = readers[k]!(b);
       if (v === FAIL) return FAIL;
-      s.put(fields[k]!, v);
+      values[k] = v ?? null;
       i = cursor.at;
     }
     if (b[i] !== 0x7d) return FAIL;
     cursor.at = i + 1;
-    return s;
+    return Struct.ofCheckedValues(schema, values);
   };
 }
 

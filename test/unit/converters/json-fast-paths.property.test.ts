@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import {
-  BigDecimal, bigintToTwosComplement, Decimal, LogicalDate, LogicalTime, LogicalTimestamp, Schema, SchemaBuilder, Struct, valueEquals,
+  BigDecimal, bigintToTwosComplement, Decimal, LogicalDate, LogicalTime, LogicalTimestamp, Schema, SchemaBuilder, Struct, validateValue, valueEquals,
 } from '../../../src/data/index.js';
 import { JsonConverter } from '../../../src/converters/index.js';
 import { byteReading } from '../../../src/converters/json/fast-decode.js';
@@ -85,12 +85,34 @@ const mutation = fc.record({
 
 type Outcome = { ok: string } | { err: string };
 
+/**
+ * What `put` would have checked, all the way down: the readers build structs from values they checked themselves
+ * (Struct.ofCheckedValues), so every value read must still pass the data model's own validation.
+ */
+function assertValid(schema: Schema, value: unknown, path = 'value'): void {
+  try {
+    validateValue(schema, value, path);
+  } catch (e) {
+    assert.fail(`${path}: read a value its schema does not allow: ${(e as Error).message}`);
+  }
+  if (value instanceof Struct) {
+    assert.equal(value.schema, schema, `${path}: a struct of another schema`);
+    schema.fields.forEach((f, i) => assertValid(f.schema, value.values()[i], `${path}.${f.name}`));
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => assertValid(schema.valueSchema!, v, `${path}[${i}]`));
+  } else if (value instanceof Map) {
+    for (const [k, v] of value) assertValid(schema.valueSchema!, v, `${path}[${String(k)}]`);
+  }
+}
+
 function outcome(read: () => { schema: Schema | null; value: unknown }, writer: JsonConverter): Outcome {
   try {
     const { schema, value } = read();
+    if (schema) assertValid(schema, value);
     const bytes = writer.fromConnectData('t', schema, value);
     return { ok: bytes === null ? 'null' : Buffer.from(bytes).toString('latin1') };
   } catch (e) {
+    if (e instanceof assert.AssertionError) throw e;
     return { err: `${(e as Error).constructor.name}: ${(e as Error).message}` };
   }
 }

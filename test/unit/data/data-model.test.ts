@@ -157,6 +157,17 @@ describe('Struct and validateValue', () => {
     assert.ok(valueEquals(undefined, null));
     assert.ok(!valueEquals([1], [1, 2]));
   });
+
+  test('Struct.ofCheckedValues holds the values given, in field order; a wrong count or schema is refused and leaves the next Struct empty', () => {
+    const s = Struct.ofCheckedValues(inner, [3, null]);
+    assert.deepEqual(s.values(), [3, null]);
+    assert.equal(s.get('x'), 3);
+    assert.ok(s.equals(new Struct(inner).put('x', 3)));
+    assert.throws(() => Struct.ofCheckedValues(inner, [1]), /1 values for the 2 fields/);
+    assert.throws(() => Struct.ofCheckedValues(Schema.INT32, []), DataException);
+    assert.throws(() => Struct.ofCheckedValues(SchemaBuilder.string().build(), []), /not a struct schema/);
+    assert.deepEqual(new Struct(inner).values(), [null, null], 'nothing adopted by a later Struct');
+  });
 });
 
 describe('BigDecimal', () => {
