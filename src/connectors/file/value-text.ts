@@ -46,7 +46,7 @@ export function toJson(value: unknown): string {
     return out + '}';
   }
   if (value instanceof BigDecimal) return value.toString();
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'null' : JSON.stringify(value.toISOString());
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'null' : '"' + value.toISOString() + '"'; // nothing in it to escape
   if (value instanceof Uint8Array) return JSON.stringify(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'));
   // Loops rather than entries/map/join: schemaless JSON reaches the sink as plain objects and arrays, and the
   // intermediate arrays and closures showed in its profile.
