@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { Buffer } from 'node:buffer';
 import { ConnectException, SinkTask, type ConnectorConfig, type TopicPartitionOffsets } from '../api/index.js';
 import type { SinkRecord } from '../../data/index.js';
-import { valueToText } from './value-text.js';
+import { Utf8Out, writeValueText } from './value-text.js';
 import { FILE_CONNECTORS_VERSION } from './version.js';
 
 const SINK_FILE_CONFIG = 'file';
@@ -65,33 +65,21 @@ export class FileStreamSinkTask extends SinkTask {
   }
 }
 
-/**
- * The lines of one put as UTF-8 in a buffer reused from put to put (a put's write is awaited before the next):
- * encoding each line as it is made was cheaper in profiles than one string of the whole batch, whose many
- * small pieces are joined only when it is written.
- */
-const LINE_BUFFER_BYTES = 64 * 1024;
-/** A buffer grown past this for one big put is let go at the next. */
+/** A line buffer grown past this by one big put is let go at the next. */
 const LINE_BUFFER_KEPT_BYTES = 4 * 1024 * 1024;
 
+/** The lines of one put as UTF-8, in a buffer reused from put to put (a put's write is awaited before the next). */
 class LineBuffer {
-  #buf = Buffer.allocUnsafe(LINE_BUFFER_BYTES);
+  readonly #out = new Utf8Out();
 
   fill(records: readonly SinkRecord[]): Buffer {
-    if (this.#buf.length > LINE_BUFFER_KEPT_BYTES) this.#buf = Buffer.allocUnsafe(LINE_BUFFER_BYTES);
-    let at = 0;
+    const out = this.#out;
+    out.reset(LINE_BUFFER_KEPT_BYTES);
     for (const r of records) {
-      const line = valueToText(r.value);
-      const most = line.length * 3 + 1;
-      if (this.#buf.length - at < most) {
-        const bigger = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, at + most));
-        this.#buf.copy(bigger, 0, 0, at);
-        this.#buf = bigger;
-      }
-      at += this.#buf.write(line, at, 'utf8');
-      this.#buf[at++] = 0x0a;
+      writeValueText(r.value, out);
+      out.byte(0x0a);
     }
-    return this.#buf.subarray(0, at);
+    return out.view();
   }
 }
 

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { LineSplitter, type Line } from '../../../src/connectors/file/line-splitter.js';
-import { toJson, valueToText } from '../../../src/connectors/file/value-text.js';
+import { Utf8Out, toJson, valueToText, writeJson, writeValueText } from '../../../src/connectors/file/value-text.js';
 import {
   FileStreamSinkConnector,
   FileStreamSourceConnector,
@@ -142,6 +142,52 @@ describe('valueToText (FileStream sink output)', () => {
     assert.equal(toJson(Number.NaN), '"NaN"');
     assert.equal(valueToText(new Struct(SchemaBuilder.struct().build())), '{}');
     assert.equal(valueToText(new Struct(SchemaBuilder.struct().field('a"b', Schema.INT32).build()).put('a"b', 1)), '{"a\\"b":1}');
+  });
+
+  test('property: JSON values are written exactly as JSON.stringify writes them, any string included (escapes, non-ASCII, lone surrogates)', () => {
+    const anyString = fc.oneof(
+      fc.string(),
+      fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 90 }).map((cs) => String.fromCharCode(...cs)),
+      fc.string({ minLength: 60, maxLength: 200 }),
+    );
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.constantFrom(null, true, false, 0, -0, 1e21, -1.5e-7, 2 ** 53, -(2 ** 53) + 1),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.integer(),
+        fc.maxSafeInteger(),
+        anyString,
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(anyString, tie('value'), { maxKeys: 4 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(json, (v) => {
+        assert.equal(toJson(v), JSON.stringify(v));
+        const out = new Utf8Out(8); // grows many times
+        writeJson(v, out);
+        assert.deepEqual(out.view(), Buffer.from(JSON.stringify(v), 'utf8'));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('a string value is its line as UTF-8, whatever it holds; a buffer reset past its bound starts small again', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 200 }).map((cs) => String.fromCharCode(...cs)), (text) => {
+        const out = new Utf8Out(4);
+        writeValueText(text, out);
+        assert.deepEqual(out.view(), Buffer.from(text, 'utf8'));
+        assert.equal(valueToText(text), text);
+      }),
+      { numRuns: 300 },
+    );
+    const out = new Utf8Out(16);
+    out.utf8('x'.repeat(1000));
+    out.reset(100, 16);
+    out.ascii('ab');
+    assert.equal(out.text(), 'ab');
   });
 
   test('the JSON written parses back (for values JSON can hold)', () => {
