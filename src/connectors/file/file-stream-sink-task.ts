@@ -7,7 +7,8 @@ import { dirname } from 'node:path';
 import { Buffer } from 'node:buffer';
 import { ConnectException, SinkTask, type ConnectorConfig, type TopicPartitionOffsets } from '../api/index.js';
 import type { SinkRecord } from '../../data/index.js';
-import { Utf8Out, writeValueText } from './value-text.js';
+import { Utf8Out } from '../../data/utf8-out.js';
+import { writeValueText } from './value-text.js';
 import { FILE_CONNECTORS_VERSION } from './version.js';
 
 const SINK_FILE_CONFIG = 'file';

@@ -17,7 +17,9 @@ import {
   type Encoder,
 } from './codec.js';
 import { FAIL, byteReading, compileByteReader, cursor, type ByteReader } from './fast-decode.js';
-import { Utf8Slab } from './utf8-slab.js';
+import { EnvelopeSlab } from './envelope-slab.js';
+import { compileByteEncoder, type ByteEncoder } from './encode-bytes.js';
+import { Utf8Out } from '../../data/utf8-out.js';
 import { JsonSyntaxError, isBlankJson, parseJson, type JsonValue } from './json-text.js';
 
 export const JSON_CONVERTER_CONFIG = {
@@ -56,6 +58,7 @@ const ENVELOPE_ERROR =
  */
 const NEEDS_EXACT_PARSE = /(?<![\d.])\d{16,}(?![\d.eE])|-0(?:\.0+)?(?:[eE][+-]?\d+)?(?![\d.eE])/;
 const ENVELOPE_PREFIX = '{"schema":';
+const NO_HEAD = new Uint8Array(0);
 const PAYLOAD_KEY = ',"payload":';
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -80,7 +83,11 @@ export class JsonConverter implements Converter, HeaderConverter {
   /** `{"schema":<the last schema's text>,"payload":` as UTF-8: a record starting with it is read from its bytes. */
   #lastHead: Buffer | undefined;
   #readers = new LruCache<Schema, ByteReader>(1000);
-  readonly #slab = new Utf8Slab();
+  readonly #slab = new EnvelopeSlab();
+  /** Where each payload is written before it is framed (a record grown past 1 MiB does not keep it that big). */
+  readonly #payload = new Utf8Out();
+  #byteEncoders = new LruCache<Schema, ByteEncoder>(1000);
+  readonly #byteEncoderFor = (s: Schema): ByteEncoder => this.#byteEncoder(s);
   readonly #encoderFor = (s: Schema): Encoder => this.#encoderEntry(s).encode;
   readonly #decoderFor = (s: Schema): Decoder => this.#decoder(s);
   readonly #readerFor = (s: Schema): ByteReader => this.#reader(s);
@@ -101,6 +108,7 @@ export class JsonConverter implements Converter, HeaderConverter {
     this.#decoders = new LruCache(this.#cacheSize);
     this.#schemasByText = new LruCache(this.#cacheSize);
     this.#readers = new LruCache(this.#cacheSize);
+    this.#byteEncoders = new LruCache(this.#cacheSize);
     this.#lastSchemaText = undefined;
     this.#lastSchemaEntry = undefined;
     this.#lastHead = undefined;
@@ -128,14 +136,17 @@ export class JsonConverter implements Converter, HeaderConverter {
       if (value === null || value === undefined) return null;
     }
     try {
-      if (schema && this.#schemasEnabled) {
+      if (schema) {
+        const payload = this.#payload;
+        payload.reset(1024 * 1024);
+        this.#byteEncoder(schema)(value, payload);
+        if (!this.#schemasEnabled) return this.#slab.framed(NO_HEAD, payload, null);
         // The envelope's head (`{"schema":…,"payload":`) is encoded once per schema; only the payload per record.
         const entry = this.#encoderEntry(schema);
-        const payload = entry.encode(value);
         const head = (entry.envelopeHead ??= Buffer.from(`${ENVELOPE_PREFIX}${this.schemaToJson(schema)}${PAYLOAD_KEY}`, 'utf8'));
         return this.#slab.framed(head, payload, 0x7d /* } */);
       }
-      return Buffer.from(this.toJsonText(schema ?? null, value), 'utf8');
+      return Buffer.from(this.toJsonText(null, value), 'utf8');
     } catch (e) {
       throw this.#withTopic(e, topic, 'Converting Kafka Connect data to byte[] failed');
     }
@@ -361,6 +372,15 @@ export class JsonConverter implements Converter, HeaderConverter {
       this.#encoders.set(schema, entry);
     }
     return entry;
+  }
+
+  #byteEncoder(schema: Schema): ByteEncoder {
+    let e = this.#byteEncoders.get(schema);
+    if (!e) {
+      e = compileByteEncoder(schema, this.#encoderFor, this.#byteEncoderFor);
+      this.#byteEncoders.set(schema, e);
+    }
+    return e;
   }
 
   #decoder(schema: Schema): Decoder {

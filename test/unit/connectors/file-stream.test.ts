@@ -2,7 +2,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { LineSplitter, type Line } from '../../../src/connectors/file/line-splitter.js';
-import { Utf8Out, toJson, valueToText, writeJson, writeValueText } from '../../../src/connectors/file/value-text.js';
+import { toJson, valueToText, writeJson, writeValueText } from '../../../src/connectors/file/value-text.js';
+import { Utf8Out } from '../../../src/data/utf8-out.js';
 import {
   FileStreamSinkConnector,
   FileStreamSourceConnector,

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import fc from 'fast-check';
 import {
-  BigDecimal, bigintToTwosComplement, Decimal, LogicalDate, LogicalTime, LogicalTimestamp, Schema, SchemaBuilder, Struct, validateValue, valueEquals,
+  BigDecimal, bigintToTwosComplement, DataException, Decimal, LogicalDate, LogicalTime, LogicalTimestamp, Schema, SchemaBuilder, Struct, validateValue, valueEquals,
 } from '../../../src/data/index.js';
 import { JsonConverter } from '../../../src/converters/index.js';
 import { byteReading } from '../../../src/converters/json/fast-decode.js';
@@ -161,6 +161,33 @@ describe('JsonConverter fast paths = ordinary paths', () => {
           }
         }
       }), { numRuns: 400 });
+    });
+  }
+
+  for (const [name, config] of [
+    ['schemas on', {}],
+    ['schemas off', { 'schemas.enable': 'false' }],
+    ['NUMERIC, no default replacement', { 'decimal.format': 'NUMERIC', 'replace.null.with.default': 'false' }],
+  ] as const) {
+    test(`the byte writer writes what the string encoders write, errors included, for fitting and misfitting values (${name})`, () => {
+      const c = new JsonConverter(config, false);
+      const wrote = (f: () => Uint8Array | string | null): Outcome => {
+        try {
+          const r = f();
+          return { ok: r === null ? 'null' : typeof r === 'string' ? r : Buffer.from(r).toString('utf8') };
+        } catch (e) {
+          // fromConnectData adds the topic to the context; the reason and the field path are the encoder's.
+          const d = e as DataException;
+          return { err: `${d.constructor.name}: ${d.reason ?? d.message} at ${d.context?.path ?? ''}` };
+        }
+      };
+      // A value of its own schema, or of another (misfits: wrong types, other struct schemas).
+      const cases = fc.oneof(pairs, fc.tuple(pairs, pairs).map(([a, b]) => ({ schema: a.schema, value: b.value })));
+      fc.assert(fc.property(cases, ({ schema, value }) => {
+        const bytes = wrote(() => c.fromConnectData('t', schema, value));
+        const text = wrote(() => c.toJsonText(schema, value));
+        assert.deepEqual(bytes, text);
+      }), { numRuns: 600 });
     });
   }
 
