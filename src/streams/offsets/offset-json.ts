@@ -29,7 +29,11 @@ export function validateOffsetMap(what: 'partition' | 'offset', map: OffsetMap |
   if (typeof map !== 'object' || Array.isArray(map)) {
     throw new OffsetFormatException(`source ${what} must be a map, got ${JSON.stringify(map)}`);
   }
-  for (const [k, v] of Object.entries(map)) {
+  // for-in, not Object.entries: this runs for two maps of every source record, and entries' arrays showed as
+  // a twentieth of the in-process pipeline's allocations.
+  for (const k in map) {
+    if (!Object.hasOwn(map, k)) continue;
+    const v = (map as Record<string, unknown>)[k];
     const t = typeof v;
     if (v !== null && t !== 'string' && t !== 'number' && t !== 'bigint' && t !== 'boolean') {
       throw new OffsetFormatException(`source ${what} key "${k}" has a ${Array.isArray(v) ? 'list' : t} value; only primitives are allowed`);
