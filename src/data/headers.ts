@@ -13,8 +13,8 @@ export interface Header {
 export class Headers implements Iterable<Header> {
   #items: Header[];
 
-  constructor(items: Iterable<Header> = []) {
-    this.#items = [...items];
+  constructor(items?: Iterable<Header>) {
+    this.#items = items ? [...items] : []; // every record has Headers, most of them none: one array, not two
   }
 
   get size(): number {
