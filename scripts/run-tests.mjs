@@ -15,7 +15,8 @@
 // - every other (integration) file: a process of its own, SLUICE_TEST_JOBS at a time (default: cores + 1; they
 //   mostly wait on services), never two that share a resource (test-runner/resources.mjs), slowest first.
 // - --test-force-exit: a test file ends once its tests are done even if a handle (a pool, a socket) is still
-//   open, so a leak cannot hang CI.
+//   open, so a leak cannot hang CI. Its process.exit() would drop report lines still queued on the pipe to this
+//   runner, so every test process writes stdout and stderr synchronously (test-runner/blocking-stdio.mjs).
 // - Output: ONE TAP document for the whole run, ending with the summary lines (`# tests N`, `# pass N`,
 //   `# fail N`, ...) over every file. A file that crashes or exits non-zero without a failing test counts as one
 //   failed test. Exit status 1 if anything failed or no test ran. Per-file wall times go to stderr at the end.
@@ -80,11 +81,13 @@ const integration = files.filter((f) => !rel(f).startsWith(UNIT));
 
 // ------------------------------------------------------------------ how a file is run
 
+/** Every test process writes its stdout and stderr synchronously (see the preload). */
+const BLOCKING_STDIO = ['--import', pathToFileURL(join(ROOT, 'scripts', 'test-runner', 'blocking-stdio.mjs')).href];
 let nodeFlags;
 let runnable; // source path → the path node runs
 let childEnv = process.env;
 if (viaTsx) {
-  nodeFlags = ['--import', 'tsx'];
+  nodeFlags = [...BLOCKING_STDIO, '--import', 'tsx'];
   runnable = (abs) => abs;
 } else {
   try {
@@ -94,7 +97,7 @@ if (viaTsx) {
     console.error(e.message);
     process.exit(1);
   }
-  nodeFlags = ['--enable-source-maps'];
+  nodeFlags = [...BLOCKING_STDIO, '--enable-source-maps'];
   runnable = (abs) => outputPath(BUILD, rel(abs));
   // Tests that start Sluice or a helper script as a process of its own run these transpiled files too
   // (test/support/processes.ts) instead of compiling them again with tsx in every such process.
