@@ -10,8 +10,9 @@
 //   node test runner with each file as a suite named by its path (test-runner/batch-entry.mjs; a file that
 //   changes process-wide state still runs alone: test-runner/resources.mjs needsOwnProcess). Batches are about
 //   twice as fast, but one fresh-clone CI-style run saw a batch process end (exit 0) before three of its files
-//   had reported, which did not happen again in ten runs; until that is understood, the default is one process
-//   per file.
+//   had reported, which did not happen again in ten runs. That was most likely the lost pipe output the
+//   blocking-stdio preload (below) now prevents; until batches are seen to hold up again, the default is one
+//   process per file.
 // - every other (integration) file: a process of its own, SLUICE_TEST_JOBS at a time (default: cores + 1; they
 //   mostly wait on services), never two that share a resource (test-runner/resources.mjs), slowest first.
 // - --test-force-exit: a test file ends once its tests are done even if a handle (a pool, a socket) is still
