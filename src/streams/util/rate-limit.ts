@@ -42,6 +42,9 @@ export function rateLimitConfigDef(): ConfigDef {
 }
 
 /** A token bucket of one second's worth, allowed into debt by one take. */
+/** Tokens (records or bytes) below which a debt is floating-point noise. */
+const ROUNDING = 1e-6;
+
 export class TokenBucket {
   #tokens: number;
   #at: number;
@@ -69,7 +72,9 @@ export class TokenBucket {
   /** Milliseconds until the bucket is out of debt (0 when it is not in debt). */
   waitMs(): number {
     this.#refill();
-    return this.#tokens >= 0 ? 0 : Math.ceil((-this.#tokens * 1000) / this.perSecond);
+    // A debt this small is the rounding of the refill's arithmetic, not a token owed: without the allowance, a
+    // task that waited exactly as told could be told to wait one more millisecond.
+    return this.#tokens >= -ROUNDING ? 0 : Math.ceil((-this.#tokens * 1000) / this.perSecond);
   }
 }
 

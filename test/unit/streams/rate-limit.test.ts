@@ -55,6 +55,18 @@ describe('TokenBucket', () => {
     );
   });
 
+  test('after waiting as told, the bucket is out of debt (a case whose refill arithmetic rounds: rate 8, 34 then 1056 records)', () => {
+    let now = 0;
+    const b = new TokenBucket(8, () => now);
+    for (const { batch, idle } of [{ batch: 34, idle: 0 }, { batch: 1056, idle: 866 }]) {
+      now += b.waitMs();
+      now += idle;
+      b.take(batch);
+    }
+    now += b.waitMs();
+    assert.equal(b.waitMs(), 0);
+  });
+
   test('RateLimits.of: none unless a limit is set; a rate must be positive', () => {
     assert.equal(RateLimits.of({}), null);
     assert.equal(RateLimits.of({ 'sluice.rate.limit.records.per.second': '0' }), null);
