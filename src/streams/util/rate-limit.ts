@@ -41,10 +41,10 @@ export function rateLimitConfigDef(): ConfigDef {
     });
 }
 
-/** A token bucket of one second's worth, allowed into debt by one take. */
 /** Tokens (records or bytes) below which a debt is floating-point noise. */
 const ROUNDING = 1e-6;
 
+/** A token bucket of one second's worth, allowed into debt by one take. */
 export class TokenBucket {
   #tokens: number;
   #at: number;
