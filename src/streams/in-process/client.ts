@@ -106,9 +106,11 @@ class InProcessConsumer implements KafkaConsumer {
   async #deliver(): Promise<void> {
     const signal = this.#stop.signal;
     while (!signal.aborted) {
-      const changed = this.#broker.changed(signal);
       const batch = this.#next();
       if (!batch) {
+        // Waiting starts before anything below can change the broker, so no change is missed; a waiter made on
+        // every pass would pile up (and with it listeners on the signal) while batches keep coming.
+        const changed = this.#broker.changed(signal);
         if (this.#uncommitted.size > 0) {
           this.#uncommitted.clear();
           this.#handlers!.onCommitWanted?.();

@@ -187,4 +187,32 @@ describe('in-process transport', () => {
     void client.producer({ clientId: 'p' }).send([{ topic: 'garbage', key: null, value: new TextEncoder().encode('{not json'), headers: [] }]);
     await assert.rejects(run.done, (e: TaskFailure) => e.stage === 'VALUE_CONVERTER' && e.coordinates?.offset === 0);
   });
+
+  test('a consumer handed many batches in a row with nothing else changing leaves no waiters behind (no listener warning)', async () => {
+    const broker = new InProcessBroker({ capacity: 1000, maxBatch: 1 });
+    const client = createInProcessClient(broker);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      broker.createTopic('many', 1);
+      const consumer = client.consumer({ groupId: 'g', clientId: 'c' });
+      await consumer.subscribe({ topics: ['many'] });
+      let batches = 0;
+      // Acks wait for the group's commit, which never comes here: nothing changes in the broker while it delivers.
+      void client.producer({ clientId: 'p' }).send(Array.from({ length: 40 }, (_, i) => ({ topic: 'many', key: null, value: new Uint8Array([i]), headers: [] })));
+      await consumer.run({
+        onBatch: async () => void batches++,
+        onAssigned: async () => {},
+        onRevoked: async () => {},
+        onCrash: (e) => assert.fail(e),
+      });
+      await until(() => batches === 40, 'every record delivered, one per batch');
+      await new Promise((r) => setImmediate(r));
+      await consumer.disconnect();
+      assert.deepEqual(warnings, []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });
