@@ -4,11 +4,14 @@
  *
  * - in-process: datagen (orders) → JsonConverter (schemas on) → FileStreamSink, N records, the topic with 2
  *   partitions, source and sink at tasks.max 1 and 2, tasks on the main thread (`sluice.task.threads=0`, the
- *   in-process default) and on one thread per core. Wall and CPU are the whole process's (start-up included),
- *   from /proc/<pid>/stat.
+ *   in-process default) and on one thread per core. Two figures: the whole run (start-up and the end's quiet
+ *   period included; wall and the process's CPU from /proc/<pid>/stat), and the steady rate, from the first line
+ *   written to the last (CPU over the same window), which is what tasks.max and threads can change.
  * - Kafka sink: a topic of 2 partitions holding N JSON (schemas on) records → FileStreamSink at tasks.max 1 and 2,
  *   Sluice (threads, and threads=0) beside Java Kafka Connect 3.9.2 standalone on the same broker. Rate from the
  *   first line written to the last; CPU over the same window.
+ *
+ * Sluice runs compiled (dist/, as an installed package runs; `npm run build` first).
  *
  *   node --import tsx bench/task-threads.ts [records=300000]
  *   SLUICE_BENCH_ROUNDS=2 SLUICE_BENCH_ONLY=inprocess,kafka SLUICE_BENCH_KAFKA_RECORDS=1000000
@@ -32,6 +35,7 @@ const total = countArg(2, 300_000);
 const kafkaTotal = Number(process.env.SLUICE_BENCH_KAFKA_RECORDS ?? 1_000_000);
 const rounds = Number(process.env.SLUICE_BENCH_ROUNDS ?? 2);
 const only = (process.env.SLUICE_BENCH_ONLY ?? 'inprocess,kafka').split(',');
+if (!existsSync(join(REPO, 'dist', 'cli', 'main.js'))) throw new Error('no dist/: npm run build first');
 const dir = join(tmpdir(), uniqueName('bench_threads'));
 mkdirSync(dir, { recursive: true });
 
@@ -70,6 +74,8 @@ interface Sample {
   readonly seconds: number;
   readonly cpu: number;
   readonly peakRssMiB?: number;
+  /** In-process: from the first line written to the last (`seconds` and `cpu` are the whole run's). */
+  readonly steady?: { readonly seconds: number; readonly cpu: number };
 }
 
 function peakRss(pid: number): number | null {
@@ -82,7 +88,10 @@ function peakRss(pid: number): number | null {
 }
 
 function sluice(file: string, extra: string[] = []): ChildProcess {
-  return spawn(process.execPath, [join(REPO, 'bin', 'sluice.js'), 'run', file, '--no-rest', '--view', 'json', '--log-level', 'warn', ...extra], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, [join(REPO, 'bin', 'sluice.js'), 'run', file, '--no-rest', '--view', 'json', '--log-level', 'warn', ...extra], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, SLUICE_USE_DIST: '1' },
+  });
 }
 
 /** In-process: the whole `sluice run` of a bounded pipeline, start to exit. */
@@ -107,19 +116,29 @@ async function inProcess(tasks: number, threads: number, round: number): Promise
   );
   const t0 = performance.now();
   const child = sluice(file);
+  const counter = new LineCounter(out);
   let cpu = 0;
   let rss = 0;
+  let first: { at: number; cpu: number; lines: number } | null = null;
+  let last: { at: number; cpu: number } | null = null;
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   while (child.exitCode === null) {
     cpu = procCpuSeconds(child.pid!) ?? cpu;
     rss = peakRss(child.pid!) ?? rss;
-    await Promise.race([sleep(50), exited]);
+    const lines = counter.update();
+    if (!first && lines > 0) first = { at: performance.now(), cpu, lines };
+    if (!last && lines === total) last = { at: performance.now(), cpu };
+    await Promise.race([sleep(20), exited]);
   }
   const seconds = (performance.now() - t0) / 1000;
   const code = await exited;
-  const lines = new LineCounter(out).update();
+  const lines = counter.update();
   if (code !== 0 || lines !== total) throw new Error(`in-process tasks.max=${tasks} threads=${threads}: exit ${code}, ${lines} of ${total} lines`);
-  return { seconds, cpu, peakRssMiB: rss };
+  last ??= { at: performance.now(), cpu };
+  // Scaled to all records: the lines before the first sample were written before the window opened.
+  const scale = first && first.lines < total ? total / (total - first.lines) : NaN;
+  const steady = first ? { seconds: ((last.at - first.at) / 1000) * scale, cpu: (last.cpu - first.cpu) * scale } : undefined;
+  return { seconds, cpu, peakRssMiB: rss, ...(steady ? { steady } : {}) };
 }
 
 const kafka = new kafkajs.Kafka({ brokers: KAFKA_BROKERS, logLevel: kafkajs.logLevel.NOTHING });
@@ -221,7 +240,8 @@ const results = new Map<string, Sample[]>();
 const note = (name: string, s: Sample) => {
   if (!results.has(name)) results.set(name, []);
   results.get(name)!.push(s);
-  console.error(`${name}: ${s.seconds.toFixed(2)} s, ${s.cpu.toFixed(2)} s CPU`);
+  const steady = s.steady ? `; steady ${s.steady.seconds.toFixed(2)} s, ${s.steady.cpu.toFixed(2)} s CPU` : '';
+  console.error(`${name}: ${s.seconds.toFixed(2)} s, ${s.cpu.toFixed(2)} s CPU${steady}`);
 };
 
 if (only.includes('inprocess')) {
@@ -247,27 +267,49 @@ if (only.includes('kafka')) {
   }
 }
 
-const rows: Array<Record<string, string | number>> = [];
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const rateOf = (name: string, n: number) => {
+/** records/s of a case at its median: over the steady window where there is one, else over `seconds`. */
+const rateOf = (name: string, n: number, steady: boolean) => {
   const s = results.get(name);
-  return s ? n / median(s.map((x) => x.seconds)) : NaN;
+  return s ? n / median(s.map((x) => (steady && x.steady ? x.steady.seconds : x.seconds))) : NaN;
 };
-for (const [name, samples] of results) {
-  const n = name.startsWith('in-process') ? total : kafkaTotal;
-  const seconds = median(samples.map((s) => s.seconds));
-  const cpu = median(samples.map((s) => s.cpu));
+const vsOne = (name: string, n: number, steady: boolean) => {
   const one = name.replace('tasks.max=2', 'tasks.max=1');
-  rows.push({
-    path: name,
-    records: n,
-    'seconds (median)': Number(seconds.toFixed(2)),
-    'records/s': Math.round(n / seconds),
-    'CPU µs/record': Number(((cpu * 1e6) / n).toFixed(1)),
-    'vs tasks.max=1': name.includes('tasks.max=2') && results.has(one) ? Number((rateOf(name, n) / rateOf(one, n)).toFixed(2)) : '',
-    'peak RSS MiB': Math.round(median(samples.map((s) => s.peakRssMiB ?? 0))),
-    runs: samples.map((s) => s.seconds.toFixed(1)).join(' / '),
-  });
+  return name.includes('tasks.max=2') && results.has(one) ? Number((rateOf(name, n, steady) / rateOf(one, n, steady)).toFixed(2)) : '';
+};
+const inProcessRows: Array<Record<string, string | number>> = [];
+const kafkaRows: Array<Record<string, string | number>> = [];
+for (const [name, samples] of results) {
+  const peak = Math.round(median(samples.map((s) => s.peakRssMiB ?? 0)));
+  if (name.startsWith('in-process')) {
+    const steady = samples.flatMap((s) => (s.steady ? [s.steady] : []));
+    inProcessRows.push({
+      path: name,
+      records: total,
+      'whole run s': Number(median(samples.map((s) => s.seconds)).toFixed(2)),
+      'whole run records/s': Math.round(rateOf(name, total, false)),
+      'whole run vs tasks.max=1': vsOne(name, total, false),
+      'whole run CPU s': Number(median(samples.map((s) => s.cpu)).toFixed(2)),
+      'steady records/s': Math.round(rateOf(name, total, true)),
+      'steady vs tasks.max=1': vsOne(name, total, true),
+      'steady CPU µs/record': steady.length ? Number(((median(steady.map((s) => s.cpu)) * 1e6) / total).toFixed(1)) : '',
+      'peak RSS MiB': peak,
+      runs: samples.map((s) => `${s.seconds.toFixed(1)}${s.steady ? ` (${s.steady.seconds.toFixed(1)})` : ''}`).join(' / '),
+    });
+  } else {
+    const seconds = median(samples.map((s) => s.seconds));
+    kafkaRows.push({
+      path: name,
+      records: kafkaTotal,
+      'seconds (median)': Number(seconds.toFixed(2)),
+      'records/s': Math.round(kafkaTotal / seconds),
+      'CPU µs/record': Number(((median(samples.map((s) => s.cpu)) * 1e6) / kafkaTotal).toFixed(1)),
+      'vs tasks.max=1': vsOne(name, kafkaTotal, false),
+      'peak RSS MiB': peak,
+      runs: samples.map((s) => s.seconds.toFixed(1)).join(' / '),
+    });
+  }
 }
-table(rows);
+if (inProcessRows.length) table(inProcessRows);
+if (kafkaRows.length) table(kafkaRows);
 process.exit(0);
