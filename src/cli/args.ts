@@ -58,7 +58,8 @@ Commands:
 Options for run:
   --until-idle       End once no record moved for --idle-ms, whatever the sources (default: only a
                      pipeline whose source tasks are all finished ends by itself, once its sinks caught up).
-  --idle-ms N        Quiet period before a pipeline counts as finished (default 1000).
+  --idle-ms N        Quiet period before a pipeline counts as finished (default 1000). Without Kafka, a
+                     bounded pipeline whose sinks committed every record ends without it.
   --keep-running     Never end by itself, like a Kafka Connect worker; stop with SIGTERM/SIGINT.
   --watch            Keep running and reload the pipeline files when they change, or on SIGHUP: a valid
                      change is applied connector by connector (added, removed, changed ones restarted; the

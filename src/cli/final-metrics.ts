@@ -34,6 +34,7 @@ export class FinalMetrics {
       // The worker asks whether the runtime has an admin (and connector offsets of its own) at all.
       if (inner.admin) runtime.admin = () => inner.admin!();
       if (inner.offsetsFor) runtime.offsetsFor = (config) => inner.offsetsFor!(config);
+      if (inner.unacknowledged) runtime.unacknowledged = () => inner.unacknowledged!();
       return runtime;
     };
   }

@@ -164,7 +164,7 @@ async function runUntilDone(
   while (!stop.received && !finished) {
     const now = Date.now();
     const progress = herder.progress();
-    const verdict = tracker.observe(progress, now, failuresOf(herder, true));
+    const verdict = tracker.observe(progress, now, failuresOf(herder, true), herder.unacknowledgedRecords());
     waitingFor = verdict.waitingFor;
     finished = verdict.done && !options.keepRunning;
     stuckInFlight = verdict.stuckInFlight ?? 0;

@@ -47,6 +47,11 @@ export interface Transport {
   admin(): KafkaAdmin;
   /** The client the task pipelines use (a task thread's in-process clients are served from it). */
   client(): KafkaClient;
+  /**
+   * The in-process broker's records produced and not yet acknowledged, i.e. not yet committed by every sink
+   * reading their topic (every task thread's included). Null on Kafka, and in-process on a client given in.
+   */
+  unacknowledged(): number | null;
   /** Releases the transport; stop the task runs first. */
   close(): Promise<void>;
 }
@@ -157,6 +162,7 @@ export function createTransport(options: TransportOptions, hooks: TransportHooks
       return client.admin({ clientId: admin.clientId, ...props(admin) });
     },
     client: () => client,
+    unacknowledged: () => broker?.unacknowledged() ?? null,
     async close() {
       closed = true;
     },

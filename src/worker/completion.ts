@@ -5,6 +5,9 @@
  * Automatic rule (bounded pipelines): every source task is finished (SourceTask.isFinished, e.g. datagen with
  * `max.records`, or its run ended), no record is in flight (polled but not acknowledged, consumed but not put), no task counter moved for `idleMs`, and the sink tasks
  * together have put at least as many records as the source tasks wrote in this run (the sinks caught up).
+ * In-process the quiet period is not needed when the broker says every record produced (by sources, dead letter
+ * queues, anything) was committed by every sink reading its topic: nothing is left to move, and the run ends at
+ * once. On Kafka the sums cannot tell which sink put what, so quiet is what shows the sinks are through.
  * Until-idle rule (`--until-idle`): nothing in flight and no counter moved for `idleMs`, finished or not; records
  * that stay in flight while nothing moves for ten times as long (at least 10 s) are stuck and end it too.
  * Under either rule, a connector or task FAILED for good (no automatic restart coming) means the pipeline cannot
@@ -42,7 +45,8 @@ export class CompletionTracker {
 
   constructor(readonly rule: CompletionRule) {}
 
-  observe(progress: readonly TaskProgress[], now: number, failed: readonly FailedInstance[] = []): CompletionVerdict {
+  /** `unacknowledged`: the in-process broker's records not yet committed by every sink reading them (null on Kafka). */
+  observe(progress: readonly TaskProgress[], now: number, failed: readonly FailedInstance[] = [], unacknowledged: number | null = null): CompletionVerdict {
     const signature = JSON.stringify(
       progress.map((p) => [p.connector, p.task, p.state, p.metrics?.recordsPolled, p.metrics?.recordsWritten, p.metrics?.batches]),
     );
@@ -77,6 +81,7 @@ export class CompletionTracker {
       const put = sum(progress.filter((p) => p.type === 'sink').map((p) => (p.metrics ? p.metrics.recordsWritten + p.metrics.recordsFiltered + (p.metrics.recordsSkipped ?? 0) : 0)));
       const hasSinks = progress.some((p) => p.type === 'sink');
       if (hasSinks && put < written) return wait(`sinks to catch up (${put} of ${written} records)`);
+      if (unacknowledged === 0) return { done: true, waitingFor: null };
     }
     if (quietFor < this.rule.idleMs) return wait(`quiet for ${this.rule.idleMs} ms`);
     return { done: true, waitingFor: null };

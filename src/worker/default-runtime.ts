@@ -202,6 +202,7 @@ export function defaultRuntime(settings: WorkerSettings, log: Log, overrides: Ru
       })();
     },
     admin: () => transport.admin(),
+    unacknowledged: () => transport.unacknowledged(),
     ...(eos ? { offsetsFor: (config: ConnectorConfig) => eos.wiring.offsetsFor(config) } : {}),
     async close() {
       try {

@@ -115,7 +115,7 @@ export class Pipeline {
     const pollMs = rule.pollMs ?? 100;
     for (;;) {
       rule.signal?.throwIfAborted();
-      if (tracker.observe(this.herder.progress(), Date.now()).done) return;
+      if (tracker.observe(this.herder.progress(), Date.now(), [], this.herder.unacknowledgedRecords()).done) return;
       await sleep(pollMs);
     }
   }

@@ -33,6 +33,8 @@ export interface WorkerRuntime {
    * store: an exactly-once connector with its own `offsets.storage.topic` (that topic first, then the worker's).
    */
   offsetsFor?(connectorConfig: ConnectorConfig): Promise<OffsetStore>;
+  /** The in-process transport's records produced and not yet acknowledged by every sink reading them (Transport). */
+  unacknowledged?(): number | null;
   /** After every task stopped: closes the transport and the offset store. */
   close(): Promise<void>;
 }

@@ -160,6 +160,14 @@ export class Worker {
     this.#supervisor = startWorkerActor(this.#log);
   }
 
+  /**
+   * In-process: records produced and not yet acknowledged by every sink reading them (0: every sink committed
+   * everything). Null on Kafka, or before the start.
+   */
+  unacknowledgedRecords(): number | null {
+    return this.#runtime?.unacknowledged?.() ?? null;
+  }
+
   /** After every connector and task was stopped: the supervisor, then the runtime (transport, offset store). */
   async stop(): Promise<void> {
     this.#supervisor?.stop();

@@ -163,6 +163,13 @@ export class InProcessBroker {
     return this.#topics.get(topic)?.retained ?? 0;
   }
 
+  /** Records produced to any topic and not yet acknowledged (committed past by every group reading it). */
+  unacknowledged(): number {
+    let n = 0;
+    for (const t of this.#topics.values()) n += t.retained;
+    return n;
+  }
+
   // -------------------------------------------------------------------------------------------- produce
 
   async produce(records: readonly ProducerRecord[]): Promise<ProducedRecordMetadata[]> {

@@ -40,6 +40,19 @@ describe('sluice CLI (separate process)', () => {
     assert.deepEqual(tasks.map((t) => [t.connector, t.records, t.finished]), [['gen', N, true], ['out', N, false]]);
   });
 
+  test('in-process, a bounded run ends once its sinks committed every record, without the quiet period (--idle-ms 600000), on the main thread and on task threads', { timeout: 180_000 }, async () => {
+    for (const threads of [0, 2]) {
+      const dir = tempDir(`inproc-noquiet-${threads}`);
+      const pipeline = inProcessPipeline(dir, 2000);
+      const file = writeJson(dir, 'pipeline.json', { ...pipeline, worker: { ...pipeline.worker, 'sluice.task.threads': threads } });
+      // With the quiet period it would wait ten minutes after the last record: past this test's time budget.
+      const r = await sluiceToEnd(['run', file, '--idle-ms', '600000']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(orderIds(join(dir, 'orders.jsonl')), Array.from({ length: 2000 }, (_, i) => i), `threads=${threads}: every id once, in order`);
+      assert.equal(r.logs.find((l) => l['msg'] === 'run ended')?.['reason'], 'pipeline finished');
+    }
+  });
+
   test('a Kafka Connect standalone offsets file is imported: FileStreamSource resumes where Java stopped', async () => {
     const dir = tempDir('javaoffsets');
     const input = join(dir, 'in.txt');

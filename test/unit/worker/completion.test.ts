@@ -23,6 +23,23 @@ describe('completion rule', () => {
     assert.deepEqual(t.observe([source(1000, true), sink(1000)], 1300), { done: true, waitingFor: null });
   });
 
+  test('in-process, once the broker holds no unacknowledged record, a bounded pipeline ends without the quiet period', () => {
+    const t = new CompletionTracker({ untilIdle: false, idleMs: 1000 });
+    // Every other condition still holds it back.
+    assert.match(t.observe([source(500, false), sink(500)], 0, [], 0).waitingFor!, /source tasks to finish/);
+    assert.match(t.observe([source(1000, true, 3), sink(997)], 10, [], 0).waitingFor!, /3 records in flight/);
+    assert.match(t.observe([source(1000, true), sink(900)], 20, [], 0).waitingFor!, /sinks to catch up/);
+    // Records not yet committed by some sink (e.g. a dead letter queue another sink reads): the quiet period rules.
+    assert.match(t.observe([source(1000, true), sink(1000)], 30, [], 12).waitingFor!, /quiet/);
+    assert.deepEqual(t.observe([source(1000, true), sink(1000)], 40, [], 0), { done: true, waitingFor: null });
+    // On Kafka (null) it waits for the quiet period as before.
+    const k = new CompletionTracker({ untilIdle: false, idleMs: 1000 });
+    assert.match(k.observe([source(1000, true), sink(1000)], 0, [], null).waitingFor!, /quiet/);
+    // Until-idle is about quiet, whatever the broker holds.
+    const u = new CompletionTracker({ untilIdle: true, idleMs: 1000 });
+    assert.match(u.observe([source(1000, true), sink(1000)], 0, [], 0).waitingFor!, /quiet/);
+  });
+
   test('any movement restarts the quiet period', () => {
     const t = new CompletionTracker({ untilIdle: false, idleMs: 1000 });
     t.observe([source(1000, true), sink(1000)], 0);
