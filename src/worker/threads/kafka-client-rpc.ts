@@ -21,7 +21,14 @@ import type {
   Subscription,
   TopicPartitionOffset,
 } from '../../streams/kafka/client.js';
-import { packConsumedMessages, packProducerRecords, unpackConsumedMessages, unpackProducerRecords } from './record-packing.js';
+import {
+  packConsumedMessages,
+  packProducedMetadata,
+  packProducerRecords,
+  unpackConsumedMessages,
+  unpackProducedMetadata,
+  unpackProducerRecords,
+} from './record-packing.js';
 import { remoteError, toWireError, type Rpc, type WireError } from './rpc.js';
 
 interface BatchArgs {
@@ -51,7 +58,11 @@ export function serveKafkaClient(rpc: Rpc, client: KafkaClient): () => Promise<v
   rpc
     .handle('producer.open', ({ cid, options }: { cid: number; options: ProducerOptions }) => void producers.set(cid, client.producer(options)))
     .handle('producer.connect', ({ cid }: { cid: number }) => get(producers, cid).connect())
-    .handle('producer.send', ({ cid, buffer }: { cid: number; buffer: ArrayBuffer }) => get(producers, cid).send(unpackProducerRecords(buffer)))
+    .handle('producer.send', async ({ cid, buffer }: { cid: number; buffer: ArrayBuffer }, transfer) => {
+      const answer = packProducedMetadata(await get(producers, cid).send(unpackProducerRecords(buffer)));
+      transfer.push(answer);
+      return answer;
+    })
     .handle('producer.disconnect', async ({ cid }: { cid: number }) => {
       const p = producers.get(cid);
       producers.delete(cid);
@@ -160,7 +171,9 @@ class RemoteProducer implements KafkaProducer {
   send(records: readonly ProducerRecord[]): Promise<ProducedRecordMetadata[]> {
     if (records.length === 0) return Promise.resolve([]);
     const buffer = packProducerRecords(records);
-    return this.rpc.call('producer.send', { cid: this.cid, buffer }, [buffer]);
+    // Only the topics wait for the answer, not the records (their bytes crossed in `buffer`).
+    const topics = records.map((r) => r.topic);
+    return this.rpc.call<ArrayBuffer>('producer.send', { cid: this.cid, buffer }, [buffer]).then((answer) => unpackProducedMetadata(answer, topics));
   }
   disconnect(): Promise<void> {
     return this.rpc.call('producer.disconnect', { cid: this.cid });

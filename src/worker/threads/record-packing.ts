@@ -6,9 +6,11 @@
  * Per record: partition i32 (-1: none), timestamp f64 (NaN: none), key, value (i32 length, -1: null, bytes),
  * header count u32, each header: key (u32 length, UTF-8), value (as key/value). A producer batch starts with its
  * topics (u32 count, each u32 length + UTF-8) and gives each record a u32 topic index; a consumed batch gives
- * each record an f64 offset and a u8 timestamp type.
+ * each record an f64 offset and a u8 timestamp type. A send's answer, the metadata of each record in send order, is
+ * packed too (i32 partition, f64 offset, f64 timestamp, NaN: none; the topic is the sent record's): a structured
+ * clone of a thousand small objects costs more than the whole crossing of their records.
  */
-import type { ConsumedMessage, KafkaHeader, ProducerRecord, TimestampKind } from '../../streams/kafka/client.js';
+import type { ConsumedMessage, KafkaHeader, ProducedRecordMetadata, ProducerRecord, TimestampKind } from '../../streams/kafka/client.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -196,6 +198,34 @@ export function unpackConsumedMessages(buffer: ArrayBuffer): ConsumedMessage[] {
     const timestamp = r.f64();
     const timestampType = TIMESTAMP_KINDS[r.u8()] ?? 'NoTimestampType';
     out.push({ offset, timestamp: Number.isNaN(timestamp) ? null : timestamp, timestampType, key: r.blob(), value: r.blob(), headers: readHeaders(r) });
+  }
+  return out;
+}
+
+const METADATA_BYTES = 4 + 8 + 8;
+
+export function packProducedMetadata(metadata: readonly ProducedRecordMetadata[]): ArrayBuffer {
+  const w = new Writer(metadata.length * METADATA_BYTES);
+  for (const m of metadata) {
+    w.i32(m.partition);
+    w.f64(m.offset);
+    w.f64(m.timestamp ?? NaN);
+  }
+  return w.buffer;
+}
+
+/** The metadata of the records sent, from their packed answer: `topics` are theirs, in send order. */
+export function unpackProducedMetadata(buffer: ArrayBuffer, topics: readonly string[]): ProducedRecordMetadata[] {
+  if (buffer.byteLength !== topics.length * METADATA_BYTES) {
+    throw new Error(`the answer to a send of ${topics.length} records holds ${buffer.byteLength / METADATA_BYTES} records' metadata`);
+  }
+  const r = new Reader(new Uint8Array(buffer));
+  const out: ProducedRecordMetadata[] = new Array(topics.length);
+  for (let i = 0; i < topics.length; i++) {
+    const partition = r.i32();
+    const offset = r.f64();
+    const timestamp = r.f64();
+    out[i] = { topic: topics[i]!, partition, offset, timestamp: Number.isNaN(timestamp) ? null : timestamp };
   }
   return out;
 }

@@ -5,11 +5,13 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import {
   packConsumedMessages,
+  packProducedMetadata,
   packProducerRecords,
   unpackConsumedMessages,
+  unpackProducedMetadata,
   unpackProducerRecords,
 } from '../../../src/worker/threads/record-packing.js';
-import type { ConsumedMessage, ProducerRecord } from '../../../src/streams/kafka/client.js';
+import type { ConsumedMessage, ProducedRecordMetadata, ProducerRecord } from '../../../src/streams/kafka/client.js';
 
 const bytes = fc.option(fc.uint8Array({ maxLength: 300 }), { nil: null });
 const headers = fc.array(fc.record({ key: fc.string({ unit: 'grapheme', maxLength: 20 }), value: bytes }), { maxLength: 4 });
@@ -46,6 +48,23 @@ describe('record packing for thread crossings', () => {
     fc.assert(
       fc.property(fc.array(consumed, { maxLength: 30 }), (messages) => {
         assert.deepEqual(plain(unpackConsumedMessages(packConsumedMessages(messages))), plain(messages));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  test("a send's answer (each record's metadata, in send order) round-trips; one of another length is refused", () => {
+    const metadata: fc.Arbitrary<ProducedRecordMetadata> = fc.record({
+      topic: fc.constantFrom('orders', 'commandes-été', 't.1'),
+      partition: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      offset: fc.integer({ min: 0, max: 2 ** 52 }),
+      timestamp: fc.option(fc.integer({ min: 0, max: 2 ** 48 }), { nil: null }),
+    });
+    fc.assert(
+      fc.property(fc.array(metadata, { maxLength: 50 }), (sent) => {
+        const topics = sent.map((m) => m.topic);
+        assert.deepEqual(unpackProducedMetadata(packProducedMetadata(sent), topics), sent.map((m) => ({ ...m })));
+        if (sent.length > 0) assert.throws(() => unpackProducedMetadata(packProducedMetadata(sent), topics.slice(1)), /holds/);
       }),
       { numRuns: 300 },
     );
