@@ -60,11 +60,6 @@ export abstract class AbstractHerder {
     this.offsetsApi = new OffsetsApi(this.worker, this.registry);
   }
 
-  /** In-process: records produced and not yet acknowledged by every sink reading them; null on Kafka. */
-  unacknowledgedRecords(): number | null {
-    return this.worker.unacknowledgedRecords();
-  }
-
   get workerId(): string {
     return this.settings.workerId;
   }

@@ -59,6 +59,8 @@ interface ConnectorEntry {
   readonly taskInstances: Map<number, AnyTask>;
   readonly serial: SerialQueue;
   removing: boolean;
+  /** Task configs the connector computed that are not applied yet (the tasks they start are not listed yet). */
+  configsPending: number;
 }
 
 export class StandaloneHerder extends AbstractHerder implements Herder {
@@ -281,6 +283,19 @@ export class StandaloneHerder extends AbstractHerder implements Herder {
     return this.#taskState(entry, task);
   }
 
+  /**
+   * In-process: records produced and not yet committed by every sink reading them (see InProcessBroker). Null on
+   * Kafka, and while any connector is not running with its tasks applied: one still starting, restarting or
+   * computing task configs has tasks that `progress()` does not list yet (a source that may still write).
+   */
+  unacknowledgedRecords(): number | null {
+    for (const entry of this.#connectors.values()) {
+      if (entry.target === 'STOPPED') continue;
+      if (entry.removing || entry.configsPending > 0 || entry.taskConfigs.length === 0 || !this.worker.connectorRunning(entry.name)) return null;
+    }
+    return this.worker.unacknowledgedRecords();
+  }
+
   progress(): TaskProgress[] {
     const out: TaskProgress[] = [];
     for (const entry of this.#connectors.values()) {
@@ -308,6 +323,7 @@ export class StandaloneHerder extends AbstractHerder implements Herder {
       taskInstances: new Map(),
       serial,
       removing: false,
+      configsPending: 0,
     };
   }
 
@@ -348,7 +364,10 @@ export class StandaloneHerder extends AbstractHerder implements Herder {
       config: entry.config,
       target: entry.target,
       restartPolicy: entry.policy,
-      onTaskConfigs: (configs) => entry.serial.run(() => this.#applyTaskConfigs(entry, configs)),
+      onTaskConfigs: (configs) => {
+        entry.configsPending++;
+        return entry.serial.run(() => this.#applyTaskConfigs(entry, configs)).finally(() => entry.configsPending--);
+      },
     });
   }
 

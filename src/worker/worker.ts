@@ -268,6 +268,11 @@ export class Worker {
     return { state: s.state, ...(s.trace ? { trace: s.trace } : {}), ...(s.restart ? { restart: s.restart } : {}) };
   }
 
+  /** Whether the connector actor is running: started, with its task configs computed (not configuring again). */
+  connectorRunning(name: string): boolean {
+    return this.connectorActor(name)?.getSnapshot().matches('running') ?? false;
+  }
+
   /** Waits until the connector actor is in a resting state (not starting, pausing, stopping or restarting). */
   async connectorSettled(name: string): Promise<void> {
     const actor = this.connectorActor(name);
