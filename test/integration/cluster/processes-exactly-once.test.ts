@@ -33,6 +33,18 @@ async function tasksRunning(connector: string, n: number, port?: number): Promis
   return s?.tasks.length === n && s.tasks.every((t: any) => t.state === 'RUNNING') ? s : false;
 }
 
+/**
+ * A status with every task RUNNING on a live worker, and a worker running one of them. Right after a kill -9 the
+ * status still names the dead worker until the group's session times out: a worker picked from it may be gone.
+ */
+async function runningOnLiveWorkers(connector: string, n: number): Promise<{ s: any; worker: WorkerProcess } | false> {
+  const s = await tasksRunning(connector, n);
+  if (!s) return false;
+  const live = cluster.live();
+  if (!s.tasks.every((t: any) => live.some((w) => w.workerId === t.worker_id))) return false;
+  return { s, worker: live.find((w) => s.tasks.some((t: any) => t.worker_id === w.workerId))! };
+}
+
 /** The highest committed datagen seq of each task, from the REST offsets endpoint. */
 async function committedSeqs(connector: string): Promise<Map<number, number>> {
   const r = await rest(cluster.anyPort(), 'GET', `/connectors/${connector}/offsets`);
@@ -63,8 +75,8 @@ describe('exactly-once source on worker processes', { timeout: 480_000 }, () => 
 
     // A zombie: frozen while it runs tasks, thawed after they moved; its producers are fenced, so it cannot commit.
     await until('transactions committing', async () => [...(await committedSeqs('eos-gen')).values()].some((v) => v >= 200), 60_000, 200);
-    const s = await until('tasks RUNNING before the freeze', () => tasksRunning('eos-gen', tasks), 90_000);
-    const zombie: WorkerProcess = cluster.live().find((w) => s.tasks.some((x: any) => x.worker_id === w.workerId))!;
+    assert.equal(cluster.live().length, 3, `a worker exited before the freeze\n${cluster.logs()}`);
+    const { s, worker: zombie } = await until('tasks RUNNING on live workers before the freeze', () => runningOnLiveWorkers('eos-gen', tasks), 90_000);
     const itsTasks: number[] = s.tasks.filter((x: any) => x.worker_id === zombie.workerId).map((x: any) => x.id);
     const atFreeze = await committedSeqs('eos-gen');
     assert.ok([...atFreeze.values()].some((v) => v < records / tasks - 1), `the freeze lands while the tasks still produce (${JSON.stringify([...atFreeze])})`);
@@ -80,8 +92,7 @@ describe('exactly-once source on worker processes', { timeout: 480_000 }, () => 
 
     // Workers running tasks are killed, and new ones join, while the tasks produce.
     for (let round = 1; round <= 10; round++) {
-      const s = await until('tasks RUNNING', () => tasksRunning('eos-gen', tasks), 90_000);
-      const victim = cluster.live().find((w) => s.tasks.some((x: any) => x.worker_id === w.workerId))!;
+      const { worker: victim } = await until('tasks RUNNING on live workers', () => runningOnLiveWorkers('eos-gen', tasks), 90_000);
       await new Promise((r) => setTimeout(r, 1000 + Math.floor(Math.random() * 1000)));
       await victim.kill('SIGKILL');
       const joined = await cluster.add();
